@@ -25,14 +25,17 @@ OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 
 
 class DMKG(DefinedNamespace):
-    """Terms of the dmkg ontology that code refers to by name (core schema and key classes)."""
+    """Every term of the dmkg ontology (a test keeps this list equal to ontology/*.ttl)."""
 
     _NS = Namespace("https://w3id.org/dmkg/ontology/")
     _fail = True
 
+    AbnormalMuscleMRI: URIRef
     AboveNormalRange: URIRef
     Absent: URIRef
+    Adenocarcinoma: URIRef
     Alive: URIRef
+    Alopecia: URIRef
     AntiCentromere: URIRef
     AntiDsDNA: URIRef
     AntiEJ: URIRef
@@ -40,9 +43,12 @@ class DMKG(DefinedNamespace):
     AntiKu: URIRef
     AntiLaSSB: URIRef
     AntiMDA5: URIRef
+    AntiMDA5Dermatomyositis: URIRef
     AntiMi1: URIRef
     AntiMi2: URIRef
+    AntiMi2Dermatomyositis: URIRef
     AntiNXP2: URIRef
+    AntiNXP2Dermatomyositis: URIRef
     AntiOJ: URIRef
     AntiPL12: URIRef
     AntiPL7: URIRef
@@ -51,18 +57,29 @@ class DMKG(DefinedNamespace):
     AntiRo60: URIRef
     AntiRoSSA: URIRef
     AntiSAE: URIRef
+    AntiSAEDermatomyositis: URIRef
     AntiSm: URIRef
     AntiSynthetaseAutoantibody: URIRef
+    AntiTIF1Dermatomyositis: URIRef
     AntiTIF1gamma: URIRef
     AntiU1RNP: URIRef
     AntibodyStatus: URIRef
     AntibodyTestResult: URIRef
     AntinuclearAntibody: URIRef
+    AromataseInhibitor: URIRef
+    Arthritis: URIRef
     AtCancerOnset: URIRef
     AtProgression: URIRef
     AtRecurrence: URIRef
     Autoantibody: URIRef
+    AxillaryLymphNodeDissection: URIRef
     BelowNormalRange: URIRef
+    BladderMalignancy: URIRef
+    BladderUrothelialCarcinoma: URIRef
+    BreastDiffuseLargeBCellLymphoma: URIRef
+    BreastMalignancy: URIRef
+    BreastSkinRash: URIRef
+    CalcinosisCutis: URIRef
     CancerAssociatedDMPatient: URIRef
     CancerAssociatedMyositis: URIRef
     CancerDiagnosis: URIRef
@@ -70,65 +87,141 @@ class DMKG(DefinedNamespace):
     Carcinoma: URIRef
     CaseReport: URIRef
     CaseSeriesStudy: URIRef
+    CervicalMalignancy: URIRef
+    CervicalSquamousCellCarcinoma: URIRef
+    ClassicDMSkinRash: URIRef
     ClinicalFinding: URIRef
+    ClinicallyAmyopathicDermatomyositis: URIRef
     Cohort: URIRef
     CohortFrequency: URIRef
+    ColorectalMalignancy: URIRef
     ComparativeCohortStudy: URIRef
+    Corticosteroid: URIRef
     Count: URIRef
     CreatineKinase: URIRef
     CutaneousFinding: URIRef
+    CutaneousUlceration: URIRef
+    CuticleInvolvement: URIRef
+    CuticularHyperkeratosis: URIRef
+    Cyclophosphamide: URIRef
     Dead: URIRef
     Dermatomyositis: URIRef
+    DiffuseLargeBCellLymphoma: URIRef
     Disease: URIRef
+    Doxorubicin: URIRef
+    DuctalCarcinoma: URIRef
     Dysphagia: URIRef
+    Dyspnea: URIRef
+    ElectromyographyFinding: URIRef
     ElevatedCreatineKinase: URIRef
     Equivocal: URIRef
+    EstrogenReceptor: URIRef
     ExtramuscularFinding: URIRef
+    FacialErythema: URIRef
     Female: URIRef
+    FiberSizeVariability: URIRef
+    FibrillationPotentials: URIRef
     FindingObservation: URIRef
     FindingStatus: URIRef
     FishersExactTest: URIRef
+    FlagellateErythema: URIRef
+    GastricMalignancy: URIRef
+    GottronPapules: URIRef
+    GottronPapulesOrSign: URIRef
+    GottronSign: URIRef
     GroupComparison: URIRef
+    HER2: URIRef
+    HeliotropeRash: URIRef
+    HolsterSign: URIRef
+    IdiopathicInflammatoryMyopathy: URIRef
     InterstitialLungDisease: URIRef
     Intervention: URIRef
+    IntravenousImmunoglobulin: URIRef
+    InvasiveDuctalBreastCarcinoma: URIRef
+    Ki67: URIRef
     LabAnalyte: URIRef
     LabInterpretation: URIRef
     LabMeasurement: URIRef
     LostToFollowUp: URIRef
+    LungAdenocarcinoma: URIRef
+    LungFunctionFinding: URIRef
+    LungMalignancy: URIRef
     Lymphoma: URIRef
     MSAPositivePatient: URIRef
     Male: URIRef
     Malignancy: URIRef
     MalignancyByHistology: URIRef
     MalignancyBySite: URIRef
+    Mastectomy: URIRef
     Mean: URIRef
+    MechanicsHands: URIRef
     Median: URIRef
+    MuscleBiopsyFinding: URIRef
+    MuscleFiberRegeneration: URIRef
+    MuscleMRIFinding: URIRef
+    MuscleT1FatReplacement: URIRef
+    MuscleT2Hyperintensity: URIRef
+    MuscleWeakness: URIRef
     MuscularFinding: URIRef
+    Myalgia: URIRef
+    MyofiberNecrosis: URIRef
+    MyopathicEMG: URIRef
     Myositis: URIRef
     MyositisAssociatedAutoantibody: URIRef
     MyositisSpecificAutoantibody: URIRef
+    NailfoldNecrosis: URIRef
     Negative: URIRef
     NegativePredictiveValue: URIRef
+    NonHodgkinLymphoma: URIRef
     NotPerformed: URIRef
     NotReported: URIRef
     OddsRatio: URIRef
     OtherAutoantibody: URIRef
     Outcome: URIRef
+    OvarianMalignancy: URIRef
+    PValue: URIRef
+    Paclitaxel: URIRef
+    PancreaticMalignancy: URIRef
+    Panniculitis: URIRef
     Patient: URIRef
     PatientObservation: URIRef
+    PerifascicularAtrophy: URIRef
+    PerimysialInflammation: URIRef
+    PeriungualErythema: URIRef
+    PhotodistributedViolaceousRash: URIRef
+    Poikiloderma: URIRef
     Positive: URIRef
     PositiveMyositisSpecificResult: URIRef
+    PositiveSharpWaves: URIRef
+    Prednisone: URIRef
     Present: URIRef
     PrintedTotal: URIRef
+    ProgesteroneReceptor: URIRef
     Proportion: URIRef
+    ProstateMalignancy: URIRef
+    ProximalMuscleWeakness: URIRef
+    Pruritus: URIRef
     Publication: URIRef
+    RaynaudPhenomenon: URIRef
     Record: URIRef
+    ReducedDLCO: URIRef
+    ReducedFEV: URIRef
+    ReducedFVC: URIRef
     ReportedStatistic: URIRef
     ResultNotReported: URIRef
     RiskEstimate: URIRef
+    SarcolemmalMHCIExpression: URIRef
+    SarcolemmalMxAExpression: URIRef
+    ScalpPoikiloderma: URIRef
+    SevereMuscleWeakness: URIRef
     Sex: URIRef
+    ShawlSign: URIRef
+    SkinNecrosis: URIRef
+    SmallCellCarcinoma: URIRef
+    SmallCellLungCarcinoma: URIRef
     SourceLocation: URIRef
     Specificity: URIRef
+    SquamousCellCarcinoma: URIRef
     StandardizedIncidenceRatio: URIRef
     StatisticalMeasure: URIRef
     StatisticalTest: URIRef
@@ -137,10 +230,13 @@ class DMKG(DefinedNamespace):
     SurvivalProportion: URIRef
     TemporalRelation: URIRef
     TherapeuticAgent: URIRef
+    Trastuzumab: URIRef
     Treatment: URIRef
     TumourMarker: URIRef
     TumourMarkerResult: URIRef
     Unknown: URIRef
+    UrothelialCarcinoma: URIRef
+    VSign: URIRef
     VitalStatus: URIRef
     WithinNormalRange: URIRef
     about: URIRef

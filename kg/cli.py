@@ -1,0 +1,167 @@
+"""The ``dmkg`` command. Each subcommand is thin: it calls the same functions the tests call.
+
+Exit codes: 0 success (or: the data is valid); 1 the data is invalid (curation errors, SHACL
+violations, an inconsistent ontology); 2 usage error (bad option, missing file, unknown
+name); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import EXIT_CODES, DmkgError, UsageError
+
+__all__ = ["main", "build_parser"]
+
+EPILOG = ("exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
+          "2 usage error; 130 interrupted")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build_graph, write_graph
+
+    folders = _source_args(args.data) if args.data else None
+    result = build_graph(folders, run_reasoner=not args.no_reason)
+    written = write_graph(result, Path(args.out))
+    print(result.summary.text())
+    print(f"inferred type triples: {len(result.inference.triples)}")
+    print("wrote: " + ", ".join(str(p) for p in written.values()))
+    return 0
+
+
+def _source_args(paths: Sequence[str]) -> list[Path]:
+    from kg.loaders import source_folders
+
+    folders: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        if path.is_file() and path.name == "source.yaml":
+            path = path.parent
+        found = source_folders(path) if path.is_dir() else []
+        if not found:
+            raise UsageError(f"{raw}: no source.yaml in this folder or its sub-folders "
+                             "(a source folder holds source.yaml and its tables)")
+        folders.extend(found)
+    return folders
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kg.errors import CurationErrors
+    from kg.loaders import load_sources
+    from kg.ontology import load_ontology
+    from kg.terms import TermIndex
+    from kg.validate import validate_graph
+
+    folders = _source_args(args.paths)
+    ontology = load_ontology()
+    try:
+        data = load_sources(folders, TermIndex(ontology))
+    except CurationErrors as exc:
+        print(f"INVALID: {', '.join(str(f) for f in folders)}")
+        print(exc)
+        return 1
+    report = validate_graph(data, ontology)
+    names = ", ".join(str(f) for f in folders)
+    if report.conforms:
+        print(f"VALID: {names} ({len(data)} triples conform to the shapes)")
+        return 0
+    print(f"INVALID: {names}")
+    print(report.text())
+    return 1
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from kg.stats import summarise
+
+    path = Path(args.graph)
+    if path.is_dir():
+        path = path / "dmkg.nt"
+    if not path.is_file():
+        raise UsageError(f"{args.graph}: no built graph here; run 'dmkg build' first "
+                         "or give --graph PATH")
+    graph = Graph()
+    try:
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
+        raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
+                         f"{str(exc)[:200]})") from None
+    summary = summarise(graph)
+    if args.format == "json":
+        print(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
+    else:
+        print(summary.text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dmkg",
+        description="dmkg: a knowledge graph of dermatomyositis phenotypes, myositis "
+                    "autoantibodies and cancers, built from curated case series.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"dmkg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = sub.add_parser("build", help="load, validate, reason and write the graph",
+                           description="Load the curated sources, check them against the SHACL "
+                           "shapes, classify with HermiT, and write dmkg.nt, dmkg.ttl and "
+                           "summary.json atomically.", epilog=EPILOG)
+    build.add_argument("--out", default="build", help="output folder (default: build)")
+    build.add_argument("--data", nargs="+", metavar="DIR",
+                       help="source folders to build from (default: the bundled papers)")
+    build.add_argument("--no-reason", action="store_true",
+                       help="skip the OWL reasoner (no inferred classes are written)")
+    build.set_defaults(func=_cmd_build)
+
+    validate = sub.add_parser("validate", help="check curated source folders",
+                              description="Check curated case-series folders (source.yaml and "
+                              "its tables) and print every problem with file, row, column, value "
+                              "and rule. Exit 0 if valid, 1 if not, 2 on a usage error.",
+                              epilog=EPILOG)
+    validate.add_argument("paths", nargs="+", metavar="PATH",
+                          help="a source folder, its source.yaml, or a folder of source folders")
+    validate.set_defaults(func=_cmd_validate)
+
+    stats = sub.add_parser("stats", help="summarise a built graph",
+                           description="Print sources, patients, records by kind and the "
+                           "patients the reasoner classified.", epilog=EPILOG)
+    stats.add_argument("--graph", default="build", help="built graph file or folder "
+                       "(default: build)")
+    stats.add_argument("--format", choices=("table", "json"), default="table")
+    stats.set_defaults(func=_cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exc.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except DmkgError as exc:
+        print(f"dmkg {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_CODES.get(type(exc), 1)
+    except KeyboardInterrupt:
+        print(f"dmkg {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

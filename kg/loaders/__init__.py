@@ -1,0 +1,137 @@
+"""Turn curated source folders into RDF.
+
+A source folder holds ``source.yaml`` (the publication, its study and cohorts, how each
+table column reads, and the numbers printed outside patient rows) and the TSV tables it
+names. :func:`load_source` reads one folder; :func:`load_sources` reads several and
+raises one :class:`~kg.errors.CurationErrors` listing every problem found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Graph, Literal
+
+from kg.curated import read_yaml
+from kg.errors import CurationError, CurationErrors
+from kg.loaders.cells import STUDY_DESIGN, parse_int, word
+from kg.loaders.cohort_tables import load_comparison_table
+from kg.loaders.context import SourceContext
+from kg.loaders.patient_tables import load_patient_table
+from kg.loaders.records import load_patient_records
+from kg.loaders.statements import load_claims, load_frequencies, load_statements, load_totals
+from kg.loaders.writer import SourceWriter
+from kg.namespaces import DATA, DCTERMS, DMKG, bind_prefixes
+from kg.terms import TermIndex
+
+__all__ = ["load_source", "load_sources", "source_folders", "TOP_LEVEL_KEYS"]
+
+TOP_LEVEL_KEYS = {
+    "id", "publication", "study", "cohorts", "codebooks", "patient_tables", "comparison_tables",
+    "patients", "totals", "statements", "frequencies", "claims",
+}
+
+
+def source_folders(root: Path) -> list[Path]:
+    """The sub-folders of ``root`` that hold a source.yaml, sorted (or ``root`` itself)."""
+    if (root / "source.yaml").is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob("*/source.yaml"))
+
+
+def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> Graph:
+    """Load one source folder into ``graph`` (a new graph by default)."""
+    graph = graph if graph is not None else Graph()
+    bind_prefixes(graph)
+    shown_yaml = f"{folder.name}/source.yaml"
+    meta = read_yaml(folder / "source.yaml", shown_yaml)
+    unknown = sorted(set(meta) - TOP_LEVEL_KEYS)
+    if unknown:
+        raise CurationError("unknown top-level key", shown_yaml, column=unknown[0],
+                            expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)))
+    source_id = str(meta.get("id") or "")
+    if source_id != folder.name:
+        raise CurationError("source id differs from the folder name", shown_yaml, column="id",
+                            value=source_id, expected=repr(folder.name))
+    writer = SourceWriter(source_id, graph, terms)
+    ctx = SourceContext(folder, source_id, meta, writer)
+    _publication(ctx)
+    for spec in meta.get("patient_tables") or []:
+        writer.attempt(load_patient_table, ctx, spec)
+    for spec in meta.get("comparison_tables") or []:
+        writer.attempt(load_comparison_table, ctx, spec)
+    load_patient_records(ctx)
+    load_totals(ctx)
+    load_statements(ctx)
+    load_frequencies(ctx)
+    load_claims(ctx)
+    if writer.errors:
+        raise CurationErrors(writer.errors)
+    return graph
+
+
+def _publication(ctx: SourceContext) -> None:
+    w = ctx.writer
+    where = ctx.where_yaml("publication")
+    pub_meta = ctx.meta.get("publication")
+    if not isinstance(pub_meta, dict) or not pub_meta.get("doi") or not pub_meta.get("title"):
+        raise where.error("publication without 'doi' and 'title'")
+    pub = w.publication
+    w.add(pub, RDF.type, DMKG.Publication)
+    w.literal(pub, DMKG.doi, str(pub_meta["doi"]))
+    for other in pub_meta.get("also_doi") or []:
+        w.literal(pub, DMKG.alsoDoi, str(other))
+    w.add(pub, DCTERMS.title, Literal(str(pub_meta["title"])))
+    w.add(pub, RDFS.label, Literal(str(pub_meta["title"])))
+    w.literal(pub, DMKG.journal, pub_meta.get("journal"))
+    w.literal(pub, DMKG.authors, pub_meta.get("authors"))
+    if "year" in pub_meta:
+        w.literal(pub, DMKG.year, parse_int(pub_meta["year"], where, "year", 1900, 2100))
+    study_meta = ctx.meta.get("study") or {}
+    swhere = ctx.where_yaml("study")
+    study = DATA[f"study/{ctx.source_id}"]
+    w.add(study, RDF.type, word(study_meta.get("design", ""), STUDY_DESIGN, swhere, "study design"))
+    w.add(study, RDFS.label, Literal(str(study_meta.get("label") or ctx.source_id)))
+    w.add(study, DMKG.describedIn, pub)
+    w.literal(study, DMKG.studyDesignNote, study_meta.get("note"))
+    cohorts = ctx.meta.get("cohorts") or []
+    if not cohorts:
+        raise ctx.where_yaml("cohorts").error("a source needs at least one cohort")
+    for number, cohort_meta in enumerate(cohorts, start=1):
+        cwhere = ctx.where_yaml(f"cohorts[{number}]")
+        if not isinstance(cohort_meta, dict) or not cohort_meta.get("id"):
+            raise cwhere.error("cohort without 'id'")
+        cohort_id = str(cohort_meta["id"])
+        if cohort_id in w.cohorts:
+            raise cwhere.error("duplicated cohort id", cohort_id)
+        node = DATA[f"cohort/{ctx.source_id}/{cohort_id}"]
+        w.cohorts[cohort_id] = node
+        w.add(node, RDF.type, DMKG.Cohort)
+        w.add(node, RDFS.label, Literal(str(cohort_meta.get("label") or cohort_id)))
+        w.add(node, DMKG.partOfStudy, study)
+        w.add(node, DMKG.describedIn, pub)
+        if "size" in cohort_meta:
+            w.literal(node, DMKG.cohortSize, parse_int(cohort_meta["size"], cwhere, "size", 1))
+
+
+def load_sources(folders: Iterable[Path], terms: TermIndex) -> Graph:
+    """Load several source folders into one graph; report every problem together."""
+    graph = Graph()
+    bind_prefixes(graph)
+    errors: list[CurationError] = []
+    seen: set[str] = set()
+    for folder in folders:
+        if folder.name in seen:
+            errors.append(CurationError("two sources with the same id", str(folder)))
+            continue
+        seen.add(folder.name)
+        try:
+            load_source(folder, terms, graph)
+        except CurationErrors as exc:
+            errors.extend(exc.errors)
+        except CurationError as exc:
+            errors.append(exc)
+    if errors:
+        raise CurationErrors(errors)
+    return graph

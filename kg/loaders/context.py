@@ -1,0 +1,106 @@
+"""State shared while one source folder is loaded, and the record builders all forms share.
+
+Patient tables and YAML patient records both end in the same calls (``finding``,
+``antibody``, ``classify_malignancy``), so a value means the same in RDF whichever form a
+curator used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from kg.curated import TableRow
+from kg.loaders.cells import FINDING_STATUS, parse_int, parse_titer, word
+from kg.loaders.writer import SourceWriter, Where
+from kg.namespaces import DMKG
+
+__all__ = ["SourceContext"]
+
+
+@dataclass
+class SourceContext:
+    """One source folder being loaded: its files, its YAML, and the writer."""
+
+    folder: Path
+    source_id: str
+    meta: dict[str, Any]
+    writer: SourceWriter
+    totals_rows: dict[str, tuple[str, TableRow]] = field(default_factory=dict)
+
+    # -- locating ----------------------------------------------------------------
+    def shown(self, file: str) -> str:
+        """A curated file's name as shown in messages and provenance (source/file)."""
+        return f"{self.source_id}/{file}"
+
+    def where_yaml(self, key: str | None = None) -> Where:
+        return Where(self.shown("source.yaml"), column=key)
+
+    def cohort(self, cohort_id: object, where: Where) -> URIRef:
+        if cohort_id not in self.writer.cohorts:
+            raise where.error("unknown cohort", str(cohort_id),
+                              "one of the ids under 'cohorts': " + ", ".join(self.writer.cohorts))
+        return self.writer.cohorts[str(cohort_id)]
+
+    def codebook(self, codes: object, where: Where) -> dict[str, Any]:
+        """A column's codes: an inline mapping or the name of a codebook in source.yaml."""
+        if isinstance(codes, dict):
+            return {str(k): v for k, v in codes.items()}
+        books = self.meta.get("codebooks") or {}
+        if isinstance(codes, str) and codes in books:
+            return {str(k): v for k, v in books[codes].items()}
+        raise where.error("unknown codebook", str(codes),
+                          "an inline mapping or one of: " + ", ".join(books))
+
+    def term(self, text: object, root: URIRef | None, where: Where) -> URIRef:
+        return self.writer.term(str(text), root, where)
+
+    # -- records shared by every form ----------------------------------------------
+    def finding(self, patient: URIRef, term: URIRef, reading: dict[str, Any], where: Where,
+                key: str = "") -> URIRef:
+        """A finding observation from a reading (status, grade, severity, note)."""
+        w = self.writer
+        status = word(reading.get("status", ""), FINDING_STATUS, where, "finding status")
+        node = w.record(DMKG.FindingObservation, where, key, str(term), patient=patient,
+                        note=reading.get("note"))
+        w.add(node, DMKG.finding, term)
+        w.add(node, DMKG.findingStatus, status)
+        if "grade" in reading:
+            w.literal(node, DMKG.grade, parse_int(reading["grade"], where, "grade", 1, 3))
+        w.literal(node, DMKG.severity, reading.get("severity"))
+        return node
+
+    def antibody(self, patient: URIRef, antibody: URIRef, status: URIRef, where: Where, *,
+                 fragment: str, titer: str = "", pattern: str = "", strength: str = "",
+                 note: str = "") -> URIRef:
+        """An antibody test result."""
+        w = self.writer
+        node = w.record(DMKG.AntibodyTestResult, where, str(antibody), verbatim=fragment,
+                        patient=patient, note=note or None)
+        w.add(node, DMKG.antibody, antibody)
+        w.add(node, DMKG.antibodyStatus, status)
+        if titer:
+            w.literal(node, DMKG.titer, titer)
+            w.literal(node, DMKG.titerDilution, parse_titer(titer, where))
+        w.literal(node, DMKG.stainingPattern, pattern)
+        w.literal(node, DMKG.severity, strength)
+        return node
+
+    def classify_malignancy(self, node: URIRef, malignancy: URIRef) -> None:
+        """State the malignancy and derive its organ site and histology from the ontology."""
+        terms = self.writer.terms
+        self.writer.add(node, DMKG.malignancy, malignancy)
+        sites = [a for a in terms.ancestors(malignancy)
+                 if terms.is_under(a, DMKG.MalignancyBySite) and a != DMKG.MalignancyBySite
+                 and not terms.is_under(a, DMKG.MalignancyByHistology)]
+        histologies = [a for a in terms.ancestors(malignancy)
+                       if terms.is_under(a, DMKG.MalignancyByHistology)
+                       and a != DMKG.MalignancyByHistology
+                       and not terms.is_under(a, DMKG.MalignancyBySite)]
+        for site in terms.most_specific(sites)[:1]:
+            self.writer.add(node, DMKG.cancerSite, site)
+        for histology in terms.most_specific(histologies)[:1]:
+            self.writer.add(node, DMKG.histology, histology)

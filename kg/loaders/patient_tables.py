@@ -1,0 +1,264 @@
+"""Load a patient table: one row per patient, cells read through the column's declaration.
+
+A table is a TSV file transcribed cell for cell from the paper. ``source.yaml`` declares
+what each column holds (``kind``) and how its codes read (``codes``: a codebook name or an
+inline mapping). A column the declaration does not name is an error, so no cell is
+silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from rdflib import URIRef
+
+from kg.curated import Table, TableRow, read_table
+from kg.errors import CurationError
+from kg.loaders.cells import (
+    ANTIBODY_STATUS,
+    FINDING_STATUS,
+    INTERPRETATION,
+    RELATION,
+    SEX,
+    VITAL_STATUS,
+    parse_decimal,
+    parse_int,
+    parse_interval,
+    parse_outcome,
+    parse_titer,
+    word,
+)
+from kg.loaders.context import SourceContext
+from kg.loaders.writer import Where
+from kg.namespaces import DMKG
+from kg.terms import normalise
+
+__all__ = ["load_patient_table", "COLUMN_KINDS", "CodeReading", "read_code"]
+
+COLUMN_KINDS = ("age", "sex", "cancer", "cancer-interval", "finding", "lab", "antibodies", "outcome")
+
+
+class CodeReading(dict[str, Any]):
+    """What one code of a codebook means: status, grade, severity, interpretation, note."""
+
+
+def read_code(cell: str, codes: dict[str, Any], where: Where) -> CodeReading:
+    """Look a cell up in a codebook; an unknown code lists the known ones."""
+    if cell not in codes:
+        known = ", ".join(repr(c) for c in codes)
+        raise where.error("unknown code", cell, f"one of {known} (see the column's codebook)")
+    meaning = codes[cell]
+    if isinstance(meaning, str):
+        return CodeReading(status=meaning)
+    if isinstance(meaning, dict):
+        return CodeReading(meaning)
+    raise where.error("codebook entry is neither a word nor a mapping", str(meaning))
+
+
+def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
+    """Read one patient table declared in source.yaml and add its records."""
+    where0 = ctx.where_yaml("patient_tables")
+    for key in ("table", "file", "cohort", "case_column", "columns"):
+        if key not in spec:
+            raise where0.error(f"patient table without '{key}'", None, "table, file, cohort, "
+                               "case_column and columns")
+    table = read_table(ctx.folder / spec["file"], ctx.shown(spec["file"]))
+    cohort = ctx.cohort(spec["cohort"], where0)
+    columns: dict[str, dict[str, Any]] = spec["columns"]
+    case_column: str = spec["case_column"]
+    _check_header(table, case_column, columns)
+    totals_label = spec.get("totals_row")
+    antibodies = _antibody_files(ctx, columns)
+    seen: set[str] = set()
+    for row in table.rows:
+        case = row.cells[case_column]
+        if totals_label is not None and case == totals_label:
+            ctx.totals_rows[spec["table"]] = (table.file, row)
+            continue
+        if not case:
+            ctx.writer.errors.append(CurationError("empty case label", table.file, row.line,
+                                                   case_column, expected="a case number"))
+            continue
+        if case in seen:
+            ctx.writer.errors.append(CurationError("duplicated case", table.file, row.line,
+                                                   case_column, case, "each case once per table"))
+            continue
+        seen.add(case)
+        row_where = Where(table.file, row.line, spec["table"], case, case_column, verbatim=case)
+        patient = ctx.writer.patient(case, cohort, row_where)
+        cancer: list[URIRef] = []
+        for name, column in columns.items():
+            where = Where(table.file, row.line, spec["table"], case, name, verbatim=row.cells[name])
+            ctx.writer.attempt(_load_cell, ctx, patient, row, name, column, where, cancer, antibodies)
+    for name, by_case in antibodies.items():
+        for case in sorted(set(by_case) - seen):
+            file, line = by_case[case][0][0], by_case[case][0][1].line
+            ctx.writer.errors.append(CurationError("antibody reading for a case not in the table",
+                                                   file, line, "case", case))
+
+
+def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> None:
+    declared = set(columns) | {case_column}
+    for name in table.header:
+        if name not in declared:
+            raise CurationError("column not declared in source.yaml", table.file, 1, name,
+                                expected="every column listed under 'columns' with its kind")
+    for name in declared:
+        if name not in table.header:
+            raise CurationError("declared column missing from the table", table.file, 1, name)
+    for name, column in columns.items():
+        if not isinstance(column, dict) or column.get("kind") not in COLUMN_KINDS:
+            kind = column.get("kind") if isinstance(column, dict) else column
+            raise CurationError("unknown column kind", table.file, 1, name, str(kind),
+                                "one of " + ", ".join(COLUMN_KINDS))
+
+
+AntibodyRows = dict[str, dict[str, list[tuple[str, TableRow]]]]
+
+
+def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> AntibodyRows:
+    """Per antibody column, the rows of its reading file grouped by case."""
+    found: AntibodyRows = {}
+    for name, column in columns.items():
+        if column.get("kind") != "antibodies":
+            continue
+        file = column.get("file")
+        if not file:
+            raise ctx.where_yaml("columns").error(f"antibody column {name!r} without 'file'")
+        table = read_table(ctx.folder / file, ctx.shown(file))
+        needed = {"case", "antibody", "result", "fragment"}
+        missing = needed - set(table.header)
+        if missing:
+            raise CurationError("missing columns", table.file, 1, ", ".join(sorted(missing)))
+        by_case: dict[str, list[tuple[str, TableRow]]] = defaultdict(list)
+        for row in table.rows:
+            by_case[row.cells["case"]].append((table.file, row))
+        found[name] = dict(by_case)
+    return found
+
+
+def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
+               column: dict[str, Any], where: Where, cancer: list[URIRef],
+               antibodies: AntibodyRows) -> None:
+    cell = row.cells[name]
+    w = ctx.writer
+    kind = column["kind"]
+    if kind == "age":
+        w.literal(patient, DMKG.ageAtDiagnosis, parse_int(cell, where, "age", 0, 120))
+        w.derive(patient, where)
+    elif kind == "sex":
+        codes = column.get("codes", {})
+        w.add(patient, DMKG.sex, word(codes.get(cell, cell), SEX, where, "sex code"))
+        w.derive(patient, where)
+    elif kind == "cancer":
+        _cancer(ctx, patient, cell, where, cancer)
+    elif kind == "cancer-interval":
+        _interval(ctx, cell, where, cancer)
+    elif kind == "finding":
+        term = ctx.term(column.get("term", name), DMKG.ClinicalFinding, where)
+        reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)
+        ctx.finding(patient, term, reading, where)
+    elif kind == "lab":
+        _lab(ctx, patient, cell, column, where)
+    elif kind == "antibodies":
+        _antibodies(ctx, patient, cell, where, antibodies[name].get(str(where.row), []))
+    elif kind == "outcome":
+        code, months = parse_outcome(cell, where)
+        codes = column.get("codes", {})
+        node = w.record(DMKG.Outcome, where, patient=patient)
+        w.add(node, DMKG.vitalStatus, word(codes.get(code, code), VITAL_STATUS, where, "outcome code"))
+        w.literal(node, DMKG.monthsSinceDiagnosis, months)
+
+
+def _cancer(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
+            cancer: list[URIRef]) -> None:
+    malignancy = ctx.term(cell, DMKG.Malignancy, where)
+    node = ctx.writer.record(DMKG.CancerDiagnosis, where, patient=patient)
+    ctx.classify_malignancy(node, malignancy)
+    cancer.append(node)
+
+
+def _interval(ctx: SourceContext, cell: str, where: Where, cancer: list[URIRef]) -> None:
+    if not cancer:
+        raise where.error("interval without a cancer in the same row (put the cancer column first)")
+    months, relation = parse_interval(cell, where)
+    node = cancer[-1]
+    ctx.writer.literal(node, DMKG.intervalMonths, months)
+    # The series records the interval to the cancer diagnosis unless a relapse is named, so an
+    # unlabelled interval is the one to the first presentation of the cancer.
+    ctx.writer.add(node, DMKG.temporalRelation, RELATION[relation or "onset"])
+    ctx.writer.derive(node, where)
+
+
+def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
+         where: Where) -> None:
+    w = ctx.writer
+    analyte = ctx.term(column["analyte"], DMKG.LabAnalyte, where)
+    finding = ctx.term(column["finding"], DMKG.ClinicalFinding, where) if "finding" in column else None
+    low, high = (Decimal(str(x)) for x in column.get("reference", (None, None))) \
+        if column.get("reference") else (None, None)
+    try:
+        value: Decimal | None = parse_decimal(cell, where, "value")
+    except CurationError:
+        value = None
+    if value is not None:
+        interpretation = _interpret(value, low, high)
+        reading = CodeReading(status="present" if interpretation == "above normal range" else "absent")
+    else:
+        reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)
+        interpretation = reading.get("interpretation")
+        if interpretation and "status" not in reading:
+            reading["status"] = "present" if interpretation == "above normal range" else "absent"
+    if value is not None or interpretation:
+        node = w.record(DMKG.LabMeasurement, where, patient=patient, note=reading.get("note"))
+        w.add(node, DMKG.analyte, analyte)
+        w.literal(node, DMKG.value, value)
+        w.literal(node, DMKG.unit, column.get("unit") if value is not None else None)
+        w.literal(node, DMKG.referenceLow, low)
+        w.literal(node, DMKG.referenceHigh, high)
+        if interpretation:
+            w.add(node, DMKG.interpretation, word(interpretation, INTERPRETATION, where,
+                                                  "interpretation"))
+    if finding is not None:
+        ctx.finding(patient, finding, reading, where, key="lab")
+
+
+def _interpret(value: Decimal, low: Decimal | None, high: Decimal | None) -> str:
+    if high is not None and value > high:
+        return "above normal range"
+    if low is not None and value < low:
+        return "below normal range"
+    return "within normal range"
+
+
+def _antibodies(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
+                readings: list[tuple[str, TableRow]]) -> None:
+    """Each reading of the free-text cell becomes one test result, located at the cell."""
+    if not readings:
+        if cell:
+            raise where.error("antibody cell has no reading in the antibody file", cell,
+                              "one line per antibody named in the cell")
+        return
+    cell_norm = normalise(cell)
+    for file, reading in readings:
+        r = reading.cells
+        rwhere = Where(file, reading.line, where.table, where.row, where.column,
+                       verbatim=where.verbatim)
+        try:
+            fragment = r["fragment"]
+            if normalise(fragment) not in cell_norm:
+                raise CurationError("fragment not found in the table cell", file, reading.line,
+                                    "fragment", fragment, f"a part of {cell!r}")
+            antibody = ctx.term(r["antibody"], DMKG.Autoantibody,
+                                Where(file, reading.line, column="antibody"))
+            status = word(r["result"], ANTIBODY_STATUS, Where(file, reading.line, column="result"),
+                          "antibody result")
+            ctx.antibody(patient, antibody, status, rwhere, fragment=fragment,
+                         titer=r.get("titer", ""), pattern=r.get("pattern", ""),
+                         strength=r.get("strength", ""), note=r.get("note", ""))
+        except CurationError as exc:
+            ctx.writer.errors.append(exc)
+
+
