@@ -6,7 +6,7 @@ mistake is reported in one readable message, never as a traceback.
 >>> str(CurationError("unknown term", file="cases.tsv", row=7, column="antibody",
 ...                   value="anti-Jo1", expected="an autoantibody label or synonym",
 ...                   suggestions=["anti-Jo-1"]))
-"cases.tsv, row 7, column 'antibody': unknown term: 'anti-Jo1' (expected an autoantibody label or synonym; did you mean 'anti-Jo-1'?)"
+"cases.tsv, line 7, column 'antibody': unknown term: 'anti-Jo1' (expected an autoantibody label or synonym; did you mean 'anti-Jo-1'?)"
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class CurationError(DmkgError):
     value: str | None = None
     expected: str | None = None
     suggestions: Sequence[str] = field(default_factory=tuple)
+    case: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
@@ -65,9 +66,10 @@ class CurationError(DmkgError):
     def location(self) -> str:
         parts = [self.file or "<input>"]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"line {self.row}" + (f" (case {self.case})" if self.case else ""))
         if self.column:
-            parts.append(f"column {self.column!r}")
+            kind = "item" if self.file.endswith((".yaml", ".yml")) else "column"
+            parts.append(f"{kind} {self.column!r}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -58,7 +58,10 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> G
     ctx = SourceContext(folder, source_id, meta, writer)
     _publication(ctx)
     for spec in meta.get("patient_tables") or []:
+        before = len(writer.errors)
         writer.attempt(load_patient_table, ctx, spec)
+        if len(writer.errors) > before and isinstance(spec, dict):
+            ctx.failed_tables.add(str(spec.get("table")))
     for spec in meta.get("comparison_tables") or []:
         writer.attempt(load_comparison_table, ctx, spec)
     load_patient_records(ctx)

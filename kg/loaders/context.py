@@ -30,6 +30,8 @@ class SourceContext:
     meta: dict[str, Any]
     writer: SourceWriter
     totals_rows: dict[str, tuple[str, TableRow]] = field(default_factory=dict)
+    #: tables that could not be read; their totals are not checked again
+    failed_tables: set[str] = field(default_factory=set)
 
     # -- locating ----------------------------------------------------------------
     def shown(self, file: str) -> str:

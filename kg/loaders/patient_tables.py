@@ -69,6 +69,7 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     columns: dict[str, dict[str, Any]] = spec["columns"]
     case_column: str = spec["case_column"]
     _check_header(table, case_column, columns)
+    _check_terms(ctx, columns)
     totals_label = spec.get("totals_row")
     antibodies = _antibody_files(ctx, columns)
     seen: set[str] = set()
@@ -113,6 +114,20 @@ def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> No
             kind = column.get("kind") if isinstance(column, dict) else column
             raise CurationError("unknown column kind", table.file, 1, name, str(kind),
                                 "one of " + ", ".join(COLUMN_KINDS))
+
+
+def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None:
+    """Resolve each column's terms and codebook once, so a typo is one error, not one per row."""
+    for name, column in columns.items():
+        where = Where(ctx.shown("source.yaml"), column=f"columns.{name}")
+        if column["kind"] == "finding":
+            ctx.term(column.get("term", name), DMKG.ClinicalFinding, where)
+        if column["kind"] == "lab":
+            ctx.term(column.get("analyte", ""), DMKG.LabAnalyte, where)
+            if "finding" in column:
+                ctx.term(column["finding"], DMKG.ClinicalFinding, where)
+        if "codes" in column and column["kind"] in ("finding", "lab"):
+            ctx.codebook(column["codes"], where)
 
 
 AntibodyRows = dict[str, dict[str, list[tuple[str, TableRow]]]]

@@ -62,6 +62,8 @@ def load_totals(ctx: SourceContext) -> None:
 def _total(ctx: SourceContext, number: int, item: dict[str, Any]) -> None:
     yw = _yaml_where(ctx, "totals", number, item)
     table = item.get("table")
+    if table in ctx.failed_tables:
+        return  # the table's own error is already reported
     if table not in ctx.totals_rows:
         raise yw.error("no totals row read for this table", str(table),
                        "a patient table with 'totals_row' declared")

@@ -46,7 +46,9 @@ class Where:
     def error(self, problem: str, value: str | None = None, expected: str | None = None,
               suggestions: tuple[str, ...] = ()) -> CurationError:
         """A curation error located here."""
-        return CurationError(problem, self.file, self.line, self.column, value, expected, suggestions)
+        case = self.row if self.table and self.row != str(self.line) else None
+        return CurationError(problem, self.file, self.line, self.column, value, expected,
+                             suggestions, case)
 
 
 @dataclass
@@ -153,8 +155,13 @@ class SourceWriter:
             return None
 
     def term(self, text: str, root: URIRef | None, where: Where) -> URIRef:
-        return self.terms.resolve(text, root=root, file=where.file, row=where.line,
-                                  column=where.column)
+        try:
+            return self.terms.resolve(text, root=root, file=where.file, row=where.line,
+                                      column=where.column)
+        except CurationError as exc:
+            if where.table and where.row:
+                exc.case = where.row
+            raise
 
 
 def _decimal_text(value: object) -> Decimal:
