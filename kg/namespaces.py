@@ -258,6 +258,7 @@ class DMKG(DefinedNamespace):
     count: URIRef
     countsStatus: URIRef
     curatedFile: URIRef
+    curatedItem: URIRef
     curatedLine: URIRef
     curatorNote: URIRef
     denominator: URIRef

@@ -10,7 +10,7 @@ and an unknown word is an error that proposes the closest known terms.
 True
 >>> index.resolve("anti-Jo1", root=DMKG.Autoantibody)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-kg.errors.CurationError: ...unknown term: 'anti-Jo1' (expected ...; did you mean 'anti-jo-1'...?)
+kg.errors.CurationError: ...unknown term: 'anti-Jo1' (expected ...; did you mean 'anti-Jo-1'...?)
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class TermIndex:
     def __init__(self, ontology: Graph) -> None:
         self.graph = ontology
         self._by_name: dict[str, set[URIRef]] = defaultdict(set)
+        self._spelling: dict[str, str] = {}  # normalised name -> a spelling from the ontology
         self._labels: dict[URIRef, str] = {}
         ns = str(DMKG._NS)
         properties = {
@@ -61,11 +62,13 @@ class TermIndex:
                     and subject not in properties:
                 self._labels[subject] = str(label)
                 self._by_name[normalise(str(label))].add(subject)
+                self._spelling.setdefault(normalise(str(label)), str(label))
         for prop in _SYNONYM_PROPERTIES:
             for subject, synonym in ontology.subject_objects(prop):
                 if isinstance(subject, URIRef) and str(subject).startswith(ns) \
                         and subject not in properties:
                     self._by_name[normalise(str(synonym))].add(subject)
+                    self._spelling.setdefault(normalise(str(synonym)), str(synonym))
         self._parents: dict[URIRef, set[URIRef]] = defaultdict(set)
         for child, parent in ontology.subject_objects(RDFS.subClassOf):
             if isinstance(child, URIRef) and isinstance(parent, URIRef):
@@ -121,7 +124,8 @@ class TermIndex:
             return next(iter(candidates))
         kind = f"a label or synonym of a term under {self.label(root)!r}" if root else "a known term"
         if not candidates:
-            close = difflib.get_close_matches(normalise(text), self.names_under(root), n=3, cutoff=0.6)
+            close = [self._spelling.get(name, name) for name in difflib.get_close_matches(
+                normalise(text), self.names_under(root), n=3, cutoff=0.6)]
             raise CurationError("unknown term", file, row, column, text, kind, close)
         names = ", ".join(sorted(self.label(c) for c in candidates))
         raise CurationError(f"ambiguous term (matches {names})", file, row, column, text, kind)

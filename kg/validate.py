@@ -31,8 +31,11 @@ class Violation:
     path: str
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (self.file, f"row {self.line}" if self.line else "",
-                                      f"column {self.column!r}" if self.column else "") if x)
+        column = self.column
+        if column and not column.startswith(("item ", "section ")):
+            column = f"column {column!r}"
+        where = ", ".join(x for x in (self.file, f"line {self.line}" if self.line else "",
+                                      column) if x)
         text = f"{where or self.focus}: {self.message}"
         if self.value:
             text += f" (value {self.value!r})"
@@ -75,7 +78,11 @@ def _locate(data: Graph, focus: Node) -> tuple[str, str, str]:
         for loc in sorted(data.objects(node, PROV.wasDerivedFrom)):
             file = data.value(loc, DMKG.curatedFile)
             line = data.value(loc, DMKG.curatedLine)
-            column = data.value(loc, DMKG.column) or data.value(loc, DMKG.section)
+            column = data.value(loc, DMKG.column)
+            if column is None:  # a text location: name the YAML item and the paper's section
+                item = data.value(loc, DMKG.curatedItem)
+                section = data.value(loc, DMKG.section)
+                column = f"item {item} (section {section})" if item else f"section {section}"
             if file is not None:
                 return str(file), str(line or ""), str(column or "")
     if (focus, RDF.type, DMKG.SourceLocation) in data:

@@ -8,6 +8,7 @@ raises one :class:`~kg.errors.CurationErrors` listing every problem found.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,7 +50,8 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> G
     unknown = sorted(set(meta) - TOP_LEVEL_KEYS)
     if unknown:
         raise CurationError("unknown top-level key", shown_yaml, column=unknown[0],
-                            expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)))
+                            expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)),
+                            suggestions=difflib.get_close_matches(unknown[0], TOP_LEVEL_KEYS, 1))
     source_id = str(meta.get("id") or "")
     if source_id != folder.name:
         raise CurationError("source id differs from the folder name", shown_yaml, column="id",

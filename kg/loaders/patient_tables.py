@@ -68,6 +68,7 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     cohort = ctx.cohort(spec["cohort"], where0)
     columns: dict[str, dict[str, Any]] = spec["columns"]
     case_column: str = spec["case_column"]
+    _check_kinds(ctx, columns)
     _check_header(table, case_column, columns)
     _check_terms(ctx, columns)
     totals_label = spec.get("totals_row")
@@ -109,11 +110,15 @@ def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> No
     for name in declared:
         if name not in table.header:
             raise CurationError("declared column missing from the table", table.file, 1, name)
+
+
+def _check_kinds(ctx: SourceContext, columns: dict[str, Any]) -> None:
     for name, column in columns.items():
         if not isinstance(column, dict) or column.get("kind") not in COLUMN_KINDS:
             kind = column.get("kind") if isinstance(column, dict) else column
-            raise CurationError("unknown column kind", table.file, 1, name, str(kind),
-                                "one of " + ", ".join(COLUMN_KINDS))
+            raise CurationError("unknown column kind", ctx.shown("source.yaml"),
+                                column=f"columns.{name}", value=str(kind),
+                                expected="one of " + ", ".join(COLUMN_KINDS))
 
 
 def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None:
@@ -182,6 +187,9 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
     elif kind == "outcome":
         code, months = parse_outcome(cell, where)
         codes = column.get("codes", {})
+        if codes and code not in codes:
+            raise where.error("unknown outcome code", cell, "one of " + ", ".join(
+                f"{k} ({v})" for k, v in codes.items()) + ", optionally followed by (months)")
         node = w.record(DMKG.Outcome, where, patient=patient)
         w.add(node, DMKG.vitalStatus, word(codes.get(code, code), VITAL_STATUS, where, "outcome code"))
         w.literal(node, DMKG.monthsSinceDiagnosis, months)

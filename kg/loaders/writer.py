@@ -108,6 +108,7 @@ class SourceWriter:
                 self.literal(loc, DMKG.column, where.column)
             else:  # text: ``column`` names the curated YAML item, not a table column
                 self.literal(loc, DMKG.section, where.section or "text")
+                self.literal(loc, DMKG.curatedItem, where.column)
             self.literal(loc, DMKG.curatedFile, where.file)
             self.literal(loc, DMKG.curatedLine, where.line)
             self.literal(loc, DMKG.verbatim, where.verbatim)
