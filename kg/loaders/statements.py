@@ -47,7 +47,7 @@ def _items(ctx: SourceContext, key: str) -> list[tuple[int, dict[str, Any]]]:
 
 def _yaml_where(ctx: SourceContext, key: str, number: int, item: dict[str, Any]) -> Where:
     return Where(ctx.shown("source.yaml"), None, None, None, f"{key}[{number}]",
-                 section=item.get("section"), verbatim=str(item.get("verbatim", "")))
+                 section=item.get("section") or "text", verbatim=str(item.get("verbatim", "")))
 
 
 def load_totals(ctx: SourceContext) -> None:
@@ -142,39 +142,31 @@ def _statistic_body(ctx: SourceContext, node: URIRef, item: dict[str, Any], yw: 
         w.literal(node, DMKG.pValueComparator, comparator)
 
 
-def load_statements(ctx: SourceContext) -> None:
-    """Figures the text states about the paper's own patients."""
-    for number, item in _items(ctx, "statements"):
-        yw = _yaml_where(ctx, "statements", number, item)
-        where = Where(yw.file, None, section=item.get("section") or "text",
-                      verbatim=yw.verbatim, column=yw.column)
+def _load_statistics(ctx: SourceContext, key: str) -> None:
+    for number, item in _items(ctx, key):
+        where = _yaml_where(ctx, key, number, item)
         try:
-            node = ctx.writer.record(DMKG.ReportedStatistic, where, "statement", number)
-            _statistic_body(ctx, node, item, yw)
+            cls = DMKG.RiskEstimate if item.get("risk") else DMKG.ReportedStatistic
+            node = ctx.writer.record(cls, where, key, number)
+            _statistic_body(ctx, node, item, where)
         except CurationError as exc:
             ctx.writer.errors.append(exc)
+
+
+def load_statements(ctx: SourceContext) -> None:
+    """Figures the text states about the paper's own patients."""
+    _load_statistics(ctx, "statements")
 
 
 def load_claims(ctx: SourceContext) -> None:
     """Figures taken from the literature; ``risk: true`` makes a risk estimate."""
-    for number, item in _items(ctx, "claims"):
-        yw = _yaml_where(ctx, "claims", number, item)
-        where = Where(yw.file, None, section=item.get("section") or "text",
-                      verbatim=yw.verbatim, column=yw.column)
-        try:
-            cls = DMKG.RiskEstimate if item.get("risk") else DMKG.ReportedStatistic
-            node = ctx.writer.record(cls, where, "claim", number)
-            _statistic_body(ctx, node, item, yw)
-        except CurationError as exc:
-            ctx.writer.errors.append(exc)
+    _load_statistics(ctx, "claims")
 
 
 def load_frequencies(ctx: SourceContext) -> None:
     """n/N figures stated in the text."""
     for number, item in _items(ctx, "frequencies"):
-        yw = _yaml_where(ctx, "frequencies", number, item)
-        where = Where(yw.file, None, section=item.get("section") or "text",
-                      verbatim=yw.verbatim, column=yw.column)
+        yw = where = _yaml_where(ctx, "frequencies", number, item)
         try:
             feature = ctx.term(item.get("feature", ""), None, yw)
             cohort = ctx.cohort(item.get("cohort"), yw)
