@@ -24,6 +24,7 @@ from kg.errors import ValidationFailed
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
+from kg.queries import catalogue_graph, run_violation_checks
 from kg.reason import Inference, reason
 from kg.resources import data_dir
 from kg.stats import GraphSummary, summarise
@@ -80,7 +81,8 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
     if run_reasoner:
         with _step(progress, 3, total, "classifying with the HermiT reasoner"):
             inference = reason(data, ontology)
-    with _step(progress, total, total, "merging ontology and inferences"):
+    with _step(progress, total, total, "merging ontology, inferences and query catalogue; "
+               "running the data checks in queries/"):
         data_triples = len(data)
         graph = Graph()
         bind_prefixes(graph)
@@ -89,6 +91,13 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
                 graph.add(triple)
         for triple in inference.triples:
             graph.add(triple)
+        for triple in catalogue_graph():
+            graph.add(triple)
+        bad = {name: rows for name, rows in run_violation_checks(graph).items() if rows}
+        if bad:
+            text = "\n".join(f"  - {name}: {rows} row(s)" for name, rows in sorted(bad.items()))
+            raise ValidationFailed(f"data checks in queries/ found problems:\n{text}",
+                                   sum(bad.values()))
     return BuildResult(graph, data_triples, inference, summarise(graph), folders)
 
 

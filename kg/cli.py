@@ -78,27 +78,91 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from rdflib import Graph
-
     from kg.stats import summarise
 
-    path = Path(args.graph)
+    summary = summarise(_load_graph(args.graph))
+    if args.format == "json":
+        print(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
+    else:
+        print(summary.text())
+    return 0
+
+
+def _load_graph(location: str | None):  # type: ignore[no-untyped-def]
+    """A built graph from a file or folder; the bundled graph built in memory if none exists."""
+    from rdflib import Graph
+
+    path = Path(location or "build")
     if path.is_dir():
         path = path / "dmkg.nt"
     if not path.is_file():
-        raise UsageError(f"{args.graph}: no built graph here; run 'dmkg build' first "
-                         "or give --graph PATH")
+        if location is not None:
+            raise UsageError(f"{location}: no built graph here; run 'dmkg build' first "
+                             "or give --graph PATH")
+        from kg.build import build_graph
+
+        print("dmkg: no build/ folder; building the bundled graph in memory "
+              "(run 'dmkg build' once to skip this)", file=sys.stderr)
+        return build_graph(progress=lambda _: None).graph
     graph = Graph()
     try:
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
         raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
                          f"{str(exc)[:200]})") from None
-    summary = summarise(graph)
-    if args.format == "json":
-        print(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
-    else:
-        print(summary.text())
+    return graph
+
+
+def _params(pairs: Sequence[str] | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param {pair!r}: expected KEY=VALUE, e.g. --param finding=myositis")
+        values[key.strip()] = value
+    return values
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.present import render, render_dicts
+    from kg.queries import list_queries, run_query
+
+    if args.list:
+        queries = list_queries(include_checks=False)
+        rows = [{"name": q.name, "title": q.title,
+                 "parameters": ", ".join(f"{p.name} ({p.as_dict()['type']})" for p in q.params),
+                 "description": q.description} for q in queries]
+        if args.format == "json":
+            print(json.dumps([q.as_dict() for q in queries], indent=2, ensure_ascii=False))
+        else:
+            columns = ["name", "title", "parameters"] if args.format == "table" else list(rows[0])
+            print(render_dicts(columns, rows, args.format))
+        return 0
+    if not args.name:
+        raise UsageError("give a query name, or --list to see them")
+    graph = _load_graph(args.graph)
+    result = run_query(graph, args.name, _params(args.param))
+    print(render(result, args.format, graph))
+    return 0
+
+
+def _cmd_sparql(args: argparse.Namespace) -> int:
+    from kg.present import render
+    from kg.sparql import run_sparql
+
+    text = args.query
+    if text == "-":
+        text = sys.stdin.read()
+    elif Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    graph = _load_graph(args.graph)
+    answer = run_sparql(graph, text)
+    if answer.ask is not None:
+        print("true" if answer.ask else "false")
+    elif answer.graph is not None:
+        print(answer.graph.serialize(format="turtle" if args.format != "nt" else "nt"))
+    elif answer.select is not None:
+        print(render(answer.select, "table" if args.format == "nt" else args.format, graph))
     return 0
 
 
@@ -135,10 +199,33 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="summarise a built graph",
                            description="Print sources, patients, records by kind and the "
                            "patients the reasoner classified.", epilog=EPILOG)
-    stats.add_argument("--graph", default="build", help="built graph file or folder "
-                       "(default: build)")
+    stats.add_argument("--graph", help="built graph file or folder (default: build/, or the "
+                       "bundled graph built in memory)")
     stats.add_argument("--format", choices=("table", "json"), default="table")
     stats.set_defaults(func=_cmd_stats)
+
+    query = sub.add_parser("query", help="run a canned query",
+                           description="Run one of the canned association queries (see --list). "
+                           "Parameters are checked and bound to the query, never pasted into it.",
+                           epilog=EPILOG)
+    query.add_argument("name", nargs="?", help="query name (see --list)")
+    query.add_argument("--list", action="store_true", help="list the canned queries")
+    query.add_argument("--param", action="append", metavar="KEY=VALUE",
+                       help="a parameter, e.g. --param finding=myositis (repeatable)")
+    query.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    query.add_argument("--graph", help="built graph file or folder (default: build/, or the "
+                       "bundled graph built in memory)")
+    query.set_defaults(func=_cmd_query)
+
+    sparql = sub.add_parser("sparql", help="run any read-only SPARQL query",
+                            description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query given as "
+                            "text, a file name, or - for standard input. Updates, SERVICE and "
+                            "FROM/FROM NAMED are refused.", epilog=EPILOG)
+    sparql.add_argument("query", metavar="QUERY_OR_FILE")
+    sparql.add_argument("--format", choices=("table", "csv", "tsv", "json", "nt"),
+                        default="table", help="SELECT output format (CONSTRUCT: Turtle, or nt)")
+    sparql.add_argument("--graph", help="built graph file or folder (default: build/)")
+    sparql.set_defaults(func=_cmd_sparql)
     return parser
 
 

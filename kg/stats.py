@@ -47,9 +47,11 @@ class GraphSummary:
 def summarise(graph: Graph) -> GraphSummary:
     """Count what ``graph`` holds, with the summary queries in ``queries/``."""
     sources = [
-        {"doi": str(r.doi), "title": str(r.title), "patients": int(r.patients)}
-        for r in run_query(graph, "summary-sources")  # type: ignore[union-attr]
+        {"doi": str(r["doi"]), "title": str(r["title"]), "patients": int(str(r["patients"]))}
+        for r in run_query(graph, "summary-sources").records()
     ]
-    records = {str(r.label): int(r.records) for r in run_query(graph, "summary-records")}  # type: ignore[union-attr]
-    inferred = {str(r.label): int(r.patients) for r in run_query(graph, "summary-inferred")}  # type: ignore[union-attr]
+    records = {str(r["label"]): int(str(r["records"]))
+               for r in run_query(graph, "summary-records").records()}
+    inferred = {str(r["label"]): int(str(r["patients"]))
+                for r in run_query(graph, "summary-inferred").records()}
     return GraphSummary(len(graph), sources, records, inferred)
