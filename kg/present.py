@@ -29,7 +29,7 @@ from typing import Any
 
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from kg.namespaces import DATA, bind_prefixes
 from kg.queries import QueryResult
@@ -81,7 +81,7 @@ def _labels(graph: Graph | None, iris: set[URIRef]) -> dict[URIRef, str]:
     return found
 
 
-def _python(value: Identifier | None) -> Any:
+def _python(value: Node | None) -> Any:
     if value is None:
         return None
     if isinstance(value, Literal):

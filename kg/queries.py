@@ -33,7 +33,7 @@ from typing import Any
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Identifier, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from kg.errors import NotFoundError, QueryError
 from kg.namespaces import DMKG
@@ -102,9 +102,9 @@ class QueryResult:
     """Column names and rows of RDF terms (None where unbound)."""
 
     columns: list[str]
-    rows: list[list[Identifier | None]] = field(default_factory=list)
+    rows: list[list[Node | None]] = field(default_factory=list)
 
-    def records(self) -> list[dict[str, Identifier | None]]:
+    def records(self) -> list[dict[str, Node | None]]:
         """The rows as dictionaries keyed by column name."""
         return [dict(zip(self.columns, row)) for row in self.rows]
 
@@ -253,7 +253,7 @@ def _convert(query: CannedQuery, param: Param, raw: str, graph: Graph | None,
         raise QueryError(f"{where}: {raw!r} is not a known {kind}{hint}") from None
 
 
-def _median(cell: Identifier | None) -> Literal | None:
+def _median(cell: Node | None) -> Literal | None:
     if cell is None or not str(cell).strip():
         return None
     try:

@@ -75,16 +75,18 @@ def _locate(data: Graph, focus: Node) -> tuple[str, str, str]:
     candidates = [focus]
     candidates += list(data.objects(focus, DMKG.ofPatient))
     for node in candidates:
-        for loc in sorted(data.objects(node, PROV.wasDerivedFrom)):
+        for loc in sorted(data.objects(node, PROV.wasDerivedFrom), key=str):
             file = data.value(loc, DMKG.curatedFile)
             line = data.value(loc, DMKG.curatedLine)
-            column = data.value(loc, DMKG.column)
-            if column is None:  # a text location: name the YAML item and the paper's section
+            cell = data.value(loc, DMKG.column)
+            if cell is not None:
+                column = str(cell)
+            else:  # a text location: name the YAML item and the paper's section
                 item = data.value(loc, DMKG.curatedItem)
                 section = data.value(loc, DMKG.section)
                 column = f"item {item} (section {section})" if item else f"section {section}"
             if file is not None:
-                return str(file), str(line or ""), str(column or "")
+                return str(file), str(line or ""), column
     if (focus, RDF.type, DMKG.SourceLocation) in data:
         return (str(data.value(focus, DMKG.curatedFile) or ""),
                 str(data.value(focus, DMKG.curatedLine) or ""),

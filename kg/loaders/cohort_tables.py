@@ -11,7 +11,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.curated import read_table
+from kg.curated import TableRow, read_table
 from kg.errors import CurationError
 from kg.loaders.cells import parse_fraction, parse_mean_range, parse_p_value
 from kg.loaders.context import SourceContext
@@ -51,8 +51,8 @@ def load_comparison_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
         feature_spec = features.get(label, {"term": label})
         cells = [(column, cohort, row.cells[column]) for column, cohort in groups]
 
-        def where(column: str, line: int = row.line, label: str = label) -> Where:
-            return Where(table.file, line, spec["table"], label, column,
+        def where(column: str, row: TableRow = row, label: str = label) -> Where:
+            return Where(table.file, row.line, spec["table"], label, column,
                          verbatim=row.cells[column])
 
         try:

@@ -18,7 +18,6 @@ from kg.curated import Table, TableRow, read_table
 from kg.errors import CurationError
 from kg.loaders.cells import (
     ANTIBODY_STATUS,
-    FINDING_STATUS,
     INTERPRETATION,
     RELATION,
     SEX,
@@ -27,7 +26,6 @@ from kg.loaders.cells import (
     parse_int,
     parse_interval,
     parse_outcome,
-    parse_titer,
     word,
 )
 from kg.loaders.context import SourceContext
@@ -94,7 +92,7 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
         for name, column in columns.items():
             where = Where(table.file, row.line, spec["table"], case, name, verbatim=row.cells[name])
             ctx.writer.attempt(_load_cell, ctx, patient, row, name, column, where, cancer, antibodies)
-    for name, by_case in antibodies.items():
+    for by_case in antibodies.values():
         for case in sorted(set(by_case) - seen):
             file, line = by_case[case][0][0], by_case[case][0][1].line
             ctx.writer.errors.append(CurationError("antibody reading for a case not in the table",
@@ -227,7 +225,7 @@ def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
     except CurationError:
         value = None
     if value is not None:
-        interpretation = _interpret(value, low, high)
+        interpretation: str | None = _interpret(value, low, high)
         reading = CodeReading(status="present" if interpretation == "above normal range" else "absent")
     else:
         reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)

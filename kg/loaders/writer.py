@@ -8,7 +8,9 @@ that identifies a person.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -19,6 +21,9 @@ from kg.namespaces import DATA, DMKG, PROV
 from kg.terms import TermIndex
 
 __all__ = ["SourceWriter", "Where", "digest"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def digest(*parts: object) -> str:
@@ -147,7 +152,7 @@ class SourceWriter:
         self.add(node, PROV.wasDerivedFrom, self.location(where))
         return node
 
-    def attempt(self, func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def attempt(self, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
         """Run ``func``; a CurationError is collected and None returned."""
         try:
             return func(*args, **kwargs)
