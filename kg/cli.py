@@ -30,6 +30,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     written = write_graph(result, Path(args.out))
     print(result.summary.text())
     print(f"inferred type triples: {len(result.inference.triples)}")
+    from collections import Counter
+
+    from kg.qa import qa_report
+
+    kinds = Counter(item.kind for item in qa_report(result.graph))
+    print(f"data-quality report: {sum(kinds.values())} printed numbers disagree with the data "
+          f"({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items())) or 'none'}); "
+          "see 'dmkg qa' (the graph keeps both numbers)")
     print("wrote: " + ", ".join(str(p) for p in written.values()))
     return 0
 
@@ -166,6 +174,33 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_associations(args: argparse.Namespace) -> int:
+    from kg.present import render_dicts
+    from kg.statistics import ASSOCIATION_COLUMNS, associations
+
+    rows = associations(_load_graph(args.graph))
+    if args.kind != "all":
+        rows = [r for r in rows if r["kind"] == args.kind]
+    columns = list(ASSOCIATION_COLUMNS)
+    if args.format == "table":
+        columns = ["kind", "exposure", "reference", "outcome", "a", "b", "c", "d", "odds_ratio",
+                   "or_ci_low", "or_ci_high", "p_fisher", "reported_p"]
+    print(render_dicts(columns, rows, args.format))
+    return 0
+
+
+def _cmd_qa(args: argparse.Namespace) -> int:
+    from kg.present import render_dicts
+    from kg.qa import QA_COLUMNS, qa_report
+
+    items = [item.as_dict() for item in qa_report(_load_graph(args.graph))]
+    columns = list(QA_COLUMNS)
+    if args.format == "table":
+        columns = [c for c in columns if c != "note"]
+    print(render_dicts(columns, items, args.format))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dmkg",
@@ -226,6 +261,25 @@ def build_parser() -> argparse.ArgumentParser:
                         default="table", help="SELECT output format (CONSTRUCT: Turtle, or nt)")
     sparql.add_argument("--graph", help="built graph file or folder (default: build/)")
     sparql.set_defaults(func=_cmd_sparql)
+
+    assoc = sub.add_parser("associations", help="2x2 tables, Fisher p and odds ratios",
+                           description="For each finding and antibody against each cancer site, "
+                           "the 2x2 counts over patients with Fisher's exact p and the odds ratio "
+                           "with its 95%% CI; for each cohort comparison, the 2x2 from n/N with "
+                           "Fisher's p recomputed beside the printed one. Proportions carry Wilson "
+                           "95%% CIs. Statistics by scipy.", epilog=EPILOG)
+    assoc.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    assoc.add_argument("--kind", choices=("all", "patient-level", "cohort"), default="all")
+    assoc.add_argument("--graph", help="built graph file or folder (default: build/)")
+    assoc.set_defaults(func=_cmd_associations)
+
+    qa = sub.add_parser("qa", help="where a paper's printed numbers disagree with its data",
+                        description="Every printed total, percentage, p-value and text figure that "
+                        "disagrees with what the paper's own rows give (beyond the rounding of "
+                        "the printed digits). Numbers that agree are not listed.", epilog=EPILOG)
+    qa.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    qa.add_argument("--graph", help="built graph file or folder (default: build/)")
+    qa.set_defaults(func=_cmd_qa)
     return parser
 
 
