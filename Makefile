@@ -19,6 +19,14 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/dmkg build --out build
+	@echo; echo "== Which autoantibodies are linked to cancer, and how strong is the evidence?"
+	@$(BIN)/dmkg query antibody-cancer-evidence --graph build
+	@echo; echo "== Which cancers came with dermatomyositis in the bundled cases?"
+	@$(BIN)/dmkg query cancer-sites --graph build
+	@echo; echo "== Did patients with clinical myositis fare worse? (Requena series)"
+	@$(BIN)/dmkg query survival-by-finding --param finding=myositis --graph build
+	@echo; echo "== Which printed numbers disagree with the papers' own rows? (first lines of 'dmkg qa')"
+	@$(BIN)/dmkg qa --graph build | head -n 12
 
 build: run
 

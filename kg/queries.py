@@ -186,13 +186,20 @@ def load_query(name: str) -> CannedQuery:
 
 
 def _resolve_doi(graph: Graph | None, value: str) -> Literal:
+    """The publication's DOI as stored, found by its DOI or another DOI it has (any case)."""
     doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.I)
     if not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
-        raise QueryError(f"{value!r} is not a DOI (expected 10.NNNN/..., e.g. 10.1016/j.jaad.2020.03.058)")
-    if graph is not None and (None, DMKG.doi, Literal(doi)) not in graph:
-        known = sorted(str(o) for o in graph.objects(None, DMKG.doi))
-        raise QueryError(f"no publication with DOI {doi!r} in the graph; known: {', '.join(known)}")
-    return Literal(doi)
+        raise QueryError(f"{value!r} is not a DOI (expected 10.NNNN/..., e.g. "
+                         "10.1016/j.jaad.2020.03.058)")
+    if graph is None:
+        return Literal(doi)
+    for prop in (DMKG.doi, DMKG.alsoDoi):
+        for pub, stored in graph.subject_objects(prop):
+            if str(stored).casefold() == doi.casefold():
+                main = graph.value(pub, DMKG.doi)
+                return Literal(str(main if main is not None else stored))
+    known = sorted(str(o) for o in graph.objects(None, DMKG.doi))
+    raise QueryError(f"no publication with DOI {doi!r} in the graph; known: {', '.join(known)}")
 
 
 def bind_params(query: CannedQuery, values: dict[str, str], graph: Graph | None = None,
@@ -243,7 +250,7 @@ def _convert(query: CannedQuery, param: Param, raw: str, graph: Graph | None,
     if text.startswith("dmkg:"):
         iri = DMKG._NS[text[5:]]
         if root is not None and not terms.is_under(iri, root):
-            raise QueryError(f"{where}: {raw!r} is not a {terms.label(root)}")
+            raise QueryError(f"{where}: {raw!r} is not under {terms.label(root)!r}")
         return iri
     try:
         return URIRef(terms.resolve(text, root=root))
