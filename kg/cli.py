@@ -16,7 +16,10 @@ from pathlib import Path
 from kg import __version__
 from kg.errors import EXIT_CODES, DmkgError, UsageError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "load_graph", "EPILOG", "COMMAND_MODULES"]
+
+#: modules under kg/commands/ that add subcommands (each defines add_parser(subparsers))
+COMMAND_MODULES: tuple[str, ...] = ()
 
 EPILOG = ("exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
           "2 usage error; 130 interrupted")
@@ -88,7 +91,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from kg.stats import summarise
 
-    summary = summarise(_load_graph(args.graph))
+    summary = summarise(load_graph(args.graph))
     if args.format == "json":
         print(json.dumps(summary.as_dict(), indent=2, sort_keys=True))
     else:
@@ -96,7 +99,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_graph(location: str | None):  # type: ignore[no-untyped-def]
+def load_graph(location: str | None):  # type: ignore[no-untyped-def]
     """A built graph from a file or folder; the bundled graph built in memory if none exists."""
     from rdflib import Graph
 
@@ -148,7 +151,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise UsageError("give a query name, or --list to see them")
-    graph = _load_graph(args.graph)
+    graph = load_graph(args.graph)
     result = run_query(graph, args.name, _params(args.param))
     print(render(result, args.format, graph))
     return 0
@@ -163,7 +166,7 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
         text = sys.stdin.read()
     elif Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8")
-    graph = _load_graph(args.graph)
+    graph = load_graph(args.graph)
     answer = run_sparql(graph, text)
     if answer.ask is not None:
         print("true" if answer.ask else "false")
@@ -178,7 +181,7 @@ def _cmd_associations(args: argparse.Namespace) -> int:
     from kg.present import render_dicts
     from kg.statistics import ASSOCIATION_COLUMNS, associations
 
-    rows = associations(_load_graph(args.graph))
+    rows = associations(load_graph(args.graph))
     if args.kind != "all":
         rows = [r for r in rows if r["kind"] == args.kind]
     columns = list(ASSOCIATION_COLUMNS)
@@ -193,7 +196,7 @@ def _cmd_qa(args: argparse.Namespace) -> int:
     from kg.present import render_dicts
     from kg.qa import QA_COLUMNS, qa_report
 
-    items = [item.as_dict() for item in qa_report(_load_graph(args.graph))]
+    items = [item.as_dict() for item in qa_report(load_graph(args.graph))]
     columns = list(QA_COLUMNS)
     if args.format == "table":
         columns = [c for c in columns if c != "note"]
@@ -280,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     qa.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     qa.add_argument("--graph", help="built graph file or folder (default: build/)")
     qa.set_defaults(func=_cmd_qa)
+
+    import importlib
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_parser(sub)
     return parser
 
 
