@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from kg.errors import CurationError
+from kg.privacy import contains_identifier, identifier_kind
 
 __all__ = ["Table", "TableRow", "read_table", "read_yaml", "MAX_CELL_CHARS"]
 
@@ -77,6 +78,11 @@ def read_table(path: Path, shown: str | None = None) -> Table:
     for name in header:
         if not name:
             raise CurationError("empty column name in the header", shown, row=1)
+        kind = identifier_kind(name)
+        if kind:
+            raise CurationError(
+                f"column looks like it carries {kind}, a direct identifier", shown, row=1,
+                column=name, expected="de-identified data only: remove this column")
         if name in seen:
             raise CurationError("duplicated column name", shown, row=1, column=name)
         seen.add(name)
@@ -89,7 +95,13 @@ def read_table(path: Path, shown: str | None = None) -> Table:
                 f"row has {len(cells)} cells but the header has {len(header)} columns",
                 shown, row=number, expected="one tab between cells, as many cells as header columns",
             )
-        for name, cell in zip(header, cells):
+        for name, cell in zip(header, cells, strict=True):
+            kind = contains_identifier(cell)
+            if kind:
+                raise CurationError(
+                    f"cell contains {kind}", shown, row=number, column=name,
+                    expected="de-identified data only: no e-mail addresses, phone numbers or "
+                    "full dates")
             if len(cell) > MAX_CELL_CHARS:
                 raise CurationError(
                     f"cell of {len(cell)} characters", shown, row=number, column=name,

@@ -9,6 +9,7 @@ raises one :class:`~kg.errors.CurationErrors` listing every problem found.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,12 +27,78 @@ from kg.loaders.writer import SourceWriter
 from kg.namespaces import DATA, DCTERMS, DMKG, bind_prefixes
 from kg.terms import TermIndex
 
-__all__ = ["load_source", "load_sources", "source_folders", "TOP_LEVEL_KEYS"]
+__all__ = ["load_source", "load_sources", "source_folders", "TOP_LEVEL_KEYS", "check_structure",
+           "SCHEMA"]
 
 TOP_LEVEL_KEYS = {
     "id", "publication", "study", "cohorts", "codebooks", "patient_tables", "comparison_tables",
     "patients", "totals", "statements", "frequencies", "claims",
 }
+
+
+_S = "scalar"
+_CODES = "codes"  # a codebook name, or a mapping of codes to a word or a mapping of scalars
+_ROW = {"*": _S}
+_STATISTIC = {"range": [_S], "ci": [_S], "*": _S}
+
+#: the shape of source.yaml: a dict is a mapping ("*" for any key), a list a list of items,
+#: "scalar" a single value. Anything else in a place is a located error, not a crash.
+SCHEMA: dict[str, object] = {
+    "id": _S,
+    "publication": {"also_doi": [_S], "*": _S},
+    "study": _ROW,
+    "cohorts": [_ROW],
+    "codebooks": {"*": {"*": _CODES}},
+    "patient_tables": [{"columns": {"*": {"reference": [_S], "codes": _CODES, "*": _S}},
+                        "*": _S}],
+    "comparison_tables": [{"groups": [_ROW], "headings": [_S], "features": {"*": _ROW},
+                           "*": _S}],
+    "patients": [{"age": _ROW, "sex": _ROW, "outcome": _ROW, "findings": [_ROW],
+                  "antibodies": [_ROW], "labs": [_ROW], "treatments": [_ROW],
+                  "cancers": [{"markers": [_ROW], "*": _S}], "*": _S}],
+    "totals": [_ROW],
+    "statements": [_STATISTIC],
+    "frequencies": [_ROW],
+    "claims": [_STATISTIC],
+}
+_KIND_WORDS = {"mapping": "a mapping (key: value lines)", "list": "a list (lines starting "
+               "with -)", _S: "a single value (text or number)"}
+
+
+def _kind(schema: object) -> str:
+    return "mapping" if isinstance(schema, dict) else "list" if isinstance(schema, list) else _S
+
+
+def _conform(value: object, schema: object, file: str, path: str) -> None:
+    if schema == _CODES:
+        if isinstance(value, dict):
+            for code, meaning in value.items():
+                _conform(meaning, _S if not isinstance(meaning, dict) else _ROW, file,
+                         f"{path}[{code!r}]")
+            return
+        schema = _S
+    ok = (isinstance(value, dict) if isinstance(schema, dict) else
+          isinstance(value, list) if isinstance(schema, list) else
+          value is None or isinstance(value, (str, int, float, bool)))
+    if not ok:
+        got = "empty" if value is None else type(value).__name__
+        raise CurationError(f"{path} is {got}", file, column=path,
+                            expected=_KIND_WORDS[_kind(schema)])
+    if isinstance(schema, dict) and isinstance(value, dict):
+        for key, member in value.items():
+            sub = schema.get(str(key), schema.get("*"))
+            if sub is not None and (member is not None or sub != _S):
+                _conform(member, sub, file, f"{path}.{key}")
+    elif isinstance(schema, list) and isinstance(value, list):
+        for number, member in enumerate(value, start=1):
+            _conform(member, schema[0], file, f"{path}[{number}]")
+
+
+def check_structure(meta: dict[str, object], file: str) -> None:
+    """Check the shape of source.yaml against ``SCHEMA`` before anything reads it."""
+    for key, schema in SCHEMA.items():
+        if meta.get(key) is not None:  # an empty top-level key means "none"
+            _conform(meta[key], schema, file, key)
 
 
 def source_folders(root: Path) -> list[Path]:
@@ -52,6 +119,7 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> G
         raise CurationError("unknown top-level key", shown_yaml, column=unknown[0],
                             expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)),
                             suggestions=difflib.get_close_matches(unknown[0], TOP_LEVEL_KEYS, 1))
+    check_structure(meta, shown_yaml)
     source_id = str(meta.get("id") or "")
     if source_id != folder.name:
         raise CurationError("source id differs from the folder name", shown_yaml, column="id",
@@ -92,7 +160,8 @@ def _publication(ctx: SourceContext) -> None:
     w.literal(pub, DMKG.journal, pub_meta.get("journal"))
     w.literal(pub, DMKG.authors, pub_meta.get("authors"))
     if "year" in pub_meta:
-        w.literal(pub, DMKG.year, parse_int(pub_meta["year"], where, "year", 1900, 2100))
+        w.literal(pub, DMKG.year, parse_int(pub_meta["year"], where, "year", 1900,
+                                            date.today().year))
     study_meta = ctx.meta.get("study") or {}
     swhere = ctx.where_yaml("study")
     study = DATA[f"study/{ctx.source_id}"]

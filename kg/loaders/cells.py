@@ -18,6 +18,7 @@ Each parser takes the cell text and a :class:`Where` for errors, and returns pla
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from rdflib import URIRef
@@ -169,4 +170,6 @@ def parse_month(text: object, where: Where) -> str:
     raw = str(text).strip()
     if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", raw):
         raise where.error("unreadable month", raw, "YYYY-MM, e.g. 2019-09")
+    if raw > date.today().strftime("%Y-%m"):
+        raise where.error("month in the future", raw, "a month up to the current one")
     return raw

@@ -28,9 +28,9 @@ def load_comparison_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     """Read one comparison table declared in source.yaml and add its records."""
     where0 = ctx.where_yaml("comparison_tables")
     for key in ("table", "file", "feature_column", "groups", "p_column"):
-        if key not in spec:
+        if not spec.get(key):
             raise where0.error(f"comparison table without '{key}'")
-    table = read_table(ctx.folder / spec["file"], ctx.shown(spec["file"]))
+    table = read_table(ctx.table_path(spec["file"], where0), ctx.shown(str(spec["file"])))
     groups = [(g["column"], ctx.cohort(g["cohort"], where0)) for g in spec["groups"]]
     if len(groups) != 2:
         raise where0.error("a comparison table needs exactly two groups", str(len(groups)))

@@ -38,6 +38,15 @@ class SourceContext:
         """A curated file's name as shown in messages and provenance (source/file)."""
         return f"{self.source_id}/{file}"
 
+    def table_path(self, name: object, where: Where) -> Path:
+        """A file named in source.yaml: a plain file name inside this source folder."""
+        text = str(name) if isinstance(name, (str, int, float)) else ""
+        path = (self.folder / text).resolve()
+        if not text or Path(text).is_absolute() or path.parent != self.folder.resolve():
+            raise where.error("file must be a file name inside the source folder", text or
+                              repr(name), "e.g. table1.tsv (no folders, no '..')")
+        return path
+
     def where_yaml(self, key: str | None = None) -> Where:
         return Where(self.shown("source.yaml"), column=key)
 

@@ -59,10 +59,10 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     """Read one patient table declared in source.yaml and add its records."""
     where0 = ctx.where_yaml("patient_tables")
     for key in ("table", "file", "cohort", "case_column", "columns"):
-        if key not in spec:
+        if not spec.get(key):
             raise where0.error(f"patient table without '{key}'", None, "table, file, cohort, "
                                "case_column and columns")
-    table = read_table(ctx.folder / spec["file"], ctx.shown(spec["file"]))
+    table = read_table(ctx.table_path(spec["file"], where0), ctx.shown(str(spec["file"])))
     cohort = ctx.cohort(spec["cohort"], where0)
     columns: dict[str, dict[str, Any]] = spec["columns"]
     case_column: str = spec["case_column"]
@@ -145,7 +145,8 @@ def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> A
         file = column.get("file")
         if not file:
             raise ctx.where_yaml("columns").error(f"antibody column {name!r} without 'file'")
-        table = read_table(ctx.folder / file, ctx.shown(file))
+        table = read_table(ctx.table_path(file, ctx.where_yaml(f"columns.{name}")),
+                           ctx.shown(str(file)))
         needed = {"case", "antibody", "result", "fragment"}
         missing = needed - set(table.header)
         if missing:
@@ -167,7 +168,7 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
         w.literal(patient, DMKG.ageAtDiagnosis, parse_int(cell, where, "age", 0, 120))
         w.derive(patient, where)
     elif kind == "sex":
-        codes = column.get("codes", {})
+        codes = _codes(ctx, column, where)
         w.add(patient, DMKG.sex, word(codes.get(cell, cell), SEX, where, "sex code"))
         w.derive(patient, where)
     elif kind == "cancer":
@@ -184,13 +185,19 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
         _antibodies(ctx, patient, cell, where, antibodies[name].get(str(where.row), []))
     elif kind == "outcome":
         code, months = parse_outcome(cell, where)
-        codes = column.get("codes", {})
+        codes = _codes(ctx, column, where)
         if codes and code not in codes:
             raise where.error("unknown outcome code", cell, "one of " + ", ".join(
                 f"{k} ({v})" for k, v in codes.items()) + ", optionally followed by (months)")
         node = w.record(DMKG.Outcome, where, patient=patient)
         w.add(node, DMKG.vitalStatus, word(codes.get(code, code), VITAL_STATUS, where, "outcome code"))
         w.literal(node, DMKG.monthsSinceDiagnosis, months)
+
+
+def _codes(ctx: SourceContext, column: dict[str, Any], where: Where) -> dict[str, Any]:
+    """A column's optional codes: none, an inline mapping, or a codebook name."""
+    codes = column.get("codes")
+    return {} if codes is None else ctx.codebook(codes, where)
 
 
 def _cancer(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
@@ -218,8 +225,7 @@ def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
     w = ctx.writer
     analyte = ctx.term(column["analyte"], DMKG.LabAnalyte, where)
     finding = ctx.term(column["finding"], DMKG.ClinicalFinding, where) if "finding" in column else None
-    low, high = (Decimal(str(x)) for x in column.get("reference", (None, None))) \
-        if column.get("reference") else (None, None)
+    low, high = _reference(column.get("reference"), where)
     try:
         value: Decimal | None = parse_decimal(cell, where, "value")
     except CurationError:
@@ -244,6 +250,16 @@ def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
                                                   "interpretation"))
     if finding is not None:
         ctx.finding(patient, finding, reading, where, key="lab")
+
+
+def _reference(pair: object, where: Where) -> tuple[Decimal | None, Decimal | None]:
+    """A column's reference range ``[low, high]`` (optional)."""
+    if pair is None:
+        return None, None
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise where.error("reference range is not [low, high]", str(pair), "e.g. [30, 175]")
+    return (parse_decimal(pair[0], where, "reference low"),
+            parse_decimal(pair[1], where, "reference high"))
 
 
 def _interpret(value: Decimal, low: Decimal | None, high: Decimal | None) -> str:

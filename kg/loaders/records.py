@@ -7,6 +7,7 @@ from and a ``section`` (defaulting to the patient's).
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from rdflib import URIRef
@@ -27,8 +28,9 @@ from kg.loaders.cells import (
 from kg.loaders.context import SourceContext
 from kg.loaders.writer import Where
 from kg.namespaces import DMKG
+from kg.privacy import identifier_kind
 
-__all__ = ["load_patient_records"]
+__all__ = ["load_patient_records", "PATIENT_KEYS"]
 
 
 def load_patient_records(ctx: SourceContext) -> None:
@@ -48,9 +50,23 @@ def _where(ctx: SourceContext, key: str, item: dict[str, Any], section: str) -> 
                  verbatim=str(item.get("verbatim", "")))
 
 
+PATIENT_KEYS = ("case", "cohort", "section", "age", "sex", "findings", "antibodies", "labs",
+                "cancers", "treatments", "outcome")
+
+
 def _patient(ctx: SourceContext, key: str, spec: dict[str, Any]) -> None:
     if not isinstance(spec, dict) or "case" not in spec or "cohort" not in spec:
         raise ctx.where_yaml(key).error("patient without 'case' and 'cohort'")
+    for name in spec:
+        kind = identifier_kind(str(name))
+        if kind:
+            raise ctx.where_yaml(f"{key}.{name}").error(
+                f"key looks like it carries {kind}, a direct identifier", None,
+                "de-identified data only: remove it")
+        if name not in PATIENT_KEYS:
+            raise ctx.where_yaml(f"{key}.{name}").error(
+                "unknown patient key", str(name), "one of " + ", ".join(PATIENT_KEYS),
+                tuple(difflib.get_close_matches(str(name), PATIENT_KEYS, 1)))
     section = str(spec.get("section") or "case description")
     w = ctx.writer
     base = _where(ctx, key, spec, section)
