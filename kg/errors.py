@@ -23,6 +23,7 @@ __all__ = [
     "ReasonerError",
     "QueryError",
     "NotFoundError",
+    "RemoteError",
     "EXIT_CODES",
 ]
 
@@ -45,6 +46,10 @@ class ReasonerError(DmkgError):
 
 class QueryError(DmkgError):
     """A SPARQL query is malformed, refused or failed."""
+
+
+class RemoteError(DmkgError):
+    """A remote SPARQL store failed: down, too slow, an HTTP error, wrong credentials."""
 
 
 @dataclass
@@ -118,4 +123,5 @@ EXIT_CODES: dict[type[DmkgError], int] = {
     QueryError: 2,
     UsageError: 2,
     NotFoundError: 2,
+    RemoteError: 2,
 }

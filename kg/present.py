@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from kg.namespaces import DATA, bind_prefixes
 from kg.queries import QueryResult
+from kg.stores import Store
 
 __all__ = ["FORMATS", "render", "render_records", "render_dicts", "curie", "table_text"]
 
@@ -68,13 +69,19 @@ def curie(iri: URIRef) -> str:
         return str(iri)
 
 
-def _labels(graph: Graph | None, iris: set[URIRef]) -> dict[URIRef, str]:
+def _labels(graph: Graph | Store | None, iris: set[URIRef]) -> dict[URIRef, str]:
+    """One label per IRI (English or untagged first, then the smallest); from a remote store
+    the labels come from that store, fetched in one query."""
     found: dict[URIRef, str] = {}
-    if graph is None:
+    if graph is None or not iris:
         return found
-    for iri in iris:
-        labels = list(graph.objects(iri, RDFS.label))
-        english = [lab for lab in labels if isinstance(lab, Literal) and lab.language in ("en", None)]
+    if isinstance(graph, Graph):
+        every = {iri: list(graph.objects(iri, RDFS.label)) for iri in iris}
+    else:
+        every = graph.label_literals(iris)
+    for iri, labels in every.items():
+        english = [lab for lab in labels
+                   if isinstance(lab, Literal) and lab.language in ("en", None)]
         chosen = sorted(str(lab) for lab in (english or labels))
         if chosen:
             found[iri] = chosen[0]
@@ -94,7 +101,7 @@ def _python(value: Node | None) -> Any:
     return str(value)
 
 
-def render_records(result: QueryResult, graph: Graph | None) -> list[dict[str, Any]]:
+def render_records(result: QueryResult, graph: Graph | Store | None) -> list[dict[str, Any]]:
     """Rows as dictionaries: labels for IRIs with a ``<column>_id`` CURIE beside them."""
     iri_columns = {c for i, c in enumerate(result.columns)
                    if any(isinstance(row[i], URIRef) for row in result.rows)}
@@ -155,8 +162,8 @@ def render_dicts(columns: list[str], records: list[dict[str, Any]], fmt: str) ->
     return buffer.getvalue().rstrip("\n")
 
 
-def render(result: QueryResult, fmt: str, graph: Graph | None) -> str:
-    """A query result in one of ``FORMATS`` (labels from ``graph``)."""
+def render(result: QueryResult, fmt: str, graph: Graph | Store | None) -> str:
+    """A query result in one of ``FORMATS`` (labels from ``graph``, a graph or a store)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     records = render_records(result, graph)

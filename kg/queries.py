@@ -8,13 +8,16 @@ A query file starts with a header of ``#`` lines::
     # param: min_age integer 18 youngest age included
     # columns: sign present absent unknown patients
     # median: months_list -> median_followup_months
+    # rename: assessed1 -> N1
 
 ``param`` lines give name, type, default (``required``, ``optional`` or a value) and a
 description. Types: ``string``, ``integer``, ``decimal``, ``doi`` (a DOI string) and
 ``term:Root`` (a label, synonym or CURIE of an ontology term under ``dmkg:Root``, bound as
 its IRI). Each value reaches the query as a binding of the variable of the same name,
 never by editing the query text. A ``median`` line turns a ``GROUP_CONCAT`` column of
-numbers into their median (SPARQL has no median aggregate).
+numbers into their median (SPARQL has no median aggregate). A ``rename`` line gives a result
+column its declared name where the query cannot use that name itself (Virtuoso reads
+variable names without regard to case, so ``?n1`` and ``?N1`` are one variable there).
 
 >>> q = load_query("summary-sources")
 >>> q.title
@@ -28,7 +31,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
@@ -38,6 +41,9 @@ from rdflib.term import Identifier, Node, Variable
 from kg.errors import NotFoundError, QueryError
 from kg.namespaces import DMKG
 from kg.resources import query_files
+
+if TYPE_CHECKING:  # kg.stores imports this module
+    from kg.stores import Store
 
 __all__ = ["CannedQuery", "Param", "QueryResult", "load_query", "list_queries", "run_query",
            "bind_params", "PARAM_TYPES", "QUERY_NS", "catalogue_graph", "run_violation_checks"]
@@ -76,6 +82,7 @@ class CannedQuery:
     columns: tuple[str, ...]
     medians: tuple[tuple[str, str], ...]
     text: str
+    renames: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_violation_check(self) -> bool:
@@ -128,7 +135,7 @@ def _parse_param(line: str, file: str) -> Param:
 
 
 def _header(text: str, file: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {"params": [], "columns": (), "medians": []}
+    fields: dict[str, Any] = {"params": [], "columns": (), "medians": [], "renames": []}
     current = None
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -141,9 +148,9 @@ def _header(text: str, file: str) -> dict[str, Any]:
                 fields["params"].append(_parse_param(value, file))
             elif current == "columns":
                 fields["columns"] = tuple(value.replace(",", " ").split())
-            elif current == "median":
+            elif current in ("median", "rename"):
                 source, _, target = value.partition("->")
-                fields["medians"].append((source.strip(), target.strip()))
+                fields[current + "s"].append((source.strip(), target.strip()))
             else:
                 fields[current] = value
         elif current in ("title", "description"):
@@ -167,7 +174,8 @@ def _all_queries() -> tuple[CannedQuery, ...]:
         head = _header(text, path.name)
         found.append(CannedQuery(path.stem, head.get("title", path.stem),
                                  head.get("description", ""), tuple(head["params"]),
-                                 tuple(head["columns"]), tuple(head["medians"]), text))
+                                 tuple(head["columns"]), tuple(head["medians"]), text,
+                                 tuple(head["renames"])))
     return tuple(found)
 
 
@@ -272,11 +280,18 @@ def _median(cell: Node | None) -> Literal | None:
                    datatype=XSD.decimal)
 
 
-def run_query(graph: Graph, name: str, params: dict[str, str] | None = None, *,
+def run_query(graph: Graph | Store, name: str, params: dict[str, str] | None = None, *,
               bindings: dict[str, Identifier] | None = None, terms: Any = None) -> QueryResult:
-    """Run a canned query on ``graph``; ``params`` are user strings, checked and converted."""
+    """Run a canned query on ``graph`` (an rdflib graph or a :class:`kg.stores.Store`, e.g. a
+    remote endpoint); ``params`` are user strings, checked and converted."""
     query = load_query(name)
     bound = dict(bindings or {})
+    if not isinstance(graph, Graph):  # a Store: the embedded one, or a remote endpoint
+        needs_dois = any(p.type == "doi" and (p.name in (params or {}) or p.default)
+                         for p in query.params)
+        lookup = graph.lookup_graph() if needs_dois else None
+        bound.update(bind_params(query, params or {}, lookup, terms))
+        return _post_process(query, graph.select(query.text, bound))
     bound.update(bind_params(query, params or {}, graph, terms))
     result = graph.query(query.prepared, initBindings={Variable(k): v for k, v in bound.items()})
     columns = [str(v) for v in (result.vars or [])]
@@ -285,6 +300,10 @@ def run_query(graph: Graph, name: str, params: dict[str, str] | None = None, *,
 
 
 def _post_process(query: CannedQuery, result: QueryResult) -> QueryResult:
+    for source, target in query.renames:
+        if source not in result.columns:
+            raise QueryError(f"query {query.name!r}: renamed column {source!r} not selected")
+        result.columns[result.columns.index(source)] = target
     for source, target in query.medians:
         if source not in result.columns:
             raise QueryError(f"query {query.name!r}: median source column {source!r} not selected")
