@@ -1,0 +1,476 @@
+"""Describe the ontology's terms for people: annotations, hierarchy, and static HTML pages.
+
+:class:`OntologyIndex` reads every class, property and named individual of a graph that holds
+the ontology (the ontology alone, or a built graph) with its label, definition (IAO:0000115),
+synonyms, cross-references (linked to their public pages), notes, super- and subclasses.
+The web app's class pages and ``dmkg docs`` both render from it, so the two never disagree.
+
+pyLODE was tried for ``dmkg docs`` and set aside: its latest release (3.4.1) fails on import,
+and the one before (3.3.4) drops IAO definitions, oboInOwl synonyms and skos matches, the
+annotations this ontology is made of. The pages are rendered from our own Jinja2 templates.
+
+>>> public_url("http://purl.obolibrary.org/obo/HP_0040324")
+'https://hpo.jax.org/browse/term/HP:0040324'
+>>> public_url("https://identifiers.org/hgnc:16290")
+'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:16290'
+>>> idx = OntologyIndex(load_ontology())
+>>> term = idx.term(DMKG.HeliotropeRash)
+>>> term.label, [x.curie for x in term.xrefs], [p.label for p in term.parents]
+('heliotrope rash', ['HP:0040324'], ['cutaneous finding'])
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from kg.namespaces import DCTERMS, DMKG, IAO, OBOINOWL, ONTOLOGY_IRI
+from kg.ontology import load_ontology
+from kg.present import curie
+from kg.resources import ontology_files
+from kg.terms import normalise
+
+__all__ = ["OntologyIndex", "TermInfo", "TermRef", "Xref", "public_url", "write_docs",
+           "XREF_RELATIONS", "TERM_KINDS", "manchester", "anchor", "core_terms"]
+
+_OBO = "http://purl.obolibrary.org/obo/"
+_HGNC = "https://identifiers.org/hgnc:"
+
+#: cross-reference properties, in the order they are shown, with their labels
+XREF_RELATIONS: tuple[tuple[URIRef, str], ...] = (
+    (SKOS.exactMatch, "exact match"),
+    (SKOS.closeMatch, "close match"),
+    (SKOS.broadMatch, "broad match"),
+    (SKOS.narrowMatch, "narrow match"),
+    (DMKG.targetAntigenGene, "target antigen gene"),
+)
+
+#: the kinds of term, with the RDF type that makes a term that kind
+TERM_KINDS: tuple[tuple[str, URIRef], ...] = (
+    ("class", OWL.Class),
+    ("object property", OWL.ObjectProperty),
+    ("datatype property", OWL.DatatypeProperty),
+    ("annotation property", OWL.AnnotationProperty),
+    ("individual", OWL.NamedIndividual),
+)
+
+# annotations shown in their own place on a term's page; any other annotation is listed
+# under "other annotations" so that nothing a curator wrote is hidden
+_SHOWN = {RDFS.label, IAO["0000115"], OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
+          DMKG.mappingNote, DMKG.targetAntigenSymbol, RDF.type, RDFS.subClassOf,
+          OWL.equivalentClass, RDFS.domain, RDFS.range, OWL.inverseOf}
+_SHOWN |= {prop for prop, _ in XREF_RELATIONS}
+
+
+@lru_cache(maxsize=1)
+def core_terms() -> frozenset[URIRef]:
+    """The terms declared in ``dmkg-core.ttl``: the data model, as against the domain terms."""
+    graph = Graph()
+    for path in ontology_files():
+        if path.name == "dmkg-core.ttl":
+            graph.parse(path, format="turtle")
+    return frozenset(s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
+
+
+def anchor(iri: URIRef) -> str:
+    """The HTML id of a term on the documentation page: its local name, or its CURIE.
+
+    >>> anchor(DMKG.HeliotropeRash), anchor(IAO["0000115"])
+    ('HeliotropeRash', 'IAO_0000115')
+    """
+    ns = str(DMKG._NS)
+    return str(iri)[len(ns):] if str(iri).startswith(ns) else curie(iri).replace(":", "_")
+
+
+def public_url(iri: str) -> str:
+    """The public web page of an identifier: HPO's browser, OBO PURLs, HGNC's gene report.
+
+    >>> public_url("http://purl.obolibrary.org/obo/MONDO_0016367")
+    'http://purl.obolibrary.org/obo/MONDO_0016367'
+    >>> public_url("https://example.org/x")
+    'https://example.org/x'
+    """
+    if iri.startswith(_OBO + "HP_"):
+        return "https://hpo.jax.org/browse/term/HP:" + iri[len(_OBO) + 3:]
+    if iri.startswith(_HGNC):
+        return ("https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:"
+                + iri[len(_HGNC):])
+    return iri
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A link to a term: its IRI, label and whether it is one of ours (has a page)."""
+
+    iri: URIRef
+    label: str
+    local: bool
+
+    @property
+    def curie(self) -> str:
+        return curie(self.iri)
+
+    @property
+    def name(self) -> str:
+        """The local name of one of our terms (the part after the namespace)."""
+        return str(self.iri)[len(str(DMKG._NS)):] if self.local else ""
+
+
+@dataclass(frozen=True)
+class Xref:
+    """A cross-reference to another ontology or database, with its public page."""
+
+    iri: str
+    relation: str
+
+    @property
+    def curie(self) -> str:
+        if self.iri.startswith(_HGNC):
+            return "HGNC:" + self.iri[len(_HGNC):]
+        return curie(URIRef(self.iri))
+
+    @property
+    def url(self) -> str:
+        return public_url(self.iri)
+
+
+@dataclass
+class TermInfo:
+    """Everything the ontology says about one term, ready to show."""
+
+    iri: URIRef
+    kind: str
+    label: str
+    definition: str = ""
+    exact_synonyms: list[str] = field(default_factory=list)
+    related_synonyms: list[str] = field(default_factory=list)
+    xrefs: list[Xref] = field(default_factory=list)
+    gene_symbols: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    parents: list[TermRef] = field(default_factory=list)
+    children: list[TermRef] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+    members: list[TermRef] = field(default_factory=list)  # named individuals of a class
+    types: list[TermRef] = field(default_factory=list)  # classes of an individual
+    domain: list[TermRef] = field(default_factory=list)
+    range: list[TermRef] = field(default_factory=list)
+    inverse: list[TermRef] = field(default_factory=list)
+    characteristics: list[str] = field(default_factory=list)
+    other: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def curie(self) -> str:
+        return curie(self.iri)
+
+    @property
+    def local(self) -> bool:
+        return str(self.iri).startswith(str(DMKG._NS))
+
+    @property
+    def name(self) -> str:
+        """The local name of one of our terms, or the CURIE of an outside one."""
+        return str(self.iri)[len(str(DMKG._NS)):] if self.local else self.curie
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the term on the documentation page."""
+        return anchor(self.iri)
+
+    @property
+    def synonyms(self) -> list[str]:
+        return self.exact_synonyms + self.related_synonyms
+
+
+def _text(value: Node) -> str:
+    return str(value)
+
+
+def _english(values: list[Node]) -> list[str]:
+    """English (or untagged) literals, sorted; every literal if none is English."""
+    english = [v for v in values if isinstance(v, Literal) and v.language in ("en", None)]
+    return sorted(_text(v) for v in (english or values))
+
+
+class OntologyIndex:
+    """Classes, properties and individuals of the ontology in ``graph``, with their hierarchy."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.kinds: dict[URIRef, str] = {}
+        for kind, rdf_type in reversed(TERM_KINDS):  # a punned term shows as its first kind
+            for subject in graph.subjects(RDF.type, rdf_type):
+                if isinstance(subject, URIRef):
+                    self.kinds[subject] = kind
+        self._labels: dict[URIRef, str] = {}
+        for subject in {s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}:
+            labels = _english(list(graph.objects(subject, RDFS.label)))
+            if labels:
+                self._labels[subject] = labels[0]
+        self.parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+        self.children: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for child, parent in graph.subject_objects(RDFS.subClassOf):
+            if isinstance(child, URIRef) and isinstance(parent, URIRef) and child != parent:
+                self.parents[child].add(parent)
+                self.children[parent].add(child)
+
+    # -- names ------------------------------------------------------------------------------
+
+    def label(self, iri: URIRef) -> str:
+        """The English label of a term, else its CURIE."""
+        return self._labels.get(iri) or curie(iri)
+
+    def ref(self, iri: URIRef) -> TermRef:
+        local = str(iri).startswith(str(DMKG._NS)) and iri in self.kinds
+        return TermRef(iri, self.label(iri), local)
+
+    def refs(self, iris: Any) -> list[TermRef]:
+        return sorted((self.ref(i) for i in iris if isinstance(i, URIRef)),
+                      key=lambda r: r.label.casefold())
+
+    # -- term lists -------------------------------------------------------------------------
+
+    def terms(self, kind: str) -> list[URIRef]:
+        """Every term of one kind (see ``TERM_KINDS``), sorted by label."""
+        return sorted((i for i, k in self.kinds.items() if k == kind),
+                      key=lambda i: (self.label(i).casefold(), str(i)))
+
+    def classes(self) -> list[URIRef]:
+        """Our own named classes (in the dmkg namespace), sorted by label."""
+        return [c for c in self.terms("class") if str(c).startswith(str(DMKG._NS))]
+
+    def properties(self) -> list[URIRef]:
+        """Every declared property, object, datatype and annotation, sorted by label."""
+        return [p for kind in ("object property", "datatype property", "annotation property")
+                for p in self.terms(kind)]
+
+    def roots(self) -> list[URIRef]:
+        """Our classes with no superclass of our own: the tops of the class tree."""
+        ours = set(self.classes())
+        return [c for c in self.classes() if not (self.parents.get(c, set()) & ours)]
+
+    def subclasses(self, iri: URIRef) -> list[URIRef]:
+        """Direct subclasses, sorted by label."""
+        return sorted(self.children.get(iri, set()), key=lambda c: self.label(c).casefold())
+
+    def descendants(self, iri: URIRef) -> set[URIRef]:
+        """The class and every class under it."""
+        seen: set[URIRef] = set()
+        stack = [iri]
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(self.children.get(node, ()))
+        return seen
+
+    def ancestors(self, iri: URIRef) -> set[URIRef]:
+        """The class and every class above it."""
+        seen: set[URIRef] = set()
+        stack = [iri]
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(self.parents.get(node, ()))
+        return seen
+
+    def tree_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The class tree in two parts: the domain terms (autoantibodies, findings,
+        malignancies, ...) and the data model (patient, record, value sets, ...)."""
+        core = core_terms()
+        roots = self.roots()
+        return [("Domain terms", self.tree([r for r in roots if r not in core])),
+                ("Data model", self.tree([r for r in roots if r in core]))]
+
+    def tree(self, roots: list[URIRef] | None = None) -> list[dict[str, Any]]:
+        """The class tree as nested dicts (``ref``, ``children``, ``size``) for templates."""
+        def node(iri: URIRef, path: frozenset[URIRef]) -> dict[str, Any]:
+            kids = [node(c, path | {iri}) for c in self.subclasses(iri) if c not in path]
+            return {"ref": self.ref(iri), "children": kids,
+                    "size": sum(1 + k["size"] for k in kids)}
+        return [node(r, frozenset()) for r in (roots if roots is not None else self.roots())]
+
+    # -- one term ---------------------------------------------------------------------------
+
+    def term(self, iri: URIRef) -> TermInfo:
+        """Everything said about ``iri`` (a class, property or individual)."""
+        g = self.graph
+        kind = self.kinds.get(iri, "term")
+        info = TermInfo(iri, kind, self.label(iri))
+        definitions = _english(list(g.objects(iri, IAO["0000115"])))
+        info.definition = " ".join(definitions)
+        info.exact_synonyms = _english(list(g.objects(iri, OBOINOWL.hasExactSynonym)))
+        info.related_synonyms = _english(list(g.objects(iri, OBOINOWL.hasRelatedSynonym)))
+        for prop, relation in XREF_RELATIONS:
+            info.xrefs += [Xref(str(o), relation) for o in sorted(g.objects(iri, prop), key=str)
+                           if isinstance(o, URIRef)]
+        info.gene_symbols = sorted(str(o) for o in g.objects(iri, DMKG.targetAntigenSymbol))
+        info.notes = _english(list(g.objects(iri, DMKG.mappingNote)))
+        info.parents = self.refs(g.objects(iri, RDFS.subClassOf))
+        info.children = self.refs(self.children.get(iri, ()))
+        info.equivalent = sorted(manchester(g, e, self.label)
+                                 for e in g.objects(iri, OWL.equivalentClass))
+        if kind == "class":
+            info.members = self.refs(i for i in g.subjects(RDF.type, iri)
+                                     if isinstance(i, URIRef)
+                                     and self.kinds.get(i) == "individual")
+        info.types = self.refs(t for t in g.objects(iri, RDF.type)
+                               if t not in {c for _, c in TERM_KINDS}
+                               and t not in (OWL.FunctionalProperty, OWL.Restriction)
+                               and isinstance(t, URIRef) and self.kinds.get(t) == "class")
+        info.domain = self.refs(g.objects(iri, RDFS.domain))
+        info.range = self.refs(g.objects(iri, RDFS.range))
+        info.inverse = self.refs(set(g.objects(iri, OWL.inverseOf))
+                                 | set(g.subjects(OWL.inverseOf, iri)))
+        if (iri, RDF.type, OWL.FunctionalProperty) in g:
+            info.characteristics.append("functional")
+        for pred, value in sorted(g.predicate_objects(iri), key=lambda pv: (str(pv[0]),
+                                                                            str(pv[1]))):
+            if pred in _SHOWN or not isinstance(pred, URIRef) or isinstance(value, BNode):
+                continue
+            text = self.label(value) if isinstance(value, URIRef) and value in self.kinds \
+                else str(value)
+            info.other.append((self.label(pred), text))
+        return info
+
+    # -- search -----------------------------------------------------------------------------
+
+    def names(self, iri: URIRef) -> list[str]:
+        """The label and every synonym of a term."""
+        found = [self.label(iri)]
+        for prop in (OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym):
+            found += [str(s) for s in self.graph.objects(iri, prop)]
+        return found
+
+    def search(self, text: str, limit: int = 50) -> list[tuple[TermRef, str]]:
+        """Our classes and individuals whose label or a synonym contains ``text``.
+
+        Exact matches come first, then names that start with the text, then the rest;
+        each hit gives the name that matched.
+
+        >>> idx = OntologyIndex(load_ontology())
+        >>> [(r.label, name) for r, name in idx.search("heliotropic")]
+        [('heliotrope rash', 'heliotropic rash')]
+        """
+        wanted = normalise(text)
+        if not wanted:
+            return []
+        hits: list[tuple[int, str, TermRef, str]] = []
+        for iri, kind in self.kinds.items():
+            if kind not in ("class", "individual") or not str(iri).startswith(str(DMKG._NS)):
+                continue
+            best: tuple[int, str] | None = None
+            for name in self.names(iri):
+                key = normalise(name)
+                rank = 0 if key == wanted else 1 if key.startswith(wanted) else \
+                    2 if wanted in key else None
+                if rank is not None and (best is None or rank < best[0]):
+                    best = (rank, name)
+            if best is not None:
+                ref = self.ref(iri)
+                hits.append((best[0], ref.label.casefold(), ref, best[1]))
+        hits.sort(key=lambda h: (h[0], h[1]))
+        return [(ref, name) for _, _, ref, name in hits[:limit]]
+
+
+_FACETS = {XSD.minInclusive: ">=", XSD.maxInclusive: "<=", XSD.minExclusive: ">",
+           XSD.maxExclusive: "<"}
+
+
+def manchester(graph: Graph, node: Node, label: Any = None) -> str:
+    """An OWL class expression in a Manchester-like syntax, with labels for named terms.
+
+    >>> g = load_ontology()
+    >>> expr = next(g.objects(DMKG.CancerAssociatedDMPatient, OWL.equivalentClass))
+    >>> manchester(g, expr, OntologyIndex(g).label)
+    "'patient' and ('has observation' some 'cancer within two years of dermatomyositis')"
+    """
+    name = label or curie
+
+    def show(n: Node) -> str:
+        if isinstance(n, URIRef):
+            return f"'{name(n)}'"
+        if isinstance(n, Literal):
+            return str(n)
+        parts = dict(graph.predicate_objects(n))
+        if OWL.intersectionOf in parts:
+            return " and ".join(wrap(m) for m in Collection(graph, parts[OWL.intersectionOf]))
+        if OWL.unionOf in parts:
+            return " or ".join(wrap(m) for m in Collection(graph, parts[OWL.unionOf]))
+        if OWL.oneOf in parts:
+            return "{" + ", ".join(show(m) for m in Collection(graph, parts[OWL.oneOf])) + "}"
+        if OWL.complementOf in parts:
+            return "not " + wrap(parts[OWL.complementOf])
+        if OWL.onDatatype in parts:
+            facets = []
+            for restriction in Collection(graph, parts[OWL.withRestrictions]):
+                for facet, value in graph.predicate_objects(restriction):
+                    if isinstance(facet, URIRef):
+                        facets.append(f"{_FACETS.get(facet, curie(facet))} {value}")
+            return f"{curie(URIRef(str(parts[OWL.onDatatype])))}[{', '.join(facets)}]"
+        if OWL.onProperty in parts:
+            prop = show(parts[OWL.onProperty])
+            for key, word in ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"),
+                              (OWL.hasValue, "value"), (OWL.minCardinality, "min"),
+                              (OWL.maxCardinality, "max"), (OWL.cardinality, "exactly"),
+                              (OWL.minQualifiedCardinality, "min"),
+                              (OWL.maxQualifiedCardinality, "max"),
+                              (OWL.qualifiedCardinality, "exactly")):
+                if key in parts:
+                    target = show(parts[key])
+                    if OWL.onClass in parts:
+                        target += " " + wrap(parts[OWL.onClass])
+                    return f"{prop} {word} {target}"
+        return "[an anonymous expression]"
+
+    def wrap(n: Node) -> str:
+        text = show(n)
+        atomic = isinstance(n, (URIRef, Literal)) or (n, OWL.oneOf, None) in graph
+        return text if atomic or " " not in text else f"({text})"
+
+    return show(node)
+
+
+def _ontology_header(graph: Graph) -> dict[str, str]:
+    def one(prop: URIRef) -> str:
+        values = _english(list(graph.objects(ONTOLOGY_IRI, prop)))
+        return values[0] if values else ""
+    return {"iri": str(ONTOLOGY_IRI), "label": one(RDFS.label),
+            "description": one(DCTERMS.description), "version": one(OWL.versionInfo),
+            "license": one(DCTERMS.license)}
+
+
+def write_docs(out_dir: Path, ontology: Graph | None = None) -> list[Path]:
+    """Write the ontology's documentation into ``out_dir``: ``index.html`` with every class,
+    property and individual, the stylesheet it uses, and the ontology itself as Turtle.
+
+    Returns the files written.
+    """
+    from kg.web.templating import STATIC_DIR, environment
+
+    graph = ontology if ontology is not None else load_ontology()
+    index = OntologyIndex(graph)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sections = [(kind, [index.term(i) for i in index.terms(kind)])
+                for kind, _ in TERM_KINDS]
+
+    def href(iri: URIRef) -> str:
+        return "#" + anchor(iri) if iri in index.kinds else public_url(str(iri))
+
+    html = environment().get_template("docs.html").render(
+        ontology=_ontology_header(graph), groups=index.tree_groups(), sections=sections,
+        counts={kind: len(terms) for kind, terms in sections}, static="", href=href)
+    written = [out_dir / "index.html", out_dir / "style.css", out_dir / "dmkg-ontology.ttl"]
+    written[0].write_text(html, encoding="utf-8")
+    shutil.copyfile(STATIC_DIR / "style.css", written[1])
+    written[2].write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
+    return written

@@ -1,0 +1,243 @@
+"""Run users' SPARQL in worker processes that can be killed when a query runs too long.
+
+rdflib evaluates a query in pure Python and cannot be interrupted from another thread, so a
+hostile query (a cross join, a ``(a|b)*`` path, a catastrophic regex) would hold a thread
+forever. Each query therefore runs in a forked worker process that already holds the graph;
+if no answer comes within the time limit, the worker is killed and replaced, and the client
+gets a 503 with a message. Other requests go to the other workers meanwhile.
+
+Workers are forked by a *zygote*: a small process forked once, when the pool starts (before
+the web server starts threads), that holds the graph and forks a fresh worker whenever the
+pool asks. Forking from the single-threaded zygote, never from the threaded server, keeps
+the workers free of locks some server thread happened to hold at fork time. Each new
+worker's end of its socket pair reaches the server over a Unix socket (``SCM_RIGHTS``).
+Everything dies with the server: the zygote and the workers exit when their socket closes.
+
+>>> from rdflib import Graph, URIRef
+>>> g = Graph(); _ = g.add((URIRef("a:s"), URIRef("a:p"), URIRef("a:o")))
+>>> with QueryPool(g, workers=1, timeout=5) as pool:
+...     print(pool.run(QueryRequest("SELECT ?s ?p ?o { ?s ?p ?o }", "text/csv")).text.split())
+['s,p,o', 'a:s,a:p,a:o']
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import socket
+import struct
+import threading
+import time
+from multiprocessing.connection import Connection
+from types import TracebackType
+
+from rdflib import Graph
+
+from kg.web.endpoint import Answer, QueryRequest, error, evaluate
+
+__all__ = ["QueryPool", "DEFAULT_TIMEOUT", "DEFAULT_ROW_LIMIT", "DEFAULT_WORKERS"]
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_ROW_LIMIT = 10_000
+DEFAULT_WORKERS = 2
+
+_SPAWN = b"S"
+
+
+def _worker_loop(conn: Connection, graph: Graph, row_limit: int) -> None:
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = evaluate(graph, request, row_limit)
+        except BaseException as exc:  # noqa: BLE001 - report, never die silently
+            answer = error(500, f"the worker failed: {type(exc).__name__}: {str(exc)[:300]}")
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _zygote_loop(control: socket.socket, graph: Graph, row_limit: int) -> None:
+    # the zygote forks workers and never waits for them: the kernel reaps them
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    while True:
+        try:
+            command = control.recv(1)
+        except OSError:
+            return
+        if command != _SPAWN:
+            return  # the server closed the control socket (or sent anything else): stop
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            status = 0
+            try:
+                control.close()
+                theirs.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which
+                # then closes our socket; the worker must not print a KeyboardInterrupt
+                _worker_loop(Connection(ours.detach()), graph, row_limit)
+            except BaseException:  # noqa: BLE001
+                status = 1
+            finally:
+                os._exit(status)
+        ours.close()
+        socket.send_fds(control, [struct.pack("!i", pid)], [theirs.fileno()])
+        theirs.close()
+
+
+class _Worker:
+    def __init__(self, pid: int, conn: Connection) -> None:
+        self.pid = pid
+        self.conn = conn
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.conn.close()
+
+
+class QueryPool:
+    """Worker processes holding ``graph``; :meth:`run` answers one query within ``timeout``.
+
+    ``workers`` queries run at once; a request that finds every worker busy waits for one
+    up to ``timeout`` seconds, then gets a 503. ``row_limit`` caps result rows (or
+    CONSTRUCT triples); a larger result is refused with a 400, never cut short.
+    """
+
+    def __init__(self, graph: Graph, *, workers: int = DEFAULT_WORKERS,
+                 timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        if timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout}")
+        self.timeout = float(timeout)
+        self.row_limit = int(row_limit)
+        self.size = workers
+        self.killed = 0  # workers killed for running past the time limit
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._closed = False
+        control, zygote_end = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            status = 0
+            try:
+                control.close()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                _zygote_loop(zygote_end, graph, self.row_limit)
+            except BaseException:  # noqa: BLE001
+                status = 1
+            finally:
+                os._exit(status)
+        zygote_end.close()
+        self._control = control
+        self._zygote_pid = pid
+        for _ in range(workers):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the query pool is closed")
+            self._control.sendall(_SPAWN)
+            data, fds, _, _ = socket.recv_fds(self._control, 4, 1)
+            if len(data) != 4 or len(fds) != 1:
+                raise RuntimeError("the query pool's zygote process stopped; restart the server")
+            worker = _Worker(struct.unpack("!i", data)[0], Connection(fds[0]))
+            self._all.add(worker)
+            return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+
+    def run(self, request: QueryRequest) -> Answer:
+        """Answer one query: the result, or an error with a 4xx or 5xx status."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return error(503, f"every query worker stayed busy for {self.timeout:g} s; "
+                         "try again later")
+        answer, healthy = self._ask(worker, request, started)
+        if healthy:
+            self._idle.put(worker)
+        else:
+            self._retire(worker)
+            self._replace()
+        return answer
+
+    def _ask(self, worker: _Worker, request: QueryRequest,
+             started: float) -> tuple[Answer, bool]:
+        """Send a query to a worker; the answer, and whether the worker can be used again."""
+        try:
+            worker.conn.send(request)
+            remaining = max(0.0, self.timeout - (time.monotonic() - started))
+            if not worker.conn.poll(remaining):
+                self.killed += 1
+                return error(503, f"the query ran longer than this endpoint's limit of "
+                             f"{self.timeout:g} s and was stopped; narrow it or add a "
+                             "LIMIT"), False
+            answer = worker.conn.recv()
+        except (EOFError, OSError, pickle.PickleError) as exc:
+            return error(500, "the query worker stopped unexpectedly "
+                         f"({type(exc).__name__})"), False
+        if not isinstance(answer, Answer):
+            return error(500, "the query worker sent an unreadable answer"), False
+        return answer, True
+
+    def _replace(self) -> None:
+        """Fork a fresh worker for one that was killed (unless the pool is closing)."""
+        if self._closed:
+            return
+        try:
+            self._idle.put(self._spawn())
+        except (OSError, RuntimeError):
+            pass  # the pool runs with one worker fewer; requests wait for the others
+
+    def close(self) -> None:
+        """Stop the workers and the zygote."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+        self._control.close()
+        try:
+            os.kill(self._zygote_pid, signal.SIGKILL)
+            os.waitpid(self._zygote_pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        with self._lock:
+            return sorted(w.pid for w in self._all)
+
+    def __enter__(self) -> QueryPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass

@@ -1,0 +1,273 @@
+"""The web pages, in process (Starlette's test client), against counts made from the papers.
+
+Hand counts (seed texts in /work/shared/seeds):
+- Requena et al. 2024 (000), Table 2, column "Heliotrope rash": "+" in 17 rows, "++" in cases
+  8 and 18, "+++" in case 5: 20 present; "—" in 19, 20, 21 and "No" in 6: 4 absent; "U" in 12.
+  The Current Oncology case report (002) adds one patient with a "heliotropic rash": 21.
+- Requena Table 1, row 5: 43, F, "Infiltrating ductal carcinoma of the breast", 12 months,
+  myositis Yes, dysphagia Yes, CPK 1399, ILD No, "ANA+ 1/640, anti-Jo-1, anti-RNP, Ro, La,
+  Sm -", "D (3)". Table 2, row 5: heliotrope "+++".
+- Requena Table 1, myositis column against the survival column: 15 "Yes", 13 of them "D".
+- Monseau et al. 2020 (003), Table I: "Heliotrope rash 41/64 (64.1) 34/55 (61.8) .8"; 27 rows
+  with a printed p-value; 64 anti-Mi2-positive and 55 control patients.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from starlette.testclient import TestClient
+
+from kg.cli import main
+from kg.queries import list_queries
+from kg.web import create_app
+
+REQUENA_CASE5 = "Pd94b72d8786a3c33"  # opaque patient id of Requena case 5 (see README)
+HPO_HELIOTROPE = "https://hpo.jax.org/browse/term/HP:0040324"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def client(graph: Graph) -> Iterator[TestClient]:
+    with TestClient(create_app(graph, workers=1, timeout=20)) as test_client:
+        yield test_client
+
+
+def _text(page: str) -> str:
+    """The visible text of a page: inline tags dropped, others read as a space."""
+    inline = re.sub(r"</?(a|span|code|strong|em)\b[^>]*>", "", page)
+    return " ".join(re.sub(r"<[^>]+>", " ", inline).split())
+
+
+def _rows(page: str, table_class: str) -> list[list[str]]:
+    """The body rows of the first table with ``table_class``, as cell texts."""
+    match = re.search(rf'<table class="[^"]*\b{table_class}\b[^"]*">(.*?)</table>', page, re.S)
+    assert match, f"no table {table_class!r} on the page"
+    body = match.group(1).split("<tbody>")[-1]
+    return [[_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_home_lists_sources_and_counts(client: TestClient) -> None:
+    page = client.get("/").text
+    rows = {r[0]: r for r in _rows(page, "sources")}
+    assert rows["requena2024"][4] == "10.1016/j.ad.2025.02.012" and rows["requena2024"][5] == "25"
+    assert rows["curroncol2021"][5] == "1"
+    assert rows["monseau2020"][5] == "0"  # cohort-level data only
+    assert 'id="count-patients">26<' in page
+    for link in ("/ontology", "/patients", "/queries", "/sparql-editor"):
+        assert f'href="{link}"' in page
+
+
+def test_ontology_page_links_every_class(client: TestClient, ontology: Graph) -> None:
+    from kg.docs import OntologyIndex
+
+    page = client.get("/ontology").text
+    for cls in OntologyIndex(ontology).classes():
+        local = str(cls).rsplit("/", 1)[-1]
+        assert f'href="/term/{local}"' in page, local
+    assert "<details" in page and "Domain terms" in page and "Data model" in page
+
+
+def test_class_page_heliotrope(client: TestClient) -> None:
+    page = client.get("/term/HeliotropeRash").text
+    text = _text(page)
+    assert "Violaceous or lilac erythema of the upper eyelids" in text
+    assert "heliotropic rash" in text
+    assert f'href="{HPO_HELIOTROPE}"' in page
+    assert 'href="/term/CutaneousFinding"' in page
+    counts = {r[0]: r for r in _rows(page, "status-counts")}
+    assert counts["present"][1] == "21" and "requena2024: 20" in counts["present"][2] \
+        and "curroncol2021: 1" in counts["present"][2]
+    assert counts["absent"][1] == "4" and counts["unknown"][1] == "1"
+    cohort = _text(page.split('id="cohort-statistics"')[1].split('id="associations"')[0])
+    assert "41/64" in cohort and "34/55" in cohort and ".8" in cohort
+    assert "Table I, row Heliotrope rash" in cohort
+
+
+def test_class_page_of_a_parent_counts_its_subclasses(client: TestClient) -> None:
+    # Requena Table 2 "Gottron's papules": 19 present (18 "+", case 18 "++"); the class
+    # "Gottron papules or sign" has no record of its own, only through its subclass
+    page = client.get("/term/GottronPapulesOrSign").text
+    counts = {r[0]: r[1] for r in _rows(page, "status-counts")}
+    assert counts["present"] == "19"
+    assert 'href="/term/GottronPapules"' in page
+
+
+def test_antibody_page_links_hgnc(client: TestClient) -> None:
+    page = client.get("/term/AntiTIF1gamma").text
+    assert 'href="https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:16290"' \
+        in page
+    # Requena Table 1: anti-TIF1-gamma positive in cases 15, 16, 17, 18, 20, 22, 23; the
+    # case report adds one positive patient
+    counts = {r[0]: r[1] for r in _rows(page, "status-counts")}
+    assert counts["positive"] == "8" and counts["negative"] == "4"
+
+
+def test_mondo_and_ncit_links(client: TestClient) -> None:
+    page = client.get("/term/Dermatomyositis").text
+    assert 'href="http://purl.obolibrary.org/obo/MONDO_0016367"' in page
+    assert 'href="http://purl.obolibrary.org/obo/NCIT_C26744"' in page
+
+
+def test_unknown_term_is_404(client: TestClient) -> None:
+    response = client.get("/term/NoSuchThing")
+    assert response.status_code == 404 and "dmkg:NoSuchThing" in response.text
+
+
+def test_patient_page_requena_case_5(client: TestClient) -> None:
+    page = client.get(f"/patient/{REQUENA_CASE5}").text
+    assert "requena2024 case 5" in page
+    findings = {r[0]: r for r in _rows(page, "findings")}
+    heliotrope = findings["heliotrope rash"]
+    assert heliotrope[1] == "present" and "grade: 3" in heliotrope[2]
+    assert heliotrope[3] == "+++" and "Table 2, row 5, column “Heliotrope rash”" in heliotrope[4]
+    assert findings["myositis"][1] == "present" and "Table 1, row 5" in findings["myositis"][4]
+    antibodies = {r[0]: r for r in _rows(page, "antibody-results")}
+    assert antibodies["antinuclear antibody"][1] == "positive"
+    assert "titer: 1/640" in antibodies["antinuclear antibody"][2]
+    assert {name for name, row in antibodies.items() if row[1] == "negative"} == {
+        "anti-Jo-1 antibody", "anti-U1-RNP antibody", "anti-Ro/SSA antibody",
+        "anti-La/SSB antibody", "anti-Sm antibody"}
+    cancer = _rows(page, "cancers")[0]
+    assert cancer[0] == "invasive ductal breast carcinoma"
+    assert "Infiltrating ductal carcinoma of the breast" in cancer[3]
+    assert "(months): 12" in cancer[2]
+    outcome = _rows(page, "outcome")[0]
+    assert outcome[0] == "dead" and outcome[3] == "D (3)"
+
+
+def test_patient_page_case_report_treatments(client: TestClient) -> None:
+    patients = _rows(client.get("/patients").text, "patients")
+    assert len(patients) == 26
+    case_report = [r for r in patients if r[1] == "curroncol2021"]
+    assert len(case_report) == 1 and case_report[0][3] == "61"  # "A 61-year-old female"
+    link = re.search(r'href="(/patient/[^"]+)">curroncol2021 case', client.get("/patients").text)
+    assert link
+    page = client.get(link.group(1)).text
+    treatments = _rows(page, "treatments")
+    assert treatments, "the case report's treatments are listed"
+    assert all("section" in row[4] for row in treatments)  # read from the text, not a table
+    assert any("prednisone" in row[0].lower() for row in treatments)
+
+
+def test_source_pages(client: TestClient) -> None:
+    page = client.get("/source/monseau2020").text
+    assert "Group comparisons (27)" in page
+    assert "10.1016/j.jaad.2020.03.058" in page
+    cohorts = {r[0]: r[1] for r in re.findall(
+        r"<tr><td><a [^>]+>([^<]+)</a></td><td class=\"num\">(\d+)</td>", page)}
+    assert cohorts["Monseau 2020: anti-Mi2-positive DM"] == "64"
+    assert cohorts["Monseau 2020: anti-Mi2-negative DM (controls)"] == "55"
+    requena = client.get("/source/requena2024").text
+    assert len(_rows(requena, "patients")) == 25
+    assert client.get("/source/nothing").status_code == 404
+
+
+def test_search_labels_and_synonyms(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "anti-p155/140"}).text
+    assert 'href="/term/AntiTIF1gamma"' in page
+    page = client.get("/search", params={"q": "heliotropic"}).text
+    assert 'href="/term/HeliotropeRash"' in page
+    page = client.get("/search", params={"q": "case 5"}).text
+    assert f'href="/patient/{REQUENA_CASE5}"' in page
+
+
+def test_canned_query_form_survival_by_myositis(client: TestClient) -> None:
+    response = client.get("/queries/survival-by-finding",
+                          params={"finding": "myositis", "run": "1"})
+    assert response.status_code == 200
+    rows = {r[0]: r for r in _rows(response.text, "results")}
+    assert rows["present"][1:3] == ["15", "13"]  # patients, dead
+    assert "SELECT ?status" in response.text  # the SPARQL text is shown
+    assert "dmkg:Myositis" in response.text  # with the value bound
+    csv_text = client.get("/queries/survival-by-finding/download",
+                          params={"finding": "myositis", "format": "csv"}).text
+    present = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["status"] == "present")
+    assert present["patients"] == "15" and present["dead"] == "13"
+    records = client.get("/queries/survival-by-finding/download",
+                         params={"finding": "myositis", "format": "json"}).json()
+    assert {r["status"]: r["dead"] for r in records}["present"] == 13
+
+
+def test_canned_query_bad_parameter(client: TestClient) -> None:
+    response = client.get("/queries/survival-by-finding", params={"finding": "myosits",
+                                                                 "run": "1"})
+    assert response.status_code == 400
+    assert "did you mean" in response.text and "myositis" in response.text
+    bad = client.get("/queries/survival-by-finding/download", params={"format": "xlsx"})
+    assert bad.status_code == 400
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries(include_checks=False)])
+def test_every_canned_query_has_a_form_that_runs(client: TestClient, name: str) -> None:
+    form = client.get(f"/queries/{name}")
+    assert form.status_code == 200 and 'id="query-form"' in form.text
+    query = next(q for q in list_queries() if q.name == name)
+    params = {p.name: p.default or "" for p in query.params}
+    if name == "patients-matching":
+        params.update(antibody="anti-TIF1-gamma", sign="heliotrope rash", min_age="60")
+    run = client.get(f"/queries/{name}", params={**params, "run": "1"})
+    assert run.status_code == 200, run.text
+    assert 'id="query-result"' in run.text
+
+
+def test_sparql_editor_runs_through_the_endpoint(client: TestClient) -> None:
+    query = ("PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?status (COUNT(?p) AS ?n) "
+             "WHERE { ?o dmkg:finding dmkg:HeliotropeRash ; dmkg:findingStatus ?status ; "
+             "dmkg:ofPatient ?p } GROUP BY ?status")
+    page = client.get("/sparql-editor", params={"query": query}).text
+    rows = {r[0]: r[1] for r in _rows(page, "results")}
+    assert rows == {"present": "21", "absent": "4", "unknown": "1"}
+    refused = client.get("/sparql-editor", params={"query": "CLEAR ALL"})
+    assert refused.status_code == 403 and "read-only" in refused.text
+
+
+def test_resource_page_and_redirects(client: TestClient) -> None:
+    page = client.get("/resource/cohort/monseau2020/mi2pos").text
+    assert "Monseau 2020: anti-Mi2-positive DM" in page and "64" in page
+    redirect = client.get(f"/resource/patient/{REQUENA_CASE5}", follow_redirects=False)
+    assert redirect.status_code == 303 and redirect.headers["location"].endswith(REQUENA_CASE5)
+    assert client.get("/resource/nothing/here").status_code == 404
+
+
+def test_sparql_without_query(client: TestClient) -> None:
+    described = client.get("/sparql")
+    assert described.status_code == 200 and "sd:Service" in described.text
+    browser = client.get("/sparql", headers={"accept": "text/html"}, follow_redirects=False)
+    assert browser.status_code == 303 and browser.headers["location"] == "/sparql-editor"
+    assert client.put("/sparql", content=b"x").status_code == 405
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    assert "--accent" in client.get("/static/style.css").text
+    assert "Ctrl+Enter" in client.get("/static/editor.js").text
+
+
+def test_serve_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "70000", "--graph", "/nonexistent"]) == 2
+    assert main(["serve", "--timeout", "0"]) == 2
+    assert main(["serve", "--graph", "/nonexistent-folder"]) == 2
+    assert "no built graph" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_wheel_ships_templates_and_static_files(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                    "--outdir", str(tmp_path), str(REPO)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("templates", "static"):
+        for path in (REPO / "kg" / "web" / folder).iterdir():
+            assert f"kg/web/{folder}/{path.name}" in names
