@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from kg.api import KnowledgeGraph, PatientRecord, cache_dir, load  # noqa: E402
 from kg.build import BuildResult, build_graph, write_graph  # noqa: E402
 from kg.errors import (  # noqa: E402
     CurationError,
@@ -30,6 +31,7 @@ from kg.validate import ValidationReport, validate_graph  # noqa: E402
 
 __all__ = [
     "__version__",
+    "KnowledgeGraph", "PatientRecord", "cache_dir", "load",
     "BuildResult", "build_graph", "write_graph",
     "CurationError", "CurationErrors", "DmkgError", "NotFoundError", "QueryError",
     "ReasonerError", "UsageError", "ValidationFailed",
