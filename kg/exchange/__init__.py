@@ -1,0 +1,24 @@
+"""Exchange formats: phenopackets, HPO annotations, KGX and SSSOM out; phenopackets in.
+
+Each module turns the graph into one format the field uses (or, for phenopackets, reads it
+back); :mod:`kg.exchange.vocab` holds the identifiers and the term-choice rules they share,
+and :mod:`kg.exchange.patients` reads patients out of the graph once for every export.
+"""
+
+from __future__ import annotations
+
+from kg.exchange.hpoa import hpo_annotations, write_hpoa
+from kg.exchange.kgx import build_kgx, write_kgx
+from kg.exchange.phenopackets import build_phenopackets, write_phenopackets
+from kg.exchange.phenopackets_import import PhenopacketImportError, import_phenopackets
+from kg.exchange.sssom import mappings, write_sssom
+from kg.exchange.vocab import TermMapper
+
+__all__ = [
+    "hpo_annotations", "write_hpoa",
+    "build_kgx", "write_kgx",
+    "build_phenopackets", "write_phenopackets",
+    "PhenopacketImportError", "import_phenopackets",
+    "mappings", "write_sssom",
+    "TermMapper",
+]
