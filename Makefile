@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build install clean
+.PHONY: run test build install clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ run: $(STAMP)
 
 build: run
 
-test: $(STAMP)
+# Debian packages the tests drive (Java for HermiT, Chromium, Virtuoso); installed if missing
+system-deps:
+	@bash .ci/system-deps
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 clean:

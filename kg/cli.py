@@ -19,7 +19,12 @@ from kg.errors import EXIT_CODES, DmkgError, UsageError
 __all__ = ["main", "build_parser", "load_graph", "EPILOG", "COMMAND_MODULES"]
 
 #: modules under kg/commands/ that add subcommands (each defines add_parser(subparsers))
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "kg.commands.plot",
+    "kg.commands.serve",
+    "kg.commands.publish",
+    "kg.commands.exchange",
+)
 
 EPILOG = ("exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
           "2 usage error; 130 interrupted")
@@ -151,13 +156,45 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise UsageError("give a query name, or --list to see them")
-    graph = load_graph(args.graph)
+    graph = _graph_or_store(args)
     result = run_query(graph, args.name, _params(args.param))
-    print(render(result, args.format, graph))
+    print(render(result, args.format, graph))  # labels from the same graph or store
     return 0
 
 
+def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Where ``query`` and ``sparql`` run: the remote store of ``--endpoint`` (``--graph`` then
+    names the graph IRI to read), or a built graph file read into an in-process Oxigraph
+    store (the embedded default: it loads and queries many times faster than rdflib; set
+    DMKG_ENGINE=rdflib for rdflib's), or the bundled graph built in memory."""
+    import os
+
+    if getattr(args, "endpoint", None):
+        from kg.commands.publish import remote_store
+
+        return remote_store(args)
+    path = Path(args.graph or "build")
+    if path.is_dir():
+        path = path / "dmkg.nt"
+    if path.is_file() and os.environ.get("DMKG_ENGINE", "oxigraph") != "rdflib":
+        try:
+            import pyoxigraph  # noqa: F401
+        except ImportError:  # not installed: rdflib, as before
+            return load_graph(args.graph)
+        from kg.stores import OxigraphStore
+
+        try:
+            return OxigraphStore.from_bytes(path.read_bytes(),
+                                            "nt" if path.suffix == ".nt" else "ttl")
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
+                             f"{str(exc)[:200]})") from None
+    return load_graph(args.graph)
+
+
 def _cmd_sparql(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
     from kg.present import render
     from kg.sparql import run_sparql
 
@@ -166,8 +203,8 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
         text = sys.stdin.read()
     elif Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8")
-    graph = load_graph(args.graph)
-    answer = run_sparql(graph, text)
+    graph = _graph_or_store(args)
+    answer = run_sparql(graph, text) if isinstance(graph, Graph) else graph.sparql(text)
     if answer.ask is not None:
         print("true" if answer.ask else "false")
     elif answer.graph is not None:
@@ -202,6 +239,12 @@ def _cmd_qa(args: argparse.Namespace) -> int:
         columns = [c for c in columns if c != "note"]
     print(render_dicts(columns, items, args.format))
     return 0
+
+
+def _remote_arguments(parser: argparse.ArgumentParser) -> None:
+    from kg.commands.publish import add_remote_arguments
+
+    add_remote_arguments(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,7 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a parameter, e.g. --param finding=myositis (repeatable)")
     query.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     query.add_argument("--graph", help="built graph file or folder (default: build/, or the "
-                       "bundled graph built in memory)")
+                       "bundled graph built in memory); with --endpoint, the named graph IRI "
+                       "to read (default: the one 'dmkg publish' writes; 'default': the "
+                       "endpoint's default graph)")
+    _remote_arguments(query)
     query.set_defaults(func=_cmd_query)
 
     sparql = sub.add_parser("sparql", help="run any read-only SPARQL query",
@@ -262,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.add_argument("query", metavar="QUERY_OR_FILE")
     sparql.add_argument("--format", choices=("table", "csv", "tsv", "json", "nt"),
                         default="table", help="SELECT output format (CONSTRUCT: Turtle, or nt)")
-    sparql.add_argument("--graph", help="built graph file or folder (default: build/)")
+    sparql.add_argument("--graph", help="built graph file or folder (default: build/); with "
+                        "--endpoint, the named graph IRI to read (as for 'dmkg query')")
+    _remote_arguments(sparql)
     sparql.set_defaults(func=_cmd_sparql)
 
     assoc = sub.add_parser("associations", help="2x2 tables, Fisher p and odds ratios",
