@@ -1,6 +1,6 @@
 """Publish the built graph into a named graph of a remote SPARQL 1.1 store, safely.
 
-The graph is loaded into a new temporary named graph (``urn:uuid:...``), either in one
+The graph is loaded into a new temporary named graph (``urn:dmkg:publish-tmp:<uuid>``), either in one
 SPARQL 1.1 Graph Store Protocol ``PUT`` of N-Triples (``gsp_url``) or in SPARQL Update
 ``INSERT DATA`` requests of ``chunk_size`` triples (triples with blank nodes go in
 ``INSERT { ... } WHERE {}``, since Virtuoso refuses blank nodes in ``INSERT DATA``); its triple
@@ -38,7 +38,8 @@ from rdflib.term import Node
 from kg.errors import RemoteError
 from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, graph_iri
 
-__all__ = ["publish", "PublishReport", "triple_chunks", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["publish", "PublishReport", "triple_chunks", "DEFAULT_CHUNK_SIZE", "TEMPORARY_PREFIX",
+           "stray_temporaries"]
 
 #: triples per INSERT DATA request (Virtuoso turns each request into SQL of bounded size)
 DEFAULT_CHUNK_SIZE = 1000
@@ -150,7 +151,10 @@ def publish(graph: Graph, endpoint: Endpoint, target: str = DEFAULT_GRAPH_IRI, *
     progress(f"[1/4] checking {endpoint.url} and the target graph <{target}> ...")
     before = store.count(target)
     progress(f"  <{target}> holds {before:,} triples")
-    temporary = f"urn:uuid:{uuid.uuid4()}"
+    for stray in stray_temporaries(store):
+        progress(f"  dropping <{stray}>, left by a publish that was killed")
+        endpoint.update_request(f"DROP SILENT GRAPH <{stray}>", what="DROP")
+    temporary = f"{TEMPORARY_PREFIX}{uuid.uuid4()}"
     if store.count(temporary):  # a fresh UUID: only a broken store would have it
         raise RemoteError(f"the new temporary graph <{temporary}> is not empty")
     progress(f"[2/4] loading {total:,} triples into the temporary graph <{temporary}> "
@@ -189,6 +193,19 @@ def publish(graph: Graph, endpoint: Endpoint, target: str = DEFAULT_GRAPH_IRI, *
         raise RemoteError(f"after MOVE the target graph <{target}> holds {after:,} triples, "
                           f"not {total:,}: the store did not apply the MOVE as one operation")
     return PublishReport(target, after, before, method, time.monotonic() - started)
+
+
+#: temporary graphs of dmkg publish are named with this prefix, so a later run can find the
+#: ones a killed run left behind (two publishes to one store at the same moment would drop
+#: each other's: publish one at a time)
+TEMPORARY_PREFIX = "urn:dmkg:publish-tmp:"
+
+
+def stray_temporaries(store: RemoteStore) -> list[str]:
+    """Named graphs left by a publish that was killed before it could clean up."""
+    rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                        f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY_PREFIX}")) }}').rows
+    return sorted(str(row[0]) for row in rows if row and row[0] is not None)
 
 
 def _drop(endpoint: Endpoint, temporary: str) -> str | None:
