@@ -107,7 +107,7 @@ def test_kill_9_leaves_previous_or_complete_output(new_output: dict[str, bytes],
 
 # --- no network --------------------------------------------------------------------------------
 
-def test_no_network_connection_during_build_validate_query(tmp_path: Path) -> None:
+def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import sys
         def refuse(event, args):
@@ -127,6 +127,15 @@ def test_no_network_connection_during_build_validate_query(tmp_path: Path) -> No
             code = main(step)
             if code != 0:
                 sys.exit(f"step {{step[0]}} exited {{code}}")
+        # serve: the app answering pages and /sparql in-process (its workers are forked)
+        from starlette.testclient import TestClient
+        from kg.cli import load_graph
+        from kg.web.app import create_app
+        with TestClient(create_app(load_graph(out))) as client:
+            for url in ["/", "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"]:
+                response = client.get(url, headers={{"Accept": "application/sparql-results+json"}})
+                if response.status_code != 200:
+                    sys.exit(f"serve {{url}} answered {{response.status_code}}")
         print("ALL STEPS RAN WITHOUT NETWORK")
     """)
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
