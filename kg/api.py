@@ -139,16 +139,10 @@ def _stderr(message: str) -> None:
 
 
 def _parse_file(path: Path) -> Graph:
-    from rdflib.util import guess_format
+    from kg.rdfio import parse_rdf_file
 
-    graph = Graph()
+    graph = parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
     bind_prefixes(graph)
-    fmt = "nt" if path.suffix == ".nt" else (guess_format(str(path)) or "turtle")
-    try:
-        graph.parse(path, format=fmt)
-    except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
-        raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
-                         f"{str(exc)[:200]})") from None
     return graph
 
 

@@ -106,7 +106,6 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def load_graph(location: str | None):  # type: ignore[no-untyped-def]
     """A built graph from a file or folder; the bundled graph built in memory if none exists."""
-    from rdflib import Graph
 
     path = Path(location or "build")
     if path.is_dir():
@@ -120,13 +119,9 @@ def load_graph(location: str | None):  # type: ignore[no-untyped-def]
         print("dmkg: no build/ folder; building the bundled graph in memory "
               "(run 'dmkg build' once to skip this)", file=sys.stderr)
         return build_graph(progress=lambda _: None).graph
-    graph = Graph()
-    try:
-        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
-    except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
-        raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
-                         f"{str(exc)[:200]})") from None
-    return graph
+    from kg.rdfio import parse_rdf_file
+
+    return parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
 
 
 def _params(pairs: Sequence[str] | None) -> dict[str, str]:

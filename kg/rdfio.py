@@ -79,6 +79,6 @@ def parse_rdf_file(path: Path) -> Graph:
     try:
         graph.parse(data=data, format=fmt)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
-        raise UsageError(f"{path}: not readable {fmt} ({type(exc).__name__}: "
-                         f"{str(exc)[:200]})") from None
+        raise UsageError(f"{path}: not a readable RDF file (format {fmt}; "
+                         f"{type(exc).__name__}: {str(exc)[:200]})") from None
     return graph

@@ -156,3 +156,12 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(args) == 2  # the folder exists
     assert main([*args, "--force"]) == 0
     assert main(args[:-2] + ["--source-id", "Not Valid"]) == 2
+
+
+def test_malformed_json_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    src = write(tmp_path / "in", {"ok.json": FOREIGN})
+    (src / "truncated.json").write_text('{"id": "x", "subject": {"id": ', encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(PhenopacketImportError, match="truncated.json"):
+        import_phenopackets(src, out, "x", doi=DOI)
+    assert not out.exists() or not any(out.iterdir())

@@ -21,8 +21,8 @@ REFUSED = {
     "remote-context-in-list.jsonld": "remote JSON-LD context 'https://example.org/more.jsonld'",
     "context-import.jsonld": "remote JSON-LD context 'https://example.org/base.jsonld'",
     "truncated.jsonld": "not valid JSON",
-    "bad.nt": "not readable nt",
-    "bad.ttl": "not readable turtle",
+    "bad.nt": "not a readable RDF file (format nt",
+    "bad.ttl": "not a readable RDF file (format turtle",
 }
 
 
