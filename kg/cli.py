@@ -16,7 +16,7 @@ from pathlib import Path
 from kg import __version__
 from kg.errors import EXIT_CODES, DmkgError, UsageError
 
-__all__ = ["main", "build_parser", "load_graph", "EPILOG", "COMMAND_MODULES"]
+__all__ = ["main", "build_parser", "load_graph", "parse_params", "EPILOG", "COMMAND_MODULES"]
 
 #: modules under kg/commands/ that add subcommands (each defines add_parser(subparsers))
 COMMAND_MODULES: tuple[str, ...] = (
@@ -124,7 +124,8 @@ def load_graph(location: str | None):  # type: ignore[no-untyped-def]
     return parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
 
 
-def _params(pairs: Sequence[str] | None) -> dict[str, str]:
+def parse_params(pairs: Sequence[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` options as a dictionary (a usage error if one has no '=')."""
     values: dict[str, str] = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
@@ -152,7 +153,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if not args.name:
         raise UsageError("give a query name, or --list to see them")
     graph = _graph_or_store(args)
-    result = run_query(graph, args.name, _params(args.param))
+    result = run_query(graph, args.name, parse_params(args.param))
     print(render(result, args.format, graph))  # labels from the same graph or store
     return 0
 

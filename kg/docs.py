@@ -37,7 +37,7 @@ from kg.namespaces import DCTERMS, DMKG, IAO, OBOINOWL, ONTOLOGY_IRI
 from kg.ontology import load_ontology
 from kg.present import curie
 from kg.resources import ontology_files
-from kg.terms import normalise
+from kg.terms import closure, normalise
 
 __all__ = ["OntologyIndex", "TermInfo", "TermRef", "Xref", "public_url", "write_docs",
            "XREF_RELATIONS", "TERM_KINDS", "manchester", "anchor", "core_terms"]
@@ -263,25 +263,11 @@ class OntologyIndex:
 
     def descendants(self, iri: URIRef) -> set[URIRef]:
         """The class and every class under it."""
-        seen: set[URIRef] = set()
-        stack = [iri]
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(self.children.get(node, ()))
-        return seen
+        return closure(iri, self.children)
 
     def ancestors(self, iri: URIRef) -> set[URIRef]:
         """The class and every class above it."""
-        seen: set[URIRef] = set()
-        stack = [iri]
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(self.parents.get(node, ()))
-        return seen
+        return closure(iri, self.parents)
 
     def tree_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """The class tree in two parts: the domain terms (autoantibodies, findings,

@@ -18,14 +18,14 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg.errors import CurationError
 from kg.namespaces import DMKG, OBOINOWL
 
-__all__ = ["TermIndex", "normalise"]
+__all__ = ["TermIndex", "normalise", "closure"]
 
 _SYNONYM_PROPERTIES = (OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -42,6 +42,22 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_DASHES)
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(text.casefold().split())
+
+
+def closure(start: URIRef, edges: Mapping[URIRef, Iterable[URIRef]]) -> set[URIRef]:
+    """``start`` and every node reachable from it along ``edges`` (node -> neighbours).
+
+    >>> sorted(closure(URIRef("urn:a"), {URIRef("urn:a"): [URIRef("urn:b")]}))
+    [rdflib.term.URIRef('urn:a'), rdflib.term.URIRef('urn:b')]
+    """
+    seen: set[URIRef] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return seen
 
 
 class TermIndex:
@@ -84,14 +100,7 @@ class TermIndex:
 
     def ancestors(self, iri: URIRef) -> set[URIRef]:
         """The term itself and every class above it (through rdfs:subClassOf)."""
-        seen: set[URIRef] = set()
-        stack = [iri]
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(self._parents.get(node, ()))
-        return seen
+        return closure(iri, self._parents)
 
     def is_under(self, iri: URIRef, root: URIRef) -> bool:
         """True if ``iri`` is ``root``, a subclass of it, or an individual of it."""

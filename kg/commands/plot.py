@@ -10,19 +10,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kg.cli import parse_params as _params  # one parser for --param KEY=VALUE
 from kg.errors import UsageError
 
 __all__ = ["add_parser"]
-
-
-def _params(pairs: list[str] | None) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--param {pair!r}: expected KEY=VALUE, e.g. --param finding=myositis")
-        values[key.strip()] = value
-    return values
 
 
 def _graph(location: str | None) -> Any:
