@@ -38,7 +38,6 @@ import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +46,7 @@ from rdflib.term import Node
 
 from kg.errors import CurationError, NotFoundError, UsageError
 from kg.namespaces import DATA, DMKG, OBOINOWL, PROV, bind_prefixes
+from kg.present import python_value
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -309,20 +309,6 @@ def _label(graph: Graph, iri: Node | None) -> str | None:
     return chosen[0] if chosen else _curie(iri)
 
 
-def _py(value: Node | None) -> Any:
-    """A literal as int, float, bool or str (None for no value), as the command line shows it:
-    a decimal written without a point (``"15"``) is a whole number."""
-    if value is None:
-        return None
-    if isinstance(value, Literal):
-        py = value.toPython()
-        if isinstance(py, Decimal):
-            return int(py) if py == py.to_integral() and "." not in str(value) else float(py)
-        if isinstance(py, (int, float, bool, str)):
-            return py
-    return str(value)
-
-
 def _case_order(case: str | None) -> tuple[int, str]:
     text = case or ""
     return (int(text), "") if text.isdigit() else (10**9, text)
@@ -400,7 +386,7 @@ def _provenance(graph: Graph, record: Node) -> dict[str, Any]:
     lines = [int(str(v)) for loc in locations
              if (v := graph.value(loc, DMKG.curatedLine)) is not None]
     return {
-        "verbatim": _py(graph.value(record, DMKG.verbatim)),
+        "verbatim": python_value(graph.value(record, DMKG.verbatim)),
         "table": joined(DMKG.table), "row": joined(DMKG.row), "column": joined(DMKG.column),
         "section": joined(DMKG.section), "curated_file": joined(DMKG.curatedFile),
         "curated_line": min(lines) if lines else None, "curated_item": joined(DMKG.curatedItem),
@@ -409,7 +395,7 @@ def _provenance(graph: Graph, record: Node) -> dict[str, Any]:
 
 
 def _value(graph: Graph, subject: Node, prop: URIRef) -> Any:
-    return _py(graph.value(subject, prop))
+    return python_value(graph.value(subject, prop))
 
 
 def _term(graph: Graph, subject: Node, prop: URIRef, name: str) -> dict[str, Any]:

@@ -35,7 +35,8 @@ from kg.namespaces import DATA, bind_prefixes
 from kg.queries import QueryResult
 from kg.stores import Store
 
-__all__ = ["FORMATS", "render", "render_records", "render_dicts", "curie", "table_text"]
+__all__ = ["FORMATS", "render", "render_records", "render_dicts", "curie", "table_text",
+           "python_value"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -88,7 +89,9 @@ def _labels(graph: Graph | Store | None, iris: set[URIRef]) -> dict[URIRef, str]
     return found
 
 
-def _python(value: Node | None) -> Any:
+def python_value(value: Node | None) -> Any:
+    """A literal as int, float, bool or str (None for no value): a decimal written without a
+    point (``"15"``) is a whole number. Other terms as their text."""
     if value is None:
         return None
     if isinstance(value, Literal):
@@ -115,10 +118,10 @@ def render_records(result: QueryResult, graph: Graph | Store | None) -> list[dic
                     record[column] = labels.get(value, curie(value))
                     record[f"{column}_id"] = curie(value)
                 else:
-                    record[column] = _python(value)
+                    record[column] = python_value(value)
                     record[f"{column}_id"] = None
             else:
-                record[column] = _python(value)
+                record[column] = python_value(value)
         records.append(record)
     return records
 
