@@ -35,7 +35,8 @@ from kg.terms import normalise
 
 __all__ = ["load_patient_table", "COLUMN_KINDS", "CodeReading", "read_code"]
 
-COLUMN_KINDS = ("age", "sex", "cancer", "cancer-interval", "finding", "lab", "antibodies", "outcome")
+COLUMN_KINDS = ("age", "sex", "cancer", "cancer-interval", "finding", "lab", "antibody",
+                "antibodies", "outcome")
 
 
 class CodeReading(dict[str, Any]):
@@ -129,7 +130,12 @@ def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None
             ctx.term(column.get("analyte", ""), DMKG.LabAnalyte, where)
             if "finding" in column:
                 ctx.term(column["finding"], DMKG.ClinicalFinding, where)
-        if "codes" in column and column["kind"] in ("finding", "lab"):
+        if column["kind"] == "antibody":
+            ctx.term(column.get("term", name), DMKG.Autoantibody, where)
+            if "codes" not in column:
+                raise where.error("antibody column without 'codes'", None,
+                                  "a codebook of results, e.g. {'+': positive, '-': negative}")
+        if "codes" in column and column["kind"] in ("finding", "lab", "antibody"):
             ctx.codebook(column["codes"], where)
 
 
@@ -181,6 +187,8 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
         ctx.finding(patient, term, reading, where)
     elif kind == "lab":
         _lab(ctx, patient, cell, column, where)
+    elif kind == "antibody":
+        _antibody(ctx, patient, cell, column, name, where)
     elif kind == "antibodies":
         _antibodies(ctx, patient, cell, where, antibodies[name].get(str(where.row), []))
     elif kind == "outcome":
@@ -268,6 +276,16 @@ def _interpret(value: Decimal, low: Decimal | None, high: Decimal | None) -> str
     if low is not None and value < low:
         return "below normal range"
     return "within normal range"
+
+
+def _antibody(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any], name: str,
+              where: Where) -> None:
+    """One antibody per column: the cell is a code of the column's codebook."""
+    antibody = ctx.term(column.get("term", name), DMKG.Autoantibody, where)
+    reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)
+    status = word(reading.get("status", ""), ANTIBODY_STATUS, where, "antibody result")
+    ctx.antibody(patient, antibody, status, where, fragment=cell,
+                 titer=str(reading.get("titer") or ""), note=str(reading.get("note") or ""))
 
 
 def _antibodies(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
