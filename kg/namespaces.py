@@ -12,7 +12,7 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-__all__ = ["DMKG", "DATA", "SHAPES", "PROV", "DCTERMS", "IAO", "OBOINOWL", "OBO", "ONTOLOGY_IRI", "bind_prefixes"]
+__all__ = ["DATA", "DCTERMS", "DMKG", "IAO", "OBO", "OBOINOWL", "ONTOLOGY_IRI", "PROV", "SHAPES", "bind_prefixes"]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/dmkg/ontology")
 DATA = Namespace("https://w3id.org/dmkg/data/")
@@ -351,3 +351,12 @@ def bind_prefixes(graph: Graph) -> None:
     graph.bind("skos", Namespace("http://www.w3.org/2004/02/skos/core#"))
 
 
+
+
+# DefinedNamespace answers every ``DMKG.term`` through a metaclass ``__getattr__`` with its
+# closed-namespace check (about 1 us a lookup; a registry load makes millions). Setting each
+# declared term as a real class attribute makes the lookup a plain one; an undeclared name
+# still reaches ``__getattr__`` and fails as before.
+for _name in DMKG.__annotations__:
+    type.__setattr__(DMKG, _name, DMKG._NS[_name])
+del _name

@@ -32,6 +32,14 @@ class SourceContext:
     totals_rows: dict[str, tuple[str, TableRow]] = field(default_factory=dict)
     #: tables that could not be read; their totals are not checked again
     failed_tables: set[str] = field(default_factory=set)
+    #: (k, n): this load handles patient-table rows k, k+n, k+2n, ... (see load_source)
+    shard: tuple[int, int] = (0, 1)
+    _classified: dict[URIRef, tuple[URIRef | None, URIRef | None]] = field(default_factory=dict)
+
+    @property
+    def first_shard(self) -> bool:
+        """True for the shard that loads what lies outside the patient tables."""
+        return self.shard[0] == 0
 
     # -- locating ----------------------------------------------------------------
     def shown(self, file: str) -> str:
@@ -102,8 +110,16 @@ class SourceContext:
 
     def classify_malignancy(self, node: URIRef, malignancy: URIRef) -> None:
         """State the malignancy and derive its organ site and histology from the ontology."""
-        terms = self.writer.terms
         self.writer.add(node, DMKG.malignancy, malignancy)
+        site, histology = self._site_histology(malignancy)
+        self.writer.add(node, DMKG.cancerSite, site)
+        self.writer.add(node, DMKG.histology, histology)
+
+    def _site_histology(self, malignancy: URIRef) -> tuple[URIRef | None, URIRef | None]:
+        """The most specific organ site and histology above a malignancy (looked up once)."""
+        if malignancy in self._classified:
+            return self._classified[malignancy]
+        terms = self.writer.terms
         sites = [a for a in terms.ancestors(malignancy)
                  if terms.is_under(a, DMKG.MalignancyBySite) and a != DMKG.MalignancyBySite
                  and not terms.is_under(a, DMKG.MalignancyByHistology)]
@@ -111,7 +127,7 @@ class SourceContext:
                        if terms.is_under(a, DMKG.MalignancyByHistology)
                        and a != DMKG.MalignancyByHistology
                        and not terms.is_under(a, DMKG.MalignancyBySite)]
-        for site in terms.most_specific(sites)[:1]:
-            self.writer.add(node, DMKG.cancerSite, site)
-        for histology in terms.most_specific(histologies)[:1]:
-            self.writer.add(node, DMKG.histology, histology)
+        site = next(iter(terms.most_specific(sites)), None)
+        histology = next(iter(terms.most_specific(histologies)), None)
+        self._classified[malignancy] = (site, histology)
+        return site, histology

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
 from decimal import Decimal
+from typing import IO, ParamSpec, Protocol, TypeVar
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -20,7 +20,7 @@ from kg.errors import CurationError
 from kg.namespaces import DATA, DMKG, PROV
 from kg.terms import TermIndex
 
-__all__ = ["SourceWriter", "Where", "digest"]
+__all__ = ["GraphSink", "NTriplesSink", "SourceWriter", "TripleSink", "Where", "digest", "nt_term"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,46 +56,142 @@ class Where:
                              suggestions, case)
 
 
+_STRING, _INTEGER, _DECIMAL, _BOOLEAN = XSD.string, XSD.integer, XSD.decimal, XSD.boolean
+_TYPE = RDF.type
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: Node) -> str:
+    """One RDF term in N-Triples syntax (what rdflib's N-Triples serializer writes)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return term.n3()  # blank nodes
+
+
+class TripleSink(Protocol):
+    """Where a writer's triples go: an rdflib graph, or N-Triples text for a store."""
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None: ...
+
+    def add_literal(self, s: Node, p: URIRef, value: object, datatype: URIRef) -> None: ...
+
+
+class GraphSink:
+    """Triples into an rdflib graph (small sources, tests, the reference build)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self.graph.add(triple)
+
+    def add_literal(self, s: Node, p: URIRef, value: object, datatype: URIRef) -> None:
+        if datatype == XSD.string:
+            self.graph.add((s, p, Literal(str(value))))
+        else:
+            self.graph.add((s, p, Literal(value, datatype=datatype)))
+
+
+class NTriplesSink:
+    """Triples as N-Triples lines, never as Python term objects: the registry-scale path.
+
+    Lines collect in memory and go to ``handle`` every ``flush_every`` lines. The text is
+    what rdflib's N-Triples serializer would write for the same terms (a test compares).
+    """
+
+    def __init__(self, handle: IO[str], flush_every: int = 50_000) -> None:
+        self.handle = handle
+        self.lines: list[str] = []
+        self.flush_every = flush_every
+        self.count = 0
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        s, p, o = triple
+        self._line(f"{nt_term(s)} <{p}> {nt_term(o)} .\n")
+
+    def add_literal(self, s: Node, p: URIRef, value: object, datatype: URIRef) -> None:
+        if datatype is _STRING:
+            self._line(f'{nt_term(s)} <{p}> "{str(value).translate(_ESCAPES)}" .\n')
+            return
+        if isinstance(value, bool):
+            lexical = "true" if value else "false"
+        elif isinstance(value, int):
+            lexical = str(value)
+        elif isinstance(value, Decimal):
+            lexical = format(value, "f")
+        else:
+            lexical = str(Literal(value, datatype=datatype))
+        self._line(f'{nt_term(s)} <{p}> "{lexical.translate(_ESCAPES)}"^^<{datatype}> .\n')
+
+    def _line(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        self.count += len(self.lines)
+        self.handle.write("".join(self.lines))
+        self.lines.clear()
+
+
+#: how many source locations a writer remembers as written (a repeat only re-adds a triple)
+_SEEN_LOCATIONS = 4096
+
+
 @dataclass
 class SourceWriter:
-    """Adds one source's triples to a graph; collects curation errors instead of stopping."""
+    """Adds one source's triples to a sink; collects curation errors instead of stopping.
+
+    ``graph`` may be an rdflib graph or any :class:`TripleSink`.
+    """
 
     source_id: str
-    graph: Graph
+    graph: Graph | TripleSink
     terms: TermIndex
     publication: URIRef = field(init=False)
     errors: list[CurationError] = field(default_factory=list)
     patients: dict[str, URIRef] = field(default_factory=dict)
     cohorts: dict[str, URIRef] = field(default_factory=dict)
+    sink: TripleSink = field(init=False)
+    _locations: set[URIRef] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.publication = DATA[f"publication/{self.source_id}"]
+        self.sink = GraphSink(self.graph) if isinstance(self.graph, Graph) else self.graph
 
     # -- plumbing -----------------------------------------------------------------
     def add(self, s: Node, p: URIRef, o: Node | None) -> None:
         if o is not None:
-            self.graph.add((s, p, o))
+            self.sink.add((s, p, o))
 
     def literal(self, s: Node, p: URIRef, value: object, datatype: URIRef | None = None) -> None:
         """Add a typed literal unless the value is None or an empty string."""
         if value is None or value == "":
             return
         if datatype is None:
-            if isinstance(value, bool):
-                datatype = XSD.boolean
+            if isinstance(value, str):
+                datatype = _STRING
+            elif isinstance(value, bool):
+                datatype = _BOOLEAN
             elif isinstance(value, int):
-                datatype = XSD.integer
+                datatype = _INTEGER
             elif isinstance(value, (float, Decimal)):
-                datatype = XSD.decimal
+                datatype, value = _DECIMAL, _decimal_text(value)
             else:
-                datatype = XSD.string
-        if datatype == XSD.string:
-            # plain literals: the same as xsd:string in RDF 1.1, and what SPARQL's "..." matches
-            self.graph.add((s, p, Literal(str(value))))
-            return
-        if datatype == XSD.decimal:
+                datatype = _STRING
+        elif datatype == _STRING:
+            datatype = _STRING
+        elif datatype == _DECIMAL:
             value = _decimal_text(value)
-        self.graph.add((s, p, Literal(value, datatype=datatype)))
+        # strings become plain literals: the same as xsd:string in RDF 1.1, what SPARQL's "..." matches
+        self.sink.add_literal(s, p, value, datatype)
 
     def iri(self, kind: str, *parts: object) -> URIRef:
         return DATA[f"{kind}/{digest(self.source_id, kind, *parts)}"]
@@ -104,8 +200,11 @@ class SourceWriter:
         """The SourceLocation node for a place, created once."""
         loc = self.iri("loc", where.table, where.row, where.column, where.section, where.file,
                        where.line)
-        if (loc, RDF.type, DMKG.SourceLocation) not in self.graph:
-            self.add(loc, RDF.type, DMKG.SourceLocation)
+        if loc not in self._locations:
+            if len(self._locations) >= _SEEN_LOCATIONS:
+                self._locations.clear()
+            self._locations.add(loc)
+            self.add(loc, _TYPE, DMKG.SourceLocation)
             self.add(loc, DMKG.inPublication, self.publication)
             if where.table:
                 self.literal(loc, DMKG.table, where.table)
@@ -124,10 +223,10 @@ class SourceWriter:
         """A new record of class ``cls`` derived from ``where``."""
         node = self.iri("record", cls.split("/")[-1], where.table, where.row, where.column,
                         where.section, where.file, where.line, *key)
-        self.add(node, RDF.type, cls)
+        self.add(node, _TYPE, cls)
         self.add(node, PROV.wasDerivedFrom, self.location(where))
         text = verbatim if verbatim is not None else (where.verbatim or "")
-        self.graph.add((node, DMKG.verbatim, Literal(text)))
+        self.sink.add_literal(node, DMKG.verbatim, text, _STRING)
         if patient is not None:
             self.add(node, DMKG.ofPatient, patient)
         self.literal(node, DMKG.curatorNote, note)
@@ -144,7 +243,7 @@ class SourceWriter:
         if node is None:
             node = DATA[f"patient/P{digest(self.source_id, 'patient', case)}"]
             self.patients[case] = node
-            self.add(node, RDF.type, DMKG.Patient)
+            self.add(node, _TYPE, DMKG.Patient)
             self.literal(node, DMKG.caseLabel, case)
             self.add(node, RDFS.label, Literal(f"{self.source_id} case {case}"))
             self.add(node, DMKG.describedIn, self.publication)
