@@ -9,8 +9,8 @@ raises one :class:`~kg.errors.CurationErrors` listing every problem found.
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal
@@ -23,12 +23,18 @@ from kg.loaders.context import SourceContext
 from kg.loaders.patient_tables import load_patient_table
 from kg.loaders.records import load_patient_records
 from kg.loaders.statements import load_claims, load_frequencies, load_statements, load_totals
-from kg.loaders.writer import SourceWriter
+from kg.loaders.writer import SourceWriter, TripleSink
 from kg.namespaces import DATA, DCTERMS, DMKG, bind_prefixes
 from kg.terms import TermIndex
 
-__all__ = ["load_source", "load_sources", "source_folders", "TOP_LEVEL_KEYS", "check_structure",
-           "SCHEMA"]
+__all__ = [
+    "SCHEMA",
+    "TOP_LEVEL_KEYS",
+    "check_structure",
+    "load_source",
+    "load_sources",
+    "source_folders",
+]
 
 TOP_LEVEL_KEYS = {
     "id", "publication", "study", "cohorts", "codebooks", "patient_tables", "comparison_tables",
@@ -108,8 +114,19 @@ def source_folders(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/source.yaml"))
 
 
-def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> Graph:
-    """Load one source folder into ``graph`` (a new graph by default)."""
+def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None, *,
+                sink: TripleSink | None = None, shard: tuple[int, int] = (0, 1)) -> Graph:
+    """Load one source folder into ``graph`` (a new graph by default).
+
+    With ``sink``, triples go there instead (e.g. N-Triples text for a store) and the
+    returned graph stays empty. ``shard=(k, n)`` loads only the patient-table rows whose case
+    label hashes to k of n (all rows of one patient, in every table, land in the same shard),
+    so n processes can share a large table and validate their patients apart: every shard
+    writes the publication, study and cohorts; shard 0 also loads
+    everything outside the patient tables and reports the problems that concern a table
+    as a whole (a duplicated case, a reading for a case the table lacks); every shard
+    reports the problems of its own rows, and together the shards report each problem once.
+    """
     graph = graph if graph is not None else Graph()
     bind_prefixes(graph)
     shown_yaml = f"{folder.name}/source.yaml"
@@ -124,21 +141,22 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None) -> G
     if source_id != folder.name:
         raise CurationError("source id differs from the folder name", shown_yaml, column="id",
                             value=source_id, expected=repr(folder.name))
-    writer = SourceWriter(source_id, graph, terms)
-    ctx = SourceContext(folder, source_id, meta, writer)
+    writer = SourceWriter(source_id, sink if sink is not None else graph, terms)
+    ctx = SourceContext(folder, source_id, meta, writer, shard=shard)
     _publication(ctx)
     for spec in meta.get("patient_tables") or []:
         before = len(writer.errors)
         writer.attempt(load_patient_table, ctx, spec)
         if len(writer.errors) > before and isinstance(spec, dict):
             ctx.failed_tables.add(str(spec.get("table")))
-    for spec in meta.get("comparison_tables") or []:
-        writer.attempt(load_comparison_table, ctx, spec)
-    load_patient_records(ctx)
-    load_totals(ctx)
-    load_statements(ctx)
-    load_frequencies(ctx)
-    load_claims(ctx)
+    if ctx.first_shard:
+        for spec in meta.get("comparison_tables") or []:
+            writer.attempt(load_comparison_table, ctx, spec)
+        load_patient_records(ctx)
+        load_totals(ctx)
+        load_statements(ctx)
+        load_frequencies(ctx)
+        load_claims(ctx)
     if writer.errors:
         raise CurationErrors(writer.errors)
     return graph

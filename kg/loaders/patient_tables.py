@@ -8,7 +8,9 @@ silently dropped.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +35,7 @@ from kg.loaders.writer import Where
 from kg.namespaces import DMKG
 from kg.terms import normalise
 
-__all__ = ["load_patient_table", "COLUMN_KINDS", "CodeReading", "read_code"]
+__all__ = ["COLUMN_KINDS", "CodeReading", "load_patient_table", "read_code"]
 
 COLUMN_KINDS = ("age", "sex", "cancer", "cancer-interval", "finding", "lab", "antibody",
                 "antibodies", "outcome")
@@ -73,20 +75,24 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     totals_label = spec.get("totals_row")
     antibodies = _antibody_files(ctx, columns)
     seen: set[str] = set()
+    errors = ctx.writer.errors if ctx.first_shard else []  # table-wide problems: shard 0 says
+    mine, shards = ctx.shard
     for row in table.rows:
         case = row.cells[case_column]
         if totals_label is not None and case == totals_label:
             ctx.totals_rows[spec["table"]] = (table.file, row)
             continue
         if not case:
-            ctx.writer.errors.append(CurationError("empty case label", table.file, row.line,
-                                                   case_column, expected="a case number"))
+            errors.append(CurationError("empty case label", table.file, row.line,
+                                        case_column, expected="a case number"))
             continue
         if case in seen:
-            ctx.writer.errors.append(CurationError("duplicated case", table.file, row.line,
-                                                   case_column, case, "each case once per table"))
+            errors.append(CurationError("duplicated case", table.file, row.line,
+                                        case_column, case, "each case once per table"))
             continue
         seen.add(case)
+        if shards > 1 and zlib.crc32(case.encode("utf-8")) % shards != mine:
+            continue  # another shard's patient (by case label: all of its rows go there)
         row_where = Where(table.file, row.line, spec["table"], case, case_column, verbatim=case)
         patient = ctx.writer.patient(case, cohort, row_where)
         cancer: list[URIRef] = []
@@ -96,8 +102,8 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     for by_case in antibodies.values():
         for case in sorted(set(by_case) - seen):
             file, line = by_case[case][0][0], by_case[case][0][1].line
-            ctx.writer.errors.append(CurationError("antibody reading for a case not in the table",
-                                                   file, line, "case", case))
+            errors.append(CurationError("antibody reading for a case not in the table",
+                                        file, line, "case", case))
 
 
 def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> None:
@@ -112,12 +118,19 @@ def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> No
 
 
 def _check_kinds(ctx: SourceContext, columns: dict[str, Any]) -> None:
+    cancer_seen = False
     for name, column in columns.items():
         if not isinstance(column, dict) or column.get("kind") not in COLUMN_KINDS:
             kind = column.get("kind") if isinstance(column, dict) else column
             raise CurationError("unknown column kind", ctx.shown("source.yaml"),
                                 column=f"columns.{name}", value=str(kind),
                                 expected="one of " + ", ".join(COLUMN_KINDS))
+        cancer_seen = cancer_seen or column["kind"] == "cancer"
+        if column["kind"] == "cancer-interval" and not cancer_seen:
+            # the interval belongs to the cancer read before it in the same row
+            raise CurationError("cancer-interval column declared before any cancer column",
+                                ctx.shown("source.yaml"), column=f"columns.{name}",
+                                expected="the cancer column declared first")
 
 
 def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None:
@@ -137,6 +150,8 @@ def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None
                                   "a codebook of results, e.g. {'+': positive, '-': negative}")
         if "codes" in column and column["kind"] in ("finding", "lab", "antibody"):
             ctx.codebook(column["codes"], where)
+        if "codes" in column and column["kind"] == "cancer":
+            _check_cancer_codes(ctx, column["codes"], where)
 
 
 AntibodyRows = dict[str, dict[str, list[tuple[str, TableRow]]]]
@@ -178,7 +193,7 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
         w.add(patient, DMKG.sex, word(codes.get(cell, cell), SEX, where, "sex code"))
         w.derive(patient, where)
     elif kind == "cancer":
-        _cancer(ctx, patient, cell, where, cancer)
+        _cancer(ctx, patient, cell, column, where, cancer)
     elif kind == "cancer-interval":
         _interval(ctx, cell, where, cancer)
     elif kind == "finding":
@@ -208,17 +223,53 @@ def _codes(ctx: SourceContext, column: dict[str, Any], where: Where) -> dict[str
     return {} if codes is None else ctx.codebook(codes, where)
 
 
-def _cancer(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
-            cancer: list[URIRef]) -> None:
-    malignancy = ctx.term(cell, DMKG.Malignancy, where)
+#: what a code of a cancer column may say: a cancer found is named by its malignancy term
+_CANCER_CODE_STATUSES = ("absent", "unknown", "not reported", "equivocal")
+
+
+def _check_cancer_codes(ctx: SourceContext, codes: object, where: Where) -> None:
+    for code, meaning in ctx.codebook(codes, where).items():
+        reading = read_code(code, {code: meaning}, where)
+        if reading.get("status") not in _CANCER_CODE_STATUSES or "grade" in reading:
+            raise where.error("unusable code in a cancer column", f"{code}: {meaning}",
+                              "a status of " + ", ".join(_CANCER_CODE_STATUSES) + " without "
+                              "grade (a cancer that was found is named by its malignancy term)")
+
+
+def _cancer(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
+            where: Where, cancer: list[URIRef]) -> None:
+    """A malignancy term, or (with ``codes``) a code for a row without a named cancer.
+
+    A column with ``codes`` (a registry, where most patients have no cancer) says for every
+    patient whether a cancer was found: a finding observation on the class malignancy
+    itself, present beside each cancer diagnosis, else the code's status (absent: looked
+    for, none found; unknown; not reported). Without codes (a series of cancer patients)
+    every cell names a malignancy, and no such observation is written.
+    """
+    codes = _codes(ctx, column, where)
+    if cell in codes:
+        ctx.finding(patient, DMKG.Malignancy, read_code(cell, codes, where), where)
+        return
+    try:
+        malignancy = ctx.term(cell, DMKG.Malignancy, where)
+    except CurationError as exc:
+        if not codes:
+            raise
+        raise replace(exc, expected=f"{exc.expected}, or one of the column's codes: "
+                      + ", ".join(map(repr, codes))) from None
     node = ctx.writer.record(DMKG.CancerDiagnosis, where, patient=patient)
     ctx.classify_malignancy(node, malignancy)
     cancer.append(node)
+    if codes:
+        ctx.finding(patient, DMKG.Malignancy, CodeReading(status="present"), where)
 
 
 def _interval(ctx: SourceContext, cell: str, where: Where, cancer: list[URIRef]) -> None:
     if not cancer:
-        raise where.error("interval without a cancer in the same row (put the cancer column first)")
+        if not cell.strip():  # a row whose cancer cell is a code (no cancer named)
+            return
+        raise where.error("DM-to-cancer interval in a row without a cancer", cell,
+                          "an empty cell, or a malignancy in the row's cancer column")
     months, relation = parse_interval(cell, where)
     node = cancer[-1]
     ctx.writer.literal(node, DMKG.intervalMonths, months)
