@@ -35,7 +35,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a TCP port from 1 to 65535")
-    graph = load_graph(args.graph)
+    if args.store:
+        from kg.storebuild import store_graph
+
+        if args.graph:
+            raise UsageError("give --graph or --store, not both")
+        graph = store_graph(Path(args.store))
+    else:
+        graph = load_graph(args.graph)
     local = {"127.0.0.1", "localhost", "::1"}
     hosts = sorted(local | {args.host}) if args.host in local else None
     app = create_app(graph, timeout=args.timeout, row_limit=args.row_limit,
@@ -83,6 +90,9 @@ def add_parser(sub: Any) -> None:
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
     serve.add_argument("--graph", help="built graph file or folder (default: build/, or the "
                        "bundled graph built in memory)")
+    serve.add_argument("--store", metavar="DIR",
+                       help="a store folder written by 'dmkg build --store DIR': served from "
+                       "Oxigraph through rdflib's API, without reloading")
     serve.add_argument("--timeout", type=_positive(float), default=10.0,
                        help="seconds a SPARQL query may run before it is stopped (default: 10)")
     serve.add_argument("--row-limit", type=_positive(int), default=10_000,
