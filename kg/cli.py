@@ -16,7 +16,7 @@ from pathlib import Path
 from kg import __version__
 from kg.errors import EXIT_CODES, DmkgError, UsageError
 
-__all__ = ["main", "build_parser", "load_graph", "parse_params", "EPILOG", "COMMAND_MODULES"]
+__all__ = ["COMMAND_MODULES", "EPILOG", "build_parser", "load_graph", "main", "parse_params"]
 
 #: modules under kg/commands/ that add subcommands (each defines add_parser(subparsers))
 COMMAND_MODULES: tuple[str, ...] = (
@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kg.commands.serve",
     "kg.commands.publish",
     "kg.commands.exchange",
+    "kg.commands.synth",
+    "kg.commands.bench",
 )
 
 EPILOG = ("exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
@@ -34,6 +36,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build_graph, write_graph
 
     folders = _source_args(args.data) if args.data else None
+    if args.store:
+        if args.out:
+            raise UsageError("give --out (graph files, small data, HermiT) or --store (an "
+                             "Oxigraph store, registry scale), not both")
+        return _build_store(folders, Path(args.store), args.workers)
+    args.out = args.out or "build"
     result = build_graph(folders, run_reasoner=not args.no_reason)
     written = write_graph(result, Path(args.out))
     print(result.summary.text())
@@ -47,6 +55,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
           f"({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items())) or 'none'}); "
           "see 'dmkg qa' (the graph keeps both numbers)")
     print("wrote: " + ", ".join(str(p) for p in written.values()))
+    return 0
+
+
+def _build_store(folders: list[Path] | None, target: Path, workers: int | None) -> int:
+    import time
+
+    from kg.stats import GraphSummary
+    from kg.storebuild import build_store
+
+    start = time.perf_counter()
+    result = build_store(folders, target, workers=workers)
+    summary = result.summary
+    print(GraphSummary(result.triples, summary["sources"], summary["records"],
+                       summary["inferred_patients"]).text().replace(
+                           "classified by the reasoner", "classified by the rules in "
+                           "ontology/rules"))
+    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.stages.items())
+    print(f"store build: {time.perf_counter() - start:.1f} s ({stages})")
+    print(f"wrote: {result.path} (query it with 'dmkg query NAME --store {result.path}')")
     return 0
 
 
@@ -169,6 +196,13 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from kg.commands.publish import remote_store
 
         return remote_store(args)
+    if getattr(args, "store", None):
+        from kg.storebuild import open_store
+        from kg.stores import OxigraphStore
+
+        if args.graph:
+            raise UsageError("give --graph or --store, not both")
+        return OxigraphStore(open_store(Path(args.store)))
     path = Path(args.graph or "build")
     if path.is_dir():
         path = path / "dmkg.nt"
@@ -243,6 +277,11 @@ def _remote_arguments(parser: argparse.ArgumentParser) -> None:
     add_remote_arguments(parser)
 
 
+def _store_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="DIR", help="a store folder written by 'dmkg build "
+                        "--store DIR' (opened read-only, nothing is reloaded)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dmkg",
@@ -257,7 +296,16 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Load the curated sources, check them against the SHACL "
                            "shapes, classify with HermiT, and write dmkg.nt, dmkg.ttl and "
                            "summary.json atomically.", epilog=EPILOG)
-    build.add_argument("--out", default="build", help="output folder (default: build)")
+    build.add_argument("--out", help="output folder for dmkg.nt, dmkg.ttl and summary.json "
+                       "(default: build)")
+    build.add_argument("--store", metavar="DIR",
+                       help="instead of graph files, build an on-disk Oxigraph store in DIR "
+                       "for registry-scale data: N-Triples from worker processes, Oxigraph's "
+                       "bulk loader, the shapes compiled to SPARQL, the rules in "
+                       "ontology/rules in place of HermiT; 'dmkg query/sparql/serve --store "
+                       "DIR' then start without reloading")
+    build.add_argument("--workers", type=int, metavar="N",
+                       help="with --store: loader processes (default: 2, or 1 on one core)")
     build.add_argument("--data", nargs="+", metavar="DIR",
                        help="source folders to build from (default: the bundled papers)")
     build.add_argument("--no-reason", action="store_true",
@@ -294,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "bundled graph built in memory); with --endpoint, the named graph IRI "
                        "to read (default: the one 'dmkg publish' writes; 'default': the "
                        "endpoint's default graph)")
+    _store_argument(query)
     _remote_arguments(query)
     query.set_defaults(func=_cmd_query)
 
@@ -307,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     sparql.add_argument("--graph", help="built graph file or folder (default: build/); with "
                         "--endpoint, the named graph IRI to read (as for 'dmkg query')")
     _remote_arguments(sparql)
+    _store_argument(sparql)
     sparql.set_defaults(func=_cmd_sparql)
 
     assoc = sub.add_parser("associations", help="2x2 tables, Fisher p and odds ratios",
