@@ -340,10 +340,14 @@ def catalogue_graph() -> Graph:
     return graph
 
 
-def run_violation_checks(graph: Graph) -> dict[str, int]:
-    """Run every ``*-violation`` query; return the number of rows each found (0 is good)."""
+def run_violation_checks(graph: Graph | Store) -> dict[str, int]:
+    """Run every ``*-violation`` query on a graph or a store; return the number of rows each
+    found (0 is good)."""
     found = {}
     for query in list_queries():
         if query.is_violation_check:
-            found[query.name] = len(graph.query(query.prepared))
+            if isinstance(graph, Graph):
+                found[query.name] = len(graph.query(query.prepared))
+            else:
+                found[query.name] = len(graph.select(query.text).rows)
     return found

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
 from kg.queries import run_query
+
+if TYPE_CHECKING:
+    from kg.stores import Store
 
 __all__ = ["GraphSummary", "summarise"]
 
@@ -44,8 +47,11 @@ class GraphSummary:
         return "\n".join(lines)
 
 
-def summarise(graph: Graph) -> GraphSummary:
-    """Count what ``graph`` holds, with the summary queries in ``queries/``."""
+def summarise(graph: Graph | Store, triples: int | None = None) -> GraphSummary:
+    """Count what ``graph`` (or a store) holds, with the summary queries in ``queries/``.
+
+    ``triples`` defaults to ``len(graph)`` for a graph; a store's caller gives its count.
+    """
     sources = [
         {"doi": str(r["doi"]), "title": str(r["title"]), "patients": int(str(r["patients"]))}
         for r in run_query(graph, "summary-sources").records()
@@ -54,4 +60,6 @@ def summarise(graph: Graph) -> GraphSummary:
                for r in run_query(graph, "summary-records").records()}
     inferred = {str(r["label"]): int(str(r["patients"]))
                 for r in run_query(graph, "summary-inferred").records()}
-    return GraphSummary(len(graph), sources, records, inferred)
+    if triples is None:
+        triples = len(graph) if isinstance(graph, Graph) else 0
+    return GraphSummary(triples, sources, records, inferred)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
+from kg.build import Progress, _stderr
 from kg.errors import CurationError, CurationErrors, UsageError, ValidationFailed
 from kg.resources import data_dir, resource_files
 
@@ -55,11 +55,6 @@ STORE_SUBDIR = "oxigraph"
 _TMP = ".dmkg-tmp-"
 _OLD = ".dmkg-old-"
 
-Progress = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -161,8 +156,13 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
         outcome.omitted = dict(report.omitted)
         return outcome
     outcome.inferred = _infer_into(store, out)
-    outcome.check_rows = _violation_checks(store)
-    outcome.summary = _summary(store)
+    from kg.queries import run_violation_checks
+    from kg.stats import summarise
+    from kg.stores import OxigraphStore
+
+    wrapped = OxigraphStore(store)
+    outcome.check_rows = {name: n for name, n in run_violation_checks(wrapped).items() if n}
+    outcome.summary = summarise(wrapped, triples=0).as_dict()
     return outcome
 
 
@@ -421,21 +421,6 @@ def _bundled() -> list[Path]:
     return source_folders(data_dir())
 
 
-def _violation_checks(store: Any) -> dict[str, int]:
-    """Rows each ``queries/*-violation`` check finds (only the failing ones)."""
-    from kg.queries import list_queries
-    from kg.stores import OxigraphStore
-
-    wrapped = OxigraphStore(store)
-    bad = {}
-    for query in list_queries():
-        if query.is_violation_check:
-            rows = len(wrapped.select(query.text).rows)
-            if rows:
-                bad[query.name] = rows
-    return bad
-
-
 def _merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """Add up the batches' counts: batches share no patient and no record."""
     sources: dict[str, dict[str, Any]] = {}
@@ -453,19 +438,3 @@ def _merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
             "records": dict(sorted(records.items())),
             "inferred_patients": dict(sorted(inferred.items())),
             "patients": sum(s["patients"] for s in sources.values())}
-
-
-def _summary(store: Any) -> dict[str, Any]:
-    from kg.queries import run_query
-    from kg.stores import OxigraphStore
-
-    wrapped = OxigraphStore(store)
-    sources = [{"doi": str(r["doi"]), "title": str(r["title"]),
-                "patients": int(str(r["patients"]))}
-               for r in run_query(wrapped, "summary-sources").records()]
-    records = {str(r["label"]): int(str(r["records"]))
-               for r in run_query(wrapped, "summary-records").records()}
-    inferred = {str(r["label"]): int(str(r["patients"]))
-                for r in run_query(wrapped, "summary-inferred").records()}
-    return {"patients": sum(s["patients"] for s in sources),
-            "sources": sources, "records": records, "inferred_patients": inferred}
