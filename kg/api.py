@@ -141,7 +141,10 @@ def _stderr(message: str) -> None:
 def _parse_file(path: Path) -> Graph:
     from kg.rdfio import parse_rdf_file
 
+    from kg.summary_links import check_built_with_links
+
     graph = parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
+    check_built_with_links(graph, str(path))
     bind_prefixes(graph)
     return graph
 

@@ -25,6 +25,7 @@ from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
 from kg.queries import catalogue_graph, run_violation_checks
 from kg.reason import Inference, reason
+from kg.summary_links import add_summary_links
 from kg.resources import data_dir
 from kg.stats import GraphSummary, summarise
 from kg.terms import TermIndex
@@ -80,8 +81,8 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
     if run_reasoner:
         with _step(progress, 3, total, "classifying with the HermiT reasoner"):
             inference = reason(data, ontology)
-    with _step(progress, total, total, "merging ontology, inferences and query catalogue; "
-               "running the data checks in queries/"):
+    with _step(progress, total, total, "merging ontology, inferences, summary links and query "
+               "catalogue; running the data checks in queries/"):
         data_triples = len(data)
         graph = Graph()
         bind_prefixes(graph)
@@ -90,6 +91,7 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
                 graph.add(triple)
         for triple in inference.triples:
             graph.add(triple)
+        add_summary_links(graph)
         for triple in catalogue_graph():
             graph.add(triple)
         bad = {name: rows for name, rows in run_violation_checks(graph).items() if rows}

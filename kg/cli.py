@@ -148,7 +148,11 @@ def load_graph(location: str | None):  # type: ignore[no-untyped-def]
         return build_graph(progress=lambda _: None).graph
     from kg.rdfio import parse_rdf_file
 
-    return parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
+    from kg.summary_links import check_built_with_links
+
+    graph = parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
+    check_built_with_links(graph, str(path))
+    return graph
 
 
 def parse_params(pairs: Sequence[str] | None) -> dict[str, str]:

@@ -240,6 +240,7 @@ class DMKG(DefinedNamespace):
     VitalStatus: URIRef
     WithinNormalRange: URIRef
     about: URIRef
+    absentFinding: URIRef
     ageAtDiagnosis: URIRef
     alsoDoi: URIRef
     analyte: URIRef
@@ -268,13 +269,16 @@ class DMKG(DefinedNamespace):
     doseUnit: URIRef
     doseValue: URIRef
     endDate: URIRef
+    equivocalFinding: URIRef
     feature: URIRef
     finding: URIRef
     findingStatus: URIRef
     firstGroup: URIRef
+    forStatus: URIRef
     grade: URIRef
     hasMarkerResult: URIRef
     hasObservation: URIRef
+    hasOutcome: URIRef
     histology: URIRef
     inPublication: URIRef
     interpretation: URIRef
@@ -292,6 +296,9 @@ class DMKG(DefinedNamespace):
     memberOf: URIRef
     method: URIRef
     monthsSinceDiagnosis: URIRef
+    negativeFor: URIRef
+    notReportedFinding: URIRef
+    notTestedFor: URIRef
     numerator: URIRef
     ofPatient: URIRef
     outOf: URIRef
@@ -300,6 +307,8 @@ class DMKG(DefinedNamespace):
     pValueComparator: URIRef
     partOfStudy: URIRef
     population: URIRef
+    positiveFor: URIRef
+    presentFinding: URIRef
     printedPValue: URIRef
     printedPercent: URIRef
     rangeHigh: URIRef
@@ -307,6 +316,7 @@ class DMKG(DefinedNamespace):
     referenceHigh: URIRef
     referenceLow: URIRef
     responseNote: URIRef
+    resultNotReportedFor: URIRef
     route: URIRef
     row: URIRef
     schedule: URIRef
@@ -321,6 +331,7 @@ class DMKG(DefinedNamespace):
     statisticLabel: URIRef
     statisticalTest: URIRef
     studyDesignNote: URIRef
+    summaryLink: URIRef
     table: URIRef
     targetAntigenGene: URIRef
     targetAntigenSymbol: URIRef
@@ -334,6 +345,7 @@ class DMKG(DefinedNamespace):
     tumourSizeMm: URIRef
     tumourStage: URIRef
     unit: URIRef
+    unknownFinding: URIRef
     value: URIRef
     verbatim: URIRef
     vitalStatus: URIRef

@@ -9,7 +9,8 @@ papers (100,000 patients, tens of millions of triples):
 3. *validate*: the SHACL shapes, compiled to SPARQL (:mod:`kg.shapes_sparql`), run inside
    the store; pyshacl stays the reference on small graphs and a test shows they agree;
 4. *infer*: the rules in ``ontology/rules/`` add the defined classes; a test shows they give
-   exactly what HermiT gives on the papers;
+   exactly what HermiT gives on the papers; then the summary links
+   (:mod:`kg.summary_links`) that the canned queries scan;
 5. *check*: the query catalogue is added and the ``queries/*-violation`` checks run.
 
 Nothing is written to ``DIR`` until every step passed: the store is built in a temporary
@@ -155,7 +156,7 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
         outcome.violations = list(report.violations)
         outcome.omitted = dict(report.omitted)
         return outcome
-    outcome.inferred = _infer_into(store, out)
+    outcome.inferred = _infer_into(store, out) + _links_into(store, out)
     from kg.queries import run_violation_checks
     from kg.stats import summarise
     from kg.stores import OxigraphStore
@@ -178,6 +179,19 @@ def _infer_into(store: Any, out: str) -> int:
             "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }")
         with open(out, "ab") as handle:
             ox.serialize(found, handle, ox.RdfFormat.N_TRIPLES)
+    return int(added)
+
+
+def _links_into(store: Any, out: str) -> int:
+    """Add the summary links in the batch store and append them to the batch's file."""
+    import pyoxigraph as ox
+
+    from kg.summary_links import LINKS_CONSTRUCT, add_summary_links
+
+    added = add_summary_links(store)
+    if added:
+        with open(out, "ab") as handle:
+            ox.serialize(store.query(LINKS_CONSTRUCT), handle, ox.RdfFormat.N_TRIPLES)
     return int(added)
 
 

@@ -27,6 +27,7 @@ from kg.errors import CurationErrors, UsageError
 from kg.loaders import load_sources
 from kg.namespaces import DMKG
 from kg.queries import list_queries, run_query
+from kg.summary_links import add_summary_links
 from kg.synth import MARKER, load_params, write_registry
 from kg.terms import TermIndex
 from kg.validate import validate_graph
@@ -71,6 +72,7 @@ def synth_graph(small: Path, terms: TermIndex, ontology: Graph) -> Graph:
     graph = load_sources([small], terms)
     assert validate_graph(graph, ontology).conforms
     graph += ontology  # labels and rdfs:subClassOf for the queries, as in a build
+    add_summary_links(graph)  # what the canned queries scan, as in a build
     return graph
 
 
