@@ -206,7 +206,11 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
         if args.graph:
             raise UsageError("give --graph or --store, not both")
-        return OxigraphStore(open_store(Path(args.store)))
+        from kg.summary_links import check_built_with_links
+
+        opened = open_store(Path(args.store))
+        check_built_with_links(opened, args.store)
+        return OxigraphStore(opened)
     path = Path(args.graph or "build")
     if path.is_dir():
         path = path / "dmkg.nt"
@@ -217,12 +221,16 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             return load_graph(args.graph)
         from kg.stores import OxigraphStore
 
+        from kg.summary_links import check_built_with_links
+
         try:
-            return OxigraphStore.from_bytes(path.read_bytes(),
-                                            "nt" if path.suffix == ".nt" else "ttl")
+            loaded = OxigraphStore.from_bytes(path.read_bytes(),
+                                              "nt" if path.suffix == ".nt" else "ttl")
         except (SyntaxError, ValueError, OSError) as exc:
             raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
                              f"{str(exc)[:200]})") from None
+        check_built_with_links(loaded.store, str(path))
+        return loaded
     return load_graph(args.graph)
 
 

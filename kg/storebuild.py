@@ -13,7 +13,8 @@ papers (100,000 patients, tens of millions of triples):
    (:mod:`kg.summary_links`) that the canned queries scan;
 5. *check*: the query catalogue is added and the ``queries/*-violation`` checks run.
 
-Nothing is written to ``DIR`` until every step passed: the store is built in a temporary
+On disk the store is then compacted (one sorted run instead of one per batch). Nothing is
+written to ``DIR`` until every step passed: the store is built in a temporary
 folder beside it and swapped in by renaming, so a failed or killed build leaves the previous
 store intact (a build killed between the two renames is repaired by the next one).
 """
@@ -408,6 +409,11 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
         result = StoreBuildResult(None, store, triples, data_triples, inferred,
                                   int(summary["patients"]), stages, summary)
         if target is not None:
+            # each batch's bulk load leaves its own files covering the whole key range, and a
+            # lookup must search every one; one full compaction makes queries that look terms
+            # up row by row 2-3x quicker at 100,000 patients (measured, see the README)
+            with _stage(stages, "compact", "compacting the on-disk store", progress):
+                store.optimize()
             with _stage(stages, "persist", f"writing the store to {target}", progress):
                 store.flush()
                 manifest = {"format": "dmkg-store/1", "dmkg_version": __version__,
