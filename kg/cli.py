@@ -147,7 +147,6 @@ def load_graph(location: str | None):  # type: ignore[no-untyped-def]
               "(run 'dmkg build' once to skip this)", file=sys.stderr)
         return build_graph(progress=lambda _: None).graph
     from kg.rdfio import parse_rdf_file
-
     from kg.summary_links import check_built_with_links
 
     graph = parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts
@@ -220,7 +219,6 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         except ImportError:  # not installed: rdflib, as before
             return load_graph(args.graph)
         from kg.stores import OxigraphStore
-
         from kg.summary_links import check_built_with_links
 
         try:
