@@ -55,6 +55,10 @@ _FULL_DATE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}
 
 def contains_identifier(cell: str) -> str | None:
     """What kind of direct identifier a cell's text contains, or None."""
+    # a quick way out for the usual cell ("+", "57", "Negative"): an e-mail address needs an
+    # "@", a full date and a phone number six digits (a registry has millions of cells)
+    if "@" not in cell and sum(map(str.isdigit, cell)) < 6:
+        return None
     if _EMAIL.search(cell):
         return "an e-mail address"
     if _FULL_DATE.search(cell):

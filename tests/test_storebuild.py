@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ from kg.ontology import load_ontology
 from kg.resources import data_dir
 from kg.storebuild import (
     STORE_MANIFEST,
+    _plan,
     apply_rules,
     build_store,
     is_store,
@@ -124,6 +126,31 @@ def test_batches_together_load_the_whole_source(tmp_path: Path, terms: TermIndex
             "PositiveMyositisSpecificResult")}
     patients = sum(o.summary["sources"][0]["patients"] for o in outcomes)
     assert patients == 25
+
+
+def test_an_identifier_in_a_later_batch_is_found_once(tmp_path: Path, terms: TermIndex) -> None:
+    """Only the first batch checks every cell for identifiers; a bad cell in another batch's
+    rows is still reported, once, as by the single load."""
+    from kg.synth import write_registry
+
+    src = write_registry(tmp_path / "reg", patients=40, seed=3)
+    table = src / "registry.tsv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    shards = len(_plan([src], 2, 10))
+    row = next(i for i, line in enumerate(lines[1:], start=1)
+               if zlib.crc32(line.split("\t")[0].encode("utf-8")) % shards != 0)
+    cells = lines[row].split("\t")
+    cells[1] = "jane.doe@example.org"
+    lines[row] = "\t".join(cells)
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CurationErrors) as single:
+        load_sources([src], terms)
+    with pytest.raises(CurationErrors) as batched:
+        load_ntriples([src], tmp_path, workers=2, batch=10)
+    assert [str(e) for e in batched.value.errors] == [str(e) for e in single.value.errors]
+    assert len(batched.value.errors) == 1 and "e-mail" in str(batched.value.errors[0])
+    assert f"line {row + 1}" in str(batched.value.errors[0]) or f":{row + 1}" in str(
+        batched.value.errors[0])
 
 
 def test_batched_load_reports_each_problem_once(tmp_path: Path, terms: TermIndex) -> None:
