@@ -140,7 +140,6 @@ def _stderr(message: str) -> None:
 
 def _parse_file(path: Path) -> Graph:
     from kg.rdfio import parse_rdf_file
-
     from kg.summary_links import check_built_with_links
 
     graph = parse_rdf_file(path)  # refuses XML entities and remote JSON-LD contexts

@@ -25,9 +25,9 @@ from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
 from kg.queries import catalogue_graph, run_violation_checks
 from kg.reason import Inference, reason
-from kg.summary_links import add_summary_links
 from kg.resources import data_dir
 from kg.stats import GraphSummary, summarise
+from kg.summary_links import add_summary_links
 from kg.terms import TermIndex
 from kg.validate import validate_graph
 

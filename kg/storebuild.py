@@ -170,29 +170,27 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
 
 def _infer_into(store: Any, out: str) -> int:
     """Run the rules in the batch store and append what they added to the batch's file."""
-    import pyoxigraph as ox
-
-    added = apply_rules(store)
-    if added:
-        # the defined classes (an owl:intersectionOf definition) are what the rules assert
-        found = store.query(
-            "CONSTRUCT { ?s a ?c } WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass>/"
-            "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }")
-        with open(out, "ab") as handle:
-            ox.serialize(found, handle, ox.RdfFormat.N_TRIPLES)
-    return int(added)
+    # the defined classes (an owl:intersectionOf definition) are what the rules assert
+    return _append_added(store, out, apply_rules(store), (
+        "CONSTRUCT { ?s a ?c } WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass>/"
+        "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }"))
 
 
 def _links_into(store: Any, out: str) -> int:
     """Add the summary links in the batch store and append them to the batch's file."""
-    import pyoxigraph as ox
-
     from kg.summary_links import LINKS_CONSTRUCT, add_summary_links
 
-    added = add_summary_links(store)
+    return _append_added(store, out, add_summary_links(store), LINKS_CONSTRUCT)
+
+
+def _append_added(store: Any, out: str, added: int, construct: str) -> int:
+    """If ``added`` triples were added, append what ``construct`` finds to the batch's file
+    (so the main process loads them with the data); return ``added``."""
+    import pyoxigraph as ox
+
     if added:
         with open(out, "ab") as handle:
-            ox.serialize(store.query(LINKS_CONSTRUCT), handle, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(store.query(construct), handle, ox.RdfFormat.N_TRIPLES)
     return int(added)
 
 
@@ -280,10 +278,9 @@ def rule_files() -> list[Path]:
 
 def apply_rules(store: Any) -> int:
     """Run the inference rules in the store; return how many triples they added."""
-    before = len(store)
-    for path in rule_files():
-        store.update(path.read_text(encoding="utf-8"))
-    return len(store) - before
+    from kg.summary_links import run_update_files
+
+    return run_update_files(store, rule_files())
 
 
 # ------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ from kg.errors import UsageError
 from kg.namespaces import DMKG
 from kg.resources import resource_files
 
-__all__ = ["LINKS_CONSTRUCT", "add_summary_links", "check_built_with_links", "link_files"]
+__all__ = ["LINKS_CONSTRUCT", "add_summary_links", "check_built_with_links", "link_files",
+           "run_update_files"]
 
 #: every summary link in a graph or store that holds the ontology
 LINKS_CONSTRUCT = """PREFIX dmkg: <https://w3id.org/dmkg/ontology/>
@@ -50,19 +51,26 @@ def link_files() -> list[Path]:
     return resource_files("ontology", "summary-links/*.ru")
 
 
-def add_summary_links(target: Graph | Any) -> int:
-    """Run the summary-link updates on an rdflib graph or a pyoxigraph store that holds the
-    ontology and the data; return how many triples they added."""
+def run_update_files(target: Graph | Any, paths: list[Path]) -> int:
+    """Run SPARQL update files, in order, on an rdflib graph or a pyoxigraph store; return
+    how many triples they added."""
     before = len(target)
-    for path in link_files():
+    for path in paths:
         target.update(path.read_text(encoding="utf-8"))
     return len(target) - before
 
 
+def add_summary_links(target: Graph | Any) -> int:
+    """Run the summary-link updates on an rdflib graph or a pyoxigraph store that holds the
+    ontology and the data; return how many triples they added."""
+    return run_update_files(target, link_files())
+
+
 def check_built_with_links(graph: Graph | Any, origin: str) -> None:
-    """Refuse a graph file (an rdflib graph or a pyoxigraph store) that holds patient records but was built before the summary links
-    existed (its ontology does not declare ``dmkg:summaryLink``): the canned queries would
-    answer it with empty tables, not with an error.
+    """Refuse a built graph (an rdflib graph or a pyoxigraph store) that holds patient
+    records but was built before the summary links existed (its ontology does not declare
+    ``dmkg:summaryLink``): the canned queries would answer it with empty tables, not with an
+    error.
 
     >>> from kg.namespaces import DATA
     >>> g = Graph()
