@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,15 @@ def _read_text(path: Path, shown: str) -> str:
     return text.removeprefix("\ufeff")  # a byte-order mark written by spreadsheet programs
 
 
-def read_table(path: Path, shown: str | None = None) -> Table:
+def read_table(path: Path, shown: str | None = None, *,
+               keep: tuple[str, Callable[[str], bool]] | None = None) -> Table:
     """Read a tab-separated file whose first line is the header.
 
-    ``shown`` is the file name used in error messages (default: the path).
+    ``shown`` is the file name used in error messages (default: the path). With
+    ``keep=(column, wanted)`` only the rows whose (stripped) cell in ``column`` is ``wanted``
+    are checked and returned: a process loading one shard of a 100,000-row registry reads
+    its own rows, not all of them (the shape of every row is still checked). Without the
+    column in the header every row is kept, and the caller reports the missing column.
     """
     shown = shown or str(path)
     text = _read_text(path, shown)
@@ -87,6 +93,8 @@ def read_table(path: Path, shown: str | None = None) -> Table:
             raise CurationError("duplicated column name", shown, row=1, column=name)
         seen.add(name)
     rows: list[TableRow] = []
+    at, wanted = (header.index(keep[0]), keep[1]) if keep and keep[0] in header else (-1, None)
+    data_rows = 0
     for number, cells in enumerate(lines[1:], start=2):
         if not any(c.strip() for c in cells):
             continue  # blank line
@@ -95,6 +103,9 @@ def read_table(path: Path, shown: str | None = None) -> Table:
                 f"row has {len(cells)} cells but the header has {len(header)} columns",
                 shown, row=number, expected="one tab between cells, as many cells as header columns",
             )
+        data_rows += 1
+        if wanted is not None and not wanted(cells[at].strip()):
+            continue
         for name, cell in zip(header, cells, strict=True):
             kind = contains_identifier(cell)
             if kind:
@@ -108,7 +119,7 @@ def read_table(path: Path, shown: str | None = None) -> Table:
                     expected=f"at most {MAX_CELL_CHARS} characters",
                 )
         rows.append(TableRow(number, {h: c.strip() for h, c in zip(header, cells)}))
-    if not rows:
+    if not data_rows:
         raise CurationError("no data rows under the header", shown, row=1)
     return Table(shown, header, rows)
 

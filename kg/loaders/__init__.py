@@ -122,10 +122,11 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None, *,
     returned graph stays empty. ``shard=(k, n)`` loads only the patient-table rows whose case
     label hashes to k of n (all rows of one patient, in every table, land in the same shard),
     so n processes can share a large table and validate their patients apart: every shard
-    writes the publication, study and cohorts; shard 0 also loads
-    everything outside the patient tables and reports the problems that concern a table
-    as a whole (a duplicated case, a reading for a case the table lacks); every shard
-    reports the problems of its own rows, and together the shards report each problem once.
+    writes the publication, study and cohorts; shard 0 also loads everything outside the
+    patient tables. A shard reads (and checks) only its own rows, so it reports the problems
+    of those rows (a duplicated case label hashes to one shard, as does a reading for a case
+    the table lacks); problems of a file as a whole (its header, a row of the wrong width)
+    are found by every shard and reported once.
     """
     graph = graph if graph is not None else Graph()
     bind_prefixes(graph)

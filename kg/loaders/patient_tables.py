@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -65,18 +66,26 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
         if not spec.get(key):
             raise where0.error(f"patient table without '{key}'", None, "table, file, cohort, "
                                "case_column and columns")
-    table = read_table(ctx.table_path(spec["file"], where0), ctx.shown(str(spec["file"])))
+    case_column: str = spec["case_column"]
+    totals_label = spec.get("totals_row")
+    mine, shards = ctx.shard
+
+    def in_shard(case: str) -> bool:
+        # a patient's rows (in every table and reading file) go where its case label hashes;
+        # the totals row goes everywhere (shard 0 reads it)
+        return (shards == 1 or case == totals_label
+                or zlib.crc32(case.encode("utf-8")) % shards == mine)
+
+    table = read_table(ctx.table_path(spec["file"], where0), ctx.shown(str(spec["file"])),
+                       keep=(case_column, in_shard))
     cohort = ctx.cohort(spec["cohort"], where0)
     columns: dict[str, dict[str, Any]] = spec["columns"]
-    case_column: str = spec["case_column"]
     _check_kinds(ctx, columns)
     _check_header(table, case_column, columns)
     _check_terms(ctx, columns)
-    totals_label = spec.get("totals_row")
-    antibodies = _antibody_files(ctx, columns)
+    antibodies = _antibody_files(ctx, columns, in_shard)
     seen: set[str] = set()
-    errors = ctx.writer.errors if ctx.first_shard else []  # table-wide problems: shard 0 says
-    mine, shards = ctx.shard
+    errors = ctx.writer.errors  # each row is read by one shard, which reports its problems
     for row in table.rows:
         case = row.cells[case_column]
         if totals_label is not None and case == totals_label:
@@ -91,8 +100,6 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
                                         case_column, case, "each case once per table"))
             continue
         seen.add(case)
-        if shards > 1 and zlib.crc32(case.encode("utf-8")) % shards != mine:
-            continue  # another shard's patient (by case label: all of its rows go there)
         row_where = Where(table.file, row.line, spec["table"], case, case_column, verbatim=case)
         patient = ctx.writer.patient(case, cohort, row_where)
         cancer: list[URIRef] = []
@@ -157,8 +164,10 @@ def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None
 AntibodyRows = dict[str, dict[str, list[tuple[str, TableRow]]]]
 
 
-def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> AntibodyRows:
-    """Per antibody column, the rows of its reading file grouped by case."""
+def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]],
+                    in_shard: Callable[[str], bool]) -> AntibodyRows:
+    """Per antibody column, the rows of its reading file grouped by case (the cases of this
+    shard only)."""
     found: AntibodyRows = {}
     for name, column in columns.items():
         if column.get("kind") != "antibodies":
@@ -167,7 +176,7 @@ def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> A
         if not file:
             raise ctx.where_yaml("columns").error(f"antibody column {name!r} without 'file'")
         table = read_table(ctx.table_path(file, ctx.where_yaml(f"columns.{name}")),
-                           ctx.shown(str(file)))
+                           ctx.shown(str(file)), keep=("case", in_shard))
         needed = {"case", "antibody", "result", "fragment"}
         missing = needed - set(table.header)
         if missing:
