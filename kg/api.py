@@ -373,24 +373,27 @@ _OUTCOME_COLUMNS = ("status", "months", "response", "note")
 
 
 def _provenance(graph: Graph, record: Node) -> dict[str, Any]:
-    locations = sorted(graph.objects(record, PROV.wasDerivedFrom),
-                       key=lambda loc: (str(graph.value(loc, DMKG.curatedLine) or ""),
-                                        str(graph.value(loc, DMKG.column) or ""), str(loc)))
+    # (location, the node with its publication, file and line: a table cell's source row)
+    places = [(loc, graph.value(loc, DMKG.inRow) or loc)
+              for loc in graph.objects(record, PROV.wasDerivedFrom)]
+    places.sort(key=lambda p: (str(graph.value(p[1], DMKG.curatedLine) or ""),
+                               str(graph.value(p[0], DMKG.column) or ""), str(p[0])))
 
-    def joined(prop: URIRef) -> str | None:
+    def joined(prop: URIRef, on_row: bool = False) -> str | None:
         values: list[str] = []
-        for loc in locations:
-            value = graph.value(loc, prop)
+        for loc, row in places:
+            value = graph.value(row if on_row else loc, prop)
             if value is not None and str(value) not in values:
                 values.append(str(value))
         return "; ".join(values) if values else None
 
-    lines = [int(str(v)) for loc in locations
-             if (v := graph.value(loc, DMKG.curatedLine)) is not None]
+    lines = [int(str(v)) for _, row in places
+             if (v := graph.value(row, DMKG.curatedLine)) is not None]
     return {
         "verbatim": python_value(graph.value(record, DMKG.verbatim)),
-        "table": joined(DMKG.table), "row": joined(DMKG.row), "column": joined(DMKG.column),
-        "section": joined(DMKG.section), "curated_file": joined(DMKG.curatedFile),
+        "table": joined(DMKG.table, True), "row": joined(DMKG.row, True),
+        "column": joined(DMKG.column), "section": joined(DMKG.section),
+        "curated_file": joined(DMKG.curatedFile, True),
         "curated_line": min(lines) if lines else None, "curated_item": joined(DMKG.curatedItem),
         "location_verbatim": joined(DMKG.verbatim), "record": _curie(record),
     }

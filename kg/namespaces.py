@@ -220,6 +220,7 @@ class DMKG(DefinedNamespace):
     SmallCellCarcinoma: URIRef
     SmallCellLungCarcinoma: URIRef
     SourceLocation: URIRef
+    SourceRow: URIRef
     Specificity: URIRef
     SquamousCellCarcinoma: URIRef
     StandardizedIncidenceRatio: URIRef
@@ -281,6 +282,7 @@ class DMKG(DefinedNamespace):
     hasOutcome: URIRef
     histology: URIRef
     inPublication: URIRef
+    inRow: URIRef
     interpretation: URIRef
     intervalMonths: URIRef
     intervention: URIRef

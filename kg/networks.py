@@ -459,6 +459,8 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
 
     for claim, claim_type in _claim_types(graph).items():
         location = graph.value(claim, PROV.wasDerivedFrom)
+        # a table cell's publication, table and row are on its source row
+        row = (graph.value(location, DMKG.inRow) or location) if location is not None else None
         attrs: dict[str, Any] = {
             "kind": "claim", "claim_type": claim_type,
             "label": _text(graph, claim, DMKG.statisticLabel),
@@ -470,12 +472,12 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
             "population": _text(graph, claim, DMKG.population),
             "cited": _text(graph, claim, DMKG.citedReference),
             "verbatim": _text(graph, claim, DMKG.verbatim),
-            "table": _text(graph, location, DMKG.table), "row": _text(graph, location, DMKG.row),
+            "table": _text(graph, row, DMKG.table), "row": _text(graph, row, DMKG.row),
             "section": _text(graph, location, DMKG.section),
         }
         publications = set(graph.objects(claim, DMKG.statedIn))
-        if location is not None:
-            publications |= set(graph.objects(location, DMKG.inPublication))
+        if row is not None:
+            publications |= set(graph.objects(row, DMKG.inPublication))
         if claim_type == "group comparison":
             first, second = graph.value(claim, DMKG.firstGroup), graph.value(claim,
                                                                              DMKG.secondGroup)

@@ -188,9 +188,10 @@ class _Data:
     # -- records -----------------------------------------------------------------------
     def place(self, record: Node) -> _Place:
         location = self.value(record, PROV.wasDerivedFrom)
-        publication = self.value(location, DMKG.inPublication)
-        return _Place(self.text(publication, DMKG.doi) or "", self.text(location, DMKG.table),
-                      self.text(location, DMKG.row), self.text(location, DMKG.column),
+        row = self.value(location, DMKG.inRow) or location  # a table cell's source row
+        publication = self.value(row, DMKG.inPublication)
+        return _Place(self.text(publication, DMKG.doi) or "", self.text(row, DMKG.table),
+                      self.text(row, DMKG.row), self.text(location, DMKG.column),
                       self.text(location, DMKG.section), self.text(record, DMKG.verbatim) or "")
 
     def value(self, subject: Node | None, p: URIRef) -> Node | None:

@@ -847,11 +847,13 @@ def _neighbourhood(store: ox.Store, foci: Iterable[Node]) -> Graph:
             for s, p, o in solutions:
                 graph.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
 
-    at = (DMKG.curatedFile, DMKG.curatedLine, DMKG.column)
-    location = f" || (?p = {RDF.type.n3()} && ?o = {DMKG.SourceLocation.n3()})"
-    copy(foci, (DMKG.ofPatient, PROV.wasDerivedFrom, *at), location)
+    at = (DMKG.curatedFile, DMKG.curatedLine, DMKG.column, DMKG.inRow)
+    located = (f" || (?p = {RDF.type.n3()} && ?o IN ({DMKG.SourceLocation.n3()}, "
+               f"{DMKG.SourceRow.n3()}))")
+    copy(foci, (DMKG.ofPatient, PROV.wasDerivedFrom, *at), located)
     copy(graph.objects(None, DMKG.ofPatient), (PROV.wasDerivedFrom,))
     copy(graph.objects(None, PROV.wasDerivedFrom), (*at, DMKG.curatedItem, DMKG.section))
+    copy(graph.objects(None, DMKG.inRow), (DMKG.curatedFile, DMKG.curatedLine))
     return graph
 
 

@@ -267,15 +267,16 @@ def cohort_comparisons(graph: Graph) -> list[CohortComparison]:
         location = graph.value(node, PROV.wasDerivedFrom)
         if first is None or second is None or feature is None or location is None:
             continue  # compares two summary statistics (such as mean CK), not counts
-        publication = graph.value(location, DMKG.inPublication)
+        row = graph.value(location, DMKG.inRow) or location  # a table cell's source row
+        publication = graph.value(row, DMKG.inPublication)
         doi = graph.value(publication, DMKG.doi) if publication is not None else None
         found.append(CohortComparison(
             node, feature, first[0], second[0], first[1], first[2], second[1], second[2],
             str(doi) if doi is not None else "",
             _text(graph, node, DMKG.printedPValue), _text(graph, node, DMKG.pValueComparator),
-            _text(graph, location, DMKG.table), _text(graph, location, DMKG.row),
+            _text(graph, row, DMKG.table), _text(graph, row, DMKG.row),
             _text(graph, location, DMKG.column),
-            int(_text(graph, location, DMKG.curatedLine) or 0)))
+            int(_text(graph, row, DMKG.curatedLine) or 0)))
     return sorted(found, key=lambda c: (c.source, c.table or "", c.line))
 
 

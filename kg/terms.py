@@ -93,6 +93,7 @@ class TermIndex:
         for individual, cls in ontology.subject_objects(RDF.type):
             if isinstance(individual, URIRef) and isinstance(cls, URIRef) and cls != OWL.NamedIndividual:
                 self._types[individual].add(cls)
+        self._resolved: dict[tuple[str, URIRef | None], URIRef] = {}
 
     def label(self, iri: URIRef) -> str:
         """The English label of a term (its local name if it has none)."""
@@ -126,11 +127,15 @@ class TermIndex:
         column: str | None = None,
     ) -> URIRef:
         """The term whose label or synonym is ``text``, which must lie under ``root``."""
+        found = self._resolved.get((text, root))
+        if found is not None:  # a registry column names its term once for 100,000 cells
+            return found
         candidates = self._by_name.get(normalise(text), set())
         if root is not None:
             candidates = {c for c in candidates if self.is_under(c, root)}
         if len(candidates) == 1:
-            return next(iter(candidates))
+            found = self._resolved[(text, root)] = next(iter(candidates))
+            return found
         kind = f"a label or synonym of a term under {self.label(root)!r}" if root else "a known term"
         if not candidates:
             close = [self._spelling.get(name, name) for name in difflib.get_close_matches(

@@ -71,13 +71,18 @@ def _short(graph: Graph, node: Node | None) -> str:
 
 
 def _locate(data: Graph, focus: Node) -> tuple[str, str, str]:
-    """File, line and column of the record (or its patient) a violation is about."""
+    """File, line and column of the record (or its patient) a violation is about.
+
+    A table cell's file and line are on its source row (``dmkg:inRow``), a text location's on
+    the location itself.
+    """
     candidates = [focus]
     candidates += list(data.objects(focus, DMKG.ofPatient))
     for node in candidates:
         for loc in sorted(data.objects(node, PROV.wasDerivedFrom), key=str):
-            file = data.value(loc, DMKG.curatedFile)
-            line = data.value(loc, DMKG.curatedLine)
+            row = data.value(loc, DMKG.inRow) or loc
+            file = data.value(row, DMKG.curatedFile)
+            line = data.value(row, DMKG.curatedLine)
             cell = data.value(loc, DMKG.column)
             if cell is not None:
                 column = str(cell)
@@ -87,9 +92,11 @@ def _locate(data: Graph, focus: Node) -> tuple[str, str, str]:
                 column = f"item {item} (section {section})" if item else f"section {section}"
             if file is not None:
                 return str(file), str(line or ""), column
-    if (focus, RDF.type, DMKG.SourceLocation) in data:
-        return (str(data.value(focus, DMKG.curatedFile) or ""),
-                str(data.value(focus, DMKG.curatedLine) or ""),
+    if ((focus, RDF.type, DMKG.SourceLocation) in data
+            or (focus, RDF.type, DMKG.SourceRow) in data):
+        row = data.value(focus, DMKG.inRow) or focus
+        return (str(data.value(row, DMKG.curatedFile) or ""),
+                str(data.value(row, DMKG.curatedLine) or ""),
                 str(data.value(focus, DMKG.column) or ""))
     return "", "", ""
 

@@ -640,6 +640,7 @@ def test_bad_parameters_raise_query_error(graph: Graph, name: str, params: dict[
 VIOLATIONS = [q.name for q in list_queries() if q.is_violation_check]
 BAD = DATA["record/test-broken"]
 LOC = DATA["loc/test-broken"]
+ROW = DATA["row/test-broken"]
 SERIES = DATA["cohort/requena2024/series"]
 
 
@@ -650,8 +651,11 @@ def _a_patient(graph: Graph) -> URIRef:
 
 
 def _with_provenance(graph: Graph) -> None:
+    """A table cell whose row is in a publication: the provenance check must follow the row."""
     graph.add((LOC, RDF.type, DMKG.SourceLocation))
-    graph.add((LOC, DMKG.inPublication, DATA["publication/requena2024"]))
+    graph.add((LOC, DMKG.inRow, ROW))
+    graph.add((ROW, RDF.type, DMKG.SourceRow))
+    graph.add((ROW, DMKG.inPublication, DATA["publication/requena2024"]))
     graph.add((BAD, PROV.wasDerivedFrom, LOC))
 
 
@@ -736,6 +740,17 @@ def test_violation_check_finds_the_broken_record(graph: Graph, name: str) -> Non
     for other in BREAKERS:
         if other != name:
             assert run_query(copy, other).rows == [], f"{name} breaker also trips {other}"
+
+
+def test_provenance_check_flags_a_cell_whose_row_names_no_publication(graph: Graph) -> None:
+    copy = Graph()
+    copy += graph
+    _no_provenance(copy)
+    copy.add((BAD, PROV.wasDerivedFrom, LOC))
+    copy.add((LOC, RDF.type, DMKG.SourceLocation))
+    copy.add((LOC, DMKG.inRow, ROW))
+    copy.add((ROW, RDF.type, DMKG.SourceRow))
+    assert {row[0] for row in run_query(copy, "record-provenance-violation").rows} == {BAD}
 
 
 def test_violation_checks_leave_the_graph_unchanged(graph: Graph) -> None:

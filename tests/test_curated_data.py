@@ -111,7 +111,7 @@ def test_requena_printed_totals_kept_as_printed(graph: Graph) -> None:
         SELECT ?feature ?count WHERE {{
           ?t a <{DMKG.PrintedTotal}> ; <{DMKG.feature}> ?feature ; <{DMKG.count}> ?count ;
              <{DMKG.cohort}> <{DATA["cohort/requena2024/series"]}> ;
-             <http://www.w3.org/ns/prov#wasDerivedFrom> / <{DMKG.table}> "Table 2" .
+             <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inRow}>/<{DMKG.table}> "Table 2" .
         }}"""
     printed = {row.feature: int(row["count"]) for row in graph.query(query)}  # type: ignore[union-attr]
     assert printed == PRINTED_TABLE2
@@ -171,7 +171,7 @@ def test_monseau_table_rows(graph: Graph) -> None:
         SELECT ?feature ?cohort ?n ?N ?pct WHERE {{
           ?f a <{DMKG.CohortFrequency}> ; <{DMKG.feature}> ?feature ; <{DMKG.cohort}> ?cohort ;
              <{DMKG.numerator}> ?n ; <{DMKG.denominator}> ?N ;
-             <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.table}> "Table I" .
+             <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inRow}>/<{DMKG.table}> "Table I" .
           OPTIONAL {{ ?f <{DMKG.printedPercent}> ?pct }} }}"""))
     assert len(freq) == 26 * 2 + 4
     by = {(r.feature, r.cohort.split("/")[-1]): (int(r.n), int(r.N), r.pct) for r in freq}  # type: ignore[union-attr]
@@ -181,7 +181,8 @@ def test_monseau_table_rows(graph: Graph) -> None:
     assert by[(DMKG.ReducedDLCO, "mi2neg")][:2] == (14, 23)
     comparisons = list(graph.query(f"""
         SELECT ?printed WHERE {{ ?c a <{DMKG.GroupComparison}> ; <{DMKG.printedPValue}> ?printed ;
-          <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inPublication}> <{MONSEAU}> . }}"""))
+          <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inRow}>?/<{DMKG.inPublication}>
+          <{MONSEAU}> . }}"""))
     assert len(comparisons) == 27
     assert Counter(str(r.printed) for r in comparisons)["<.0001"] == 2  # type: ignore[union-attr]
 
@@ -244,13 +245,30 @@ def test_every_record_has_provenance_to_a_publication(graph: Graph) -> None:
     missing = list(graph.query(f"""
         SELECT ?r WHERE {{
           ?r a ?kind . ?kind <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ <{DMKG.Record}> .
-          FILTER NOT EXISTS {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inPublication}> ?p }}
+          FILTER NOT EXISTS {{ ?r <http://www.w3.org/ns/prov#wasDerivedFrom>/<{DMKG.inRow}>?/
+                                  <{DMKG.inPublication}> ?p }}
         }}"""))
     assert missing == []
     cells = list(graph.query(f"""
         SELECT ?r WHERE {{ ?r a <{DMKG.FindingObservation}> ;
           <http://www.w3.org/ns/prov#wasDerivedFrom> ?loc .
-          ?loc <{DMKG.table}> ?t ; <{DMKG.row}> ?row ; <{DMKG.column}> ?col ;
+          ?loc <{DMKG.inRow}> ?tableRow ; <{DMKG.column}> ?col .
+          ?tableRow <{DMKG.inPublication}> ?p ; <{DMKG.table}> ?t ; <{DMKG.row}> ?row ;
                <{DMKG.curatedFile}> ?f ; <{DMKG.curatedLine}> ?line . }}"""))
     # 25 patients x (9 Table 2 columns + 4 Table 1 finding columns)
     assert len({r.r for r in cells}) == 25 * 13  # type: ignore[union-attr]
+
+
+def test_cells_of_a_table_row_share_one_source_row(graph: Graph) -> None:
+    """The 9 finding cells of each Requena Table 2 case lie in one source row, which states
+    publication, table, row label, curated file and line once for all of them."""
+    rows = list(graph.query(f"""
+        SELECT ?tableRow (COUNT(DISTINCT ?loc) AS ?cells) (COUNT(DISTINCT ?line) AS ?lines)
+        WHERE {{ ?r a <{DMKG.FindingObservation}> ;
+                    <http://www.w3.org/ns/prov#wasDerivedFrom> ?loc .
+          ?loc <{DMKG.inRow}> ?tableRow .
+          ?tableRow <{DMKG.table}> "Table 2" ; <{DMKG.inPublication}> <{REQUENA}> ;
+                    <{DMKG.curatedLine}> ?line . }}
+        GROUP BY ?tableRow"""))
+    assert len(rows) == 25
+    assert {(int(r.cells), int(r.lines)) for r in rows} == {(9, 1)}  # type: ignore[union-attr]

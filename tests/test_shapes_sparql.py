@@ -21,13 +21,13 @@ import pyoxigraph as ox
 import pyshacl
 import pytest
 import yaml
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
 from kg import shapes_sparql
 from kg.loaders import load_sources, source_folders
-from kg.namespaces import DATA
+from kg.namespaces import DATA, DMKG
 from kg.ontology import load_ontology, load_shapes
 from kg.resources import data_dir
 from kg.shapes_sparql import (
@@ -344,6 +344,27 @@ def test_violations_are_located_as_kg_validate_locates_them() -> None:
     assert found.file.endswith("frequency-n-greater-than-N/source.yaml")
     assert found.column == "item frequencies[1] (section Discussion)"
     assert report.text() == expected.text()
+
+
+def test_table_cell_violations_are_located_through_the_source_row() -> None:
+    """A broken table-cell record, and a broken source row, are located at the row's file and
+    line (and the cell's column) by both gates: the store copies the row's triples too."""
+    data = load_sources([BAD_INPUTS / "minimal-valid"], terms())
+    case2 = next(s for s in data.subjects(DMKG.caseLabel, Literal("2")))
+    record = next(r for r in data.subjects(DMKG.ofPatient, case2)
+                  if (r, DMKG.finding, DMKG.HeliotropeRash) in data)
+    data.set((record, DMKG.grade, Literal(5)))
+    row = data.value(data.value(record, PROV.wasDerivedFrom), DMKG.inRow)
+    assert row is not None
+    other = next(r for r in data.subjects(RDF.type, DMKG.SourceRow) if r != row)
+    data.remove((other, DMKG.table, None))
+    expected = validate_graph(data, ontology())
+    report = validate_store(store_of(ontology(), data))
+    assert report.violations == expected.violations and len(expected.violations) == 2
+    located = {(Path(v.file).name, v.line, v.column) for v in expected.violations}
+    other_line = str(data.value(other, DMKG.curatedLine))
+    assert located == {("table2.tsv", "3", "Heliotrope rash"),
+                       (Path(str(data.value(other, DMKG.curatedFile))).name, other_line, "")}
 
 
 def test_a_capped_report_says_how_many_it_left_out() -> None:

@@ -154,7 +154,7 @@ def feature_counts(graph: Graph, mapper: TermMapper | None = None
                 and isinstance(n_node, Literal) and isinstance(total_node, Literal)):
             continue
         cohort, feature, n, total = cohort_node, feature_node, int(n_node), int(total_node)
-        located = [graph.value(loc, DMKG.table)
+        located = [graph.value(loc, DMKG.inRow)  # only a table cell lies in a source row
                    for loc in graph.objects(record, PROV.wasDerivedFrom)]
         basis = "cohort table" if any(t is not None for t in located) else "text"
         where, figure = _cohort_label(graph, cohort), f"{n}/{total}"

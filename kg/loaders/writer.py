@@ -32,7 +32,7 @@ def digest(*parts: object) -> str:
     >>> digest("requena2024", "1")
     '93bf2d3e51bd3382'
     """
-    text = "\x1f".join(str(p) for p in parts)
+    text = "\x1f".join(map(str, parts))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -58,6 +58,7 @@ class Where:
 
 _STRING, _INTEGER, _DECIMAL, _BOOLEAN = XSD.string, XSD.integer, XSD.decimal, XSD.boolean
 _TYPE = RDF.type
+_DATA = str(DATA)
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -114,11 +115,15 @@ class NTriplesSink:
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         s, p, o = triple
-        self._line(f"{nt_term(s)} <{p}> {nt_term(o)} .\n")
+        # the loaders' subjects and most objects are IRIs: written without nt_term's checks
+        subject = f"<{s}>" if type(s) is URIRef else nt_term(s)
+        self._line(f"{subject} <{p}> <{o}> .\n" if type(o) is URIRef
+                   else f"{subject} <{p}> {nt_term(o)} .\n")
 
     def add_literal(self, s: Node, p: URIRef, value: object, datatype: URIRef) -> None:
         if datatype is _STRING:
-            self._line(f'{nt_term(s)} <{p}> "{str(value).translate(_ESCAPES)}" .\n')
+            subject = f"<{s}>" if type(s) is URIRef else nt_term(s)
+            self._line(f'{subject} <{p}> "{str(value).translate(_ESCAPES)}" .\n')
             return
         if isinstance(value, bool):
             lexical = "true" if value else "false"
@@ -141,7 +146,8 @@ class NTriplesSink:
         self.lines.clear()
 
 
-#: how many source locations a writer remembers as written (a repeat only re-adds a triple)
+#: how many source locations and rows a writer remembers as written (a repeat only
+#: re-adds triples)
 _SEEN_LOCATIONS = 4096
 
 
@@ -194,28 +200,45 @@ class SourceWriter:
         self.sink.add_literal(s, p, value, datatype)
 
     def iri(self, kind: str, *parts: object) -> URIRef:
-        return DATA[f"{kind}/{digest(self.source_id, kind, *parts)}"]
+        # URIRef of the string, not DATA[...]: the namespace lookup costs as much as the
+        # digest, and the loaders mint about 40 of these a patient
+        return URIRef(f"{_DATA}{kind}/{digest(self.source_id, kind, *parts)}")
 
     def location(self, where: Where) -> URIRef:
-        """The SourceLocation node for a place, created once."""
+        """The SourceLocation node for a place, created once.
+
+        A table cell holds only its column and cell text and points (``dmkg:inRow``) to a
+        SourceRow with the publication, table, row label, curated file and line: those are the
+        same for every cell of a row, so a registry row states them once, not once per cell.
+        A text location keeps them all itself.
+        """
         loc = self.iri("loc", where.table, where.row, where.column, where.section, where.file,
                        where.line)
-        if loc not in self._locations:
-            if len(self._locations) >= _SEEN_LOCATIONS:
-                self._locations.clear()
-            self._locations.add(loc)
-            self.add(loc, _TYPE, DMKG.SourceLocation)
+        if loc in self._locations:
+            return loc
+        if len(self._locations) >= _SEEN_LOCATIONS:
+            self._locations.clear()
+        self._locations.add(loc)
+        self.add(loc, _TYPE, DMKG.SourceLocation)
+        if where.table:
+            row = self.iri("row", where.table, where.row, where.file, where.line)
+            self.add(loc, DMKG.inRow, row)
+            self.literal(loc, DMKG.column, where.column)
+            if row not in self._locations:  # a row's cells come one after another
+                self._locations.add(row)
+                self.add(row, _TYPE, DMKG.SourceRow)
+                self.add(row, DMKG.inPublication, self.publication)
+                self.literal(row, DMKG.table, where.table)
+                self.literal(row, DMKG.row, where.row)
+                self.literal(row, DMKG.curatedFile, where.file)
+                self.literal(row, DMKG.curatedLine, where.line)
+        else:  # text: ``column`` names the curated YAML item, not a table column
             self.add(loc, DMKG.inPublication, self.publication)
-            if where.table:
-                self.literal(loc, DMKG.table, where.table)
-                self.literal(loc, DMKG.row, where.row)
-                self.literal(loc, DMKG.column, where.column)
-            else:  # text: ``column`` names the curated YAML item, not a table column
-                self.literal(loc, DMKG.section, where.section or "text")
-                self.literal(loc, DMKG.curatedItem, where.column)
+            self.literal(loc, DMKG.section, where.section or "text")
+            self.literal(loc, DMKG.curatedItem, where.column)
             self.literal(loc, DMKG.curatedFile, where.file)
             self.literal(loc, DMKG.curatedLine, where.line)
-            self.literal(loc, DMKG.verbatim, where.verbatim)
+        self.literal(loc, DMKG.verbatim, where.verbatim)
         return loc
 
     def record(self, cls: URIRef, where: Where, *key: object, verbatim: str | None = None,

@@ -216,13 +216,15 @@ class GraphView:
 
     def location(self, loc: URIRef) -> LocationView:
         g = self.graph
+        # a table cell's publication, table, row, file and line are on its source row
+        source_row = g.value(loc, DMKG.inRow) or loc
 
-        def one(prop: URIRef) -> str:
-            value = g.value(loc, prop)
+        def one(prop: URIRef, on: Node = loc) -> str:
+            value = g.value(on, prop)
             return "" if value is None else str(value)
 
-        table, row, column, section = one(DMKG.table), one(DMKG.row), one(DMKG.column), \
-            one(DMKG.section)
+        table, row, column, section = one(DMKG.table, source_row), one(DMKG.row, source_row), \
+            one(DMKG.column), one(DMKG.section)
         parts = []
         if table:
             parts.append(table)
@@ -232,11 +234,11 @@ class GraphView:
             parts.append(f"column \u201c{column}\u201d")
         if section:
             parts.append(f"section \u201c{section}\u201d")
-        pub = g.value(loc, DMKG.inPublication)
+        pub = g.value(source_row, DMKG.inPublication)
         source = str(pub).rsplit("/", 1)[-1] if pub is not None else ""
-        curated = one(DMKG.curatedFile)
-        if one(DMKG.curatedLine):
-            curated += f", line {one(DMKG.curatedLine)}"
+        curated = one(DMKG.curatedFile, source_row)
+        if one(DMKG.curatedLine, source_row):
+            curated += f", line {one(DMKG.curatedLine, source_row)}"
         if one(DMKG.curatedItem):
             curated += f", item {one(DMKG.curatedItem)}"
         return LocationView(", ".join(parts) or "(no place given)", source, curated,
@@ -371,7 +373,9 @@ class GraphView:
         cohorts = [{"cell": self.cell(c), "size": str(g.value(c, DMKG.cohortSize) or ""),
                     "members": len(set(g.subjects(DMKG.memberOf, c)))}
                    for c in sorted(described) if (c, RDF.type, DMKG.Cohort) in g]
-        records = {r for loc in g.subjects(DMKG.inPublication, iri)
+        places = set(g.subjects(DMKG.inPublication, iri))  # text locations and source rows
+        locations = places | {loc for row in places for loc in g.subjects(DMKG.inRow, row)}
+        records = {r for loc in locations
                    for r in g.subjects(PROV.wasDerivedFrom, loc)
                    if (r, DMKG.ofPatient, None) not in g and isinstance(r, URIRef)}
         sections = []

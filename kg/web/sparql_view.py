@@ -44,7 +44,7 @@ WHERE {
                dmkg:verbatim ?verbatim ;
                prov:wasDerivedFrom ?location .
   OPTIONAL { ?observation dmkg:grade ?grade }
-  OPTIONAL { ?location dmkg:table ?table ; dmkg:row ?row }
+  OPTIONAL { ?location dmkg:inRow ?sourceRow . ?sourceRow dmkg:table ?table ; dmkg:row ?row }
 }
 ORDER BY ?status DESC(?grade) ?patient
 """),
