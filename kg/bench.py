@@ -180,7 +180,7 @@ class StageRow:
     """
 
     name: str
-    kind: str  # "stage", "build" or "query"
+    kind: str  # "stage", "step" (inside load+validate, summed over batches), "build", "query"
     dmkg_s: float
     dmkg_peak_mb: float
     rows: int | None = None
@@ -193,6 +193,8 @@ class StageRow:
 
     @property
     def label(self) -> str:
+        if self.kind == "step":
+            return f"  {self.name} (summed)"
         return f"query {self.name}" if self.kind == "query" else (
             "build (total)" if self.kind == "build" else self.name)
 
@@ -225,6 +227,8 @@ class SizeResult:
     rdflib_reason: str | None = None  # why rdflib did not run (None: it ran)
     rdflib_load_peak_mb: float | None = None
     pyoxigraph_load_peak_mb: float | None = None
+    batches: int = 0  # batches of the build, and how many ran side by side
+    batch_workers: int = 0
 
     def row(self, name: str) -> StageRow:
         return next(r for r in self.stages if r.name == name)
@@ -241,8 +245,9 @@ class SizeResult:
 
     @property
     def peak(self) -> StageRow:
-        """The row whose stage used the most memory."""
-        return max(self.stages, key=lambda r: r.dmkg_peak_mb)
+        """The row whose stage used the most memory (of the whole process tree: a step's
+        peak is one process's)."""
+        return max((r for r in self.stages if r.kind != "step"), key=lambda r: r.dmkg_peak_mb)
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in asdict(self).items() if k != "stages"}
@@ -405,6 +410,16 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
               "registry files and also validates and infers; then the same query text and "
               "parameters. ratio = baseline s / dmkg s (above 1: dmkg quicker); '-': no such "
               "stage in the baseline.")]
+    if size.batches:
+        from kg.storebuild import BATCH_STEPS
+
+        steps = "; ".join(f"{name}: {what}" for name, what in BATCH_STEPS.items())
+        notes.append(f"'(summed)' rows: the steps inside load+validate, timed in each of the "
+                     f"{size.batches:,} batch(es) and added up; batches run "
+                     f"{size.batch_workers} at a time in worker processes while the main "
+                     "process stores each finished one, so the steps can add up to more than "
+                     "the stage's wall time. Their peak MB is one process's highest RSS in "
+                     f"that step. {steps}.")
     if size.rdflib_reason:
         notes.append(f"rdflib not run: {size.rdflib_reason}.")
     else:
@@ -564,6 +579,9 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
                             f"{', '.join(missing) or '(none reported)'}: kg.storebuild no "
                             "longer announces its stages as '[name] ...' / '[name] done in'")
         seconds.update(result.stages)
+        # the steps inside load+validate, summed over the batches (a process's own peak)
+        seconds.update(result.steps)
+        steps = {name: peak for name, peak in result.step_peaks_mb.items()}
         terms = TermIndex(load_ontology())
         wrapped = OxigraphStore(result.store)
         for query in list_queries(include_checks=False):
@@ -572,10 +590,11 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
             with memory.stage(query.name):
                 seconds[query.name], rows[query.name] = _best(run, spec["repeat"])
         _stderr(f"{prefix} [queries] {len(rows)} canned queries done")
-        peaks = dict(memory.peaks)
+        peaks = {**memory.peaks, **steps}
     result.store.dump(spec["ntriples"], format=ox.RdfFormat.N_TRIPLES,
                       from_graph=ox.DefaultGraph())
     return {"seconds": seconds, "peaks": peaks, "rows": rows, "build": build,
+            "steps": list(steps), "batches": result.batches, "batch_workers": result.workers,
             "triples": result.triples,
             "data_triples": result.data_triples, "inferred": result.inferred,
             "patients_in_graph": result.patients}
@@ -767,8 +786,13 @@ def _measure_size(patients: int, settings: dict[str, Any], work: Path, keep: Pat
     seconds, peaks = dmkg["seconds"], dmkg["peaks"]
     rows: list[StageRow] = []
     build = dmkg["build"]
-    for name in ("generate", *build, "build", *dmkg["rows"]):
-        kind = "build" if name == "build" else ("query" if name in dmkg["rows"] else "stage")
+    steps = dmkg.get("steps", [])
+    names = ["generate", *build, "build", *dmkg["rows"]]
+    at = names.index("load+validate") + 1 if "load+validate" in names else len(build) + 1
+    names[at:at] = steps
+    for name in names:
+        kind = ("build" if name == "build" else "query" if name in dmkg["rows"]
+                else "step" if name in steps else "stage")
         row = StageRow(name, kind, seconds[name], peaks[name], dmkg["rows"].get(name))
         for engine, found in (("rdflib", rdflib), ("pyoxigraph", pyox)):
             if name in found["seconds"]:
@@ -776,12 +800,13 @@ def _measure_size(patients: int, settings: dict[str, Any], work: Path, keep: Pat
                 setattr(row, f"{engine}_rows", found["rows"].get(name))
             if name in found["status"]:
                 setattr(row, f"{engine}_status", found["status"][name])
-            elif engine == "rdflib" and rdflib_reason and kind != "stage":
+            elif engine == "rdflib" and rdflib_reason and kind in ("build", "query"):
                 row.rdflib_status = "not run"
         rows.append(row)
     return SizeResult(patients, dmkg["triples"], dmkg["data_triples"], dmkg["inferred"],
                       round(size_mb, 1), dmkg["patients_in_graph"], rows, rdflib_reason,
-                      rdflib.get("load_peak_mb"), pyox.get("load_peak_mb"))
+                      rdflib.get("load_peak_mb"), pyox.get("load_peak_mb"),
+                      dmkg.get("batches", 0), dmkg.get("batch_workers", 0))
 
 
 def run_bench(sizes: Sequence[int] = DEFAULT_SIZES, *, seed: int = 1, workers: int | None = None,

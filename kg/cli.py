@@ -73,6 +73,9 @@ def _build_store(folders: list[Path] | None, target: Path, workers: int | None) 
                            "ontology/rules"))
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.stages.items())
     print(f"store build: {time.perf_counter() - start:.1f} s ({stages})")
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.steps.items())
+    print(f"  inside load+validate, summed over {result.batches} batch(es) run "
+          f"{result.workers} at a time: {steps} ('store' in the main process, beside them)")
     print(f"wrote: {result.path} (query it with 'dmkg query NAME --store {result.path}')")
     return 0
 

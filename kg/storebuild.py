@@ -38,6 +38,7 @@ from kg.errors import CurationError, CurationErrors, UsageError, ValidationFaile
 from kg.resources import data_dir, resource_files
 
 __all__ = [
+    "BATCH_STEPS",
     "STORE_MANIFEST",
     "STORE_SUBDIR",
     "StoreBuildResult",
@@ -71,6 +72,14 @@ class StoreBuildResult:
     patients: int
     stages: dict[str, float] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
+    #: the steps inside load+validate (:data:`BATCH_STEPS`): seconds summed over the batches
+    #: (worker processes run batches side by side, and the store step runs in the main
+    #: process meanwhile, so they add up to more than the stage's wall time) ...
+    steps: dict[str, float] = field(default_factory=dict)
+    #: ... and the highest resident memory (MB) of one process during each
+    step_peaks_mb: dict[str, float] = field(default_factory=dict)
+    batches: int = 0
+    workers: int = 1
 
 
 @contextmanager
@@ -93,6 +102,55 @@ BATCH_PATIENTS = 10_000
 
 _WORKER: dict[str, Any] = {}
 
+#: the steps of each batch, in order, and what each does: timed in every batch and reported
+#: summed by ``dmkg build --store`` and ``dmkg bench``
+BATCH_STEPS = {
+    "load": "the loaders write the batch's rows as N-Triples",
+    "read": "Oxigraph reads them with the ontology into an in-memory store",
+    "validate": "the compiled SHACL shapes",
+    "infer": "the rules and the summary links",
+    "check": "the queries/*-violation checks and the batch's summary",
+    "store": "Oxigraph's bulk loader adds the batch to the store (main process)",
+}
+
+
+def _peak_rss_mb() -> float:
+    """This process's highest resident memory since the last :func:`_reset_peak_rss` (Linux's
+    VmHWM; elsewhere the lifetime peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def _reset_peak_rss() -> None:
+    """Start a new high-water mark of resident memory (Linux: '5' to clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+@contextmanager
+def _step(seconds: dict[str, float], peaks: dict[str, float], name: str) -> Iterator[None]:
+    """Time one batch step into ``seconds`` (added up) and its memory peak into ``peaks``."""
+    _reset_peak_rss()
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        peaks[name] = max(peaks.get(name, 0.0), _peak_rss_mb())
+
 
 @dataclass
 class BatchOutcome:
@@ -106,6 +164,8 @@ class BatchOutcome:
     check_rows: dict[str, int] = field(default_factory=dict)
     inferred: int = 0
     summary: dict[str, Any] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # BATCH_STEPS: seconds
+    step_peaks_mb: dict[str, float] = field(default_factory=dict)  # and memory peaks
 
 
 def _worker_state() -> dict[str, Any]:
@@ -137,7 +197,8 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
 
     state = _worker_state()
     outcome = BatchOutcome(out)
-    with open(out, "w", encoding="utf-8") as handle:
+    steps, peaks = outcome.steps, outcome.step_peaks_mb
+    with _step(steps, peaks, "load"), open(out, "w", encoding="utf-8") as handle:
         sink = NTriplesSink(handle)
         try:
             load_source(Path(folder), state["terms"], sink=sink, shard=(shard, shards))
@@ -149,22 +210,26 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
             return outcome
         sink.flush()
     outcome.triples = sink.count
-    store = ox.Store()
-    store.bulk_load(state["ontology"], format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(path=out, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    report = validate_store(store, state["shapes"], threads=1)
+    with _step(steps, peaks, "read"):
+        store = ox.Store()
+        store.bulk_load(state["ontology"], format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=out, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    with _step(steps, peaks, "validate"):
+        report = validate_store(store, state["shapes"], threads=1)
     if not report.conforms:
         outcome.violations = list(report.violations)
         outcome.omitted = dict(report.omitted)
         return outcome
-    outcome.inferred = _infer_into(store, out) + _links_into(store, out)
+    with _step(steps, peaks, "infer"):
+        outcome.inferred = _infer_into(store, out) + _links_into(store, out)
     from kg.queries import run_violation_checks
     from kg.stats import summarise
     from kg.stores import OxigraphStore
 
-    wrapped = OxigraphStore(store)
-    outcome.check_rows = {name: n for name, n in run_violation_checks(wrapped).items() if n}
-    outcome.summary = summarise(wrapped, triples=0).as_dict()
+    with _step(steps, peaks, "check"):
+        wrapped = OxigraphStore(store)
+        outcome.check_rows = {name: n for name, n in run_violation_checks(wrapped).items() if n}
+        outcome.summary = summarise(wrapped, triples=0).as_dict()
     return outcome
 
 
@@ -383,10 +448,14 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
         store.bulk_load(load_ontology().serialize(format="nt", encoding="utf-8"),
                         format=ox.RdfFormat.N_TRIPLES)
 
+        steps: dict[str, float] = {}
+        peaks: dict[str, float] = {}
+
         def into_store(outcome: BatchOutcome) -> None:
-            # our own N-Triples (IRIs we minted, literals we escaped): no second IRI check
-            store.bulk_load(path=outcome.file, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            os.unlink(outcome.file)
+            with _step(steps, peaks, "store"):
+                # our own N-Triples (IRIs we minted, literals we escaped): no second IRI check
+                store.bulk_load(path=outcome.file, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                os.unlink(outcome.file)
 
         with _stage(stages, "load+validate", f"loading {len(folders)} source(s) in batches of "
                     f"up to {batch:,} patients with {workers} process(es); each batch "
@@ -403,8 +472,16 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
             shutil.rmtree(text_dir, ignore_errors=True)
         triples = len(store)
         summary["triples"] = triples
+        for outcome in outcomes:
+            for name, seconds in outcome.steps.items():
+                steps[name] = steps.get(name, 0.0) + seconds
+                peaks[name] = max(peaks.get(name, 0.0), outcome.step_peaks_mb[name])
+        order = list(BATCH_STEPS)
         result = StoreBuildResult(None, store, triples, data_triples, inferred,
-                                  int(summary["patients"]), stages, summary)
+                                  int(summary["patients"]), stages, summary,
+                                  {k: steps[k] for k in sorted(steps, key=order.index)},
+                                  {k: peaks[k] for k in sorted(peaks, key=order.index)},
+                                  len(outcomes), min(workers, len(outcomes)) or 1)
         if target is not None:
             # each batch's bulk load leaves its own files covering the whole key range, and a
             # lookup must search every one; one full compaction makes queries that look terms

@@ -33,6 +33,7 @@ from kg.bench import (
 )
 from kg.cli import main
 from kg.queries import list_queries
+from kg.storebuild import BATCH_STEPS
 
 SMALL, LARGE = 50, 100
 #: the parameters kg.stores.BENCH_PARAMS gives patients-matching
@@ -72,11 +73,16 @@ def table(run: dict[str, Any], patients: int) -> dict[str, list[str]]:
 
 
 def names(result: dict[str, Any]) -> list[str]:
-    """Every row a size must have: generate, the build's stages, build, the queries."""
-    return ["generate", *result["build_stages"], "build", *QUERIES]
+    """Every row a size must have: generate, the build's stages with the batch steps after
+    load+validate, build, the queries."""
+    stages = result["build_stages"]
+    assert stages[0] == "load+validate"
+    return ["generate", stages[0], *BATCH_STEPS, *stages[1:], "build", *QUERIES]
 
 
 def label(name: str) -> str:
+    if name in BATCH_STEPS:
+        return f"{name} (summed)"
     return {"build": "build (total)"}.get(name, f"query {name}" if name in QUERIES
                                                  else name)
 
@@ -108,6 +114,22 @@ def test_every_stage_and_query_has_a_time_and_a_peak(run: dict[str, Any]) -> Non
         assert stages["build"]["dmkg_peak_mb"] >= max(r["dmkg_peak_mb"] for r in build)
         # the loading workers are children: the tree holds more than this process alone
         assert stages["build"]["dmkg_peak_mb"] > stages["generate"]["dmkg_peak_mb"]
+
+
+def test_the_batch_steps_add_up_within_the_stage(run: dict[str, Any]) -> None:
+    """The steps inside load+validate are summed over the batches: the workers' steps fit in
+    the stage's wall time times the workers run side by side, the main process's store step
+    in the stage's wall time."""
+    for patients in (SMALL, LARGE):
+        found = size(run, patients)
+        stages = {r["name"]: r for r in found["stages"]}
+        assert [r["name"] for r in found["stages"] if r["kind"] == "step"] == list(BATCH_STEPS)
+        assert found["batches"] >= 1 and 1 <= found["batch_workers"] <= 2
+        wall = stages["load+validate"]["dmkg_s"]
+        in_workers = sum(stages[s]["dmkg_s"] for s in BATCH_STEPS if s != "store")
+        assert in_workers <= wall * found["batch_workers"]
+        assert stages["store"]["dmkg_s"] <= wall
+    assert "'(summed)' rows: the steps inside load+validate" in run["text"]
 
 
 def test_the_graph_holds_the_registry_and_the_engines_agree(run: dict[str, Any]) -> None:

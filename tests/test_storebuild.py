@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from kg.namespaces import DMKG
 from kg.ontology import load_ontology
 from kg.resources import data_dir
 from kg.storebuild import (
+    BATCH_STEPS,
     STORE_MANIFEST,
     _plan,
     apply_rules,
@@ -238,6 +240,12 @@ def test_cli_store_build_then_query_without_reloading(tmp_path: Path) -> None:
     built = _dmkg("build", "--store", str(target))
     assert built.returncode == 0, built.stderr
     assert "26 patients" in built.stdout and "[load+validate]" in built.stderr
+    # the steps inside load+validate, one figure each, summed over the bundled sources' batches
+    steps = re.search(r"inside load\+validate, summed over (\d+) batch\(es\) run (\d+) at a "
+                      r"time: (.*) \('store'", built.stdout)
+    assert steps is not None, built.stdout
+    assert int(steps.group(1)) == len(source_folders(data_dir()))  # one batch a paper
+    assert [part.split()[0] for part in steps.group(3).split(", ")] == list(BATCH_STEPS)
     assert STORE_MANIFEST in os.listdir(target)
     from_store = _dmkg("query", "antibody-frequency", "--store", str(target), "--format", "csv")
     from_file = _dmkg("query", "antibody-frequency", "--format", "csv")
