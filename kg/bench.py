@@ -581,7 +581,6 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
         seconds.update(result.stages)
         # the steps inside load+validate, summed over the batches (a process's own peak)
         seconds.update(result.steps)
-        steps = {name: peak for name, peak in result.step_peaks_mb.items()}
         terms = TermIndex(load_ontology())
         wrapped = OxigraphStore(result.store)
         for query in list_queries(include_checks=False):
@@ -590,11 +589,12 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
             with memory.stage(query.name):
                 seconds[query.name], rows[query.name] = _best(run, spec["repeat"])
         _stderr(f"{prefix} [queries] {len(rows)} canned queries done")
-        peaks = {**memory.peaks, **steps}
+        peaks = {**memory.peaks, **result.step_peaks_mb}
     result.store.dump(spec["ntriples"], format=ox.RdfFormat.N_TRIPLES,
                       from_graph=ox.DefaultGraph())
     return {"seconds": seconds, "peaks": peaks, "rows": rows, "build": build,
-            "steps": list(steps), "batches": result.batches, "batch_workers": result.workers,
+            "steps": list(result.steps), "batches": result.batches,
+            "batch_workers": result.workers,
             "triples": result.triples,
             "data_triples": result.data_triples, "inferred": result.inferred,
             "patients_in_graph": result.patients}

@@ -476,11 +476,10 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
             for name, seconds in outcome.steps.items():
                 steps[name] = steps.get(name, 0.0) + seconds
                 peaks[name] = max(peaks.get(name, 0.0), outcome.step_peaks_mb[name])
-        order = list(BATCH_STEPS)
+        ran = [name for name in BATCH_STEPS if name in steps]  # in the order they run
         result = StoreBuildResult(None, store, triples, data_triples, inferred,
                                   int(summary["patients"]), stages, summary,
-                                  {k: steps[k] for k in sorted(steps, key=order.index)},
-                                  {k: peaks[k] for k in sorted(peaks, key=order.index)},
+                                  {k: steps[k] for k in ran}, {k: peaks[k] for k in ran},
                                   len(outcomes), min(workers, len(outcomes)) or 1)
         if target is not None:
             # each batch's bulk load leaves its own files covering the whole key range, and a
