@@ -9,9 +9,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.api import KnowledgeGraph, PatientRecord, cache_dir, load  # noqa: E402
-from kg.build import BuildResult, build_graph, write_graph  # noqa: E402
-from kg.errors import (  # noqa: E402
+from kg.api import KnowledgeGraph, PatientRecord, cache_dir, load
+from kg.build import BuildResult, build_graph, write_graph
+from kg.errors import (
     CurationError,
     CurationErrors,
     DmkgError,
@@ -21,25 +21,44 @@ from kg.errors import (  # noqa: E402
     UsageError,
     ValidationFailed,
 )
-from kg.loaders import load_source, load_sources, source_folders  # noqa: E402
-from kg.namespaces import DATA, DMKG  # noqa: E402
-from kg.ontology import load_ontology, load_shapes  # noqa: E402
-from kg.queries import list_queries, load_query, run_query  # noqa: E402
-from kg.stats import GraphSummary, summarise  # noqa: E402
-from kg.terms import TermIndex  # noqa: E402
-from kg.validate import ValidationReport, validate_graph  # noqa: E402
+from kg.loaders import load_source, load_sources, source_folders
+from kg.namespaces import DATA, DMKG
+from kg.ontology import load_ontology, load_shapes
+from kg.queries import list_queries, load_query, run_query
+from kg.stats import GraphSummary, summarise
+from kg.terms import TermIndex
+from kg.validate import ValidationReport, validate_graph
 
 __all__ = [
-    "__version__",
-    "KnowledgeGraph", "PatientRecord", "cache_dir", "load",
-    "BuildResult", "build_graph", "write_graph",
-    "CurationError", "CurationErrors", "DmkgError", "NotFoundError", "QueryError",
-    "ReasonerError", "UsageError", "ValidationFailed",
-    "load_source", "load_sources", "source_folders",
-    "DATA", "DMKG",
-    "load_ontology", "load_shapes",
-    "list_queries", "load_query", "run_query",
-    "GraphSummary", "summarise",
+    "DATA",
+    "DMKG",
+    "BuildResult",
+    "CurationError",
+    "CurationErrors",
+    "DmkgError",
+    "GraphSummary",
+    "KnowledgeGraph",
+    "NotFoundError",
+    "PatientRecord",
+    "QueryError",
+    "ReasonerError",
     "TermIndex",
-    "ValidationReport", "validate_graph",
+    "UsageError",
+    "ValidationFailed",
+    "ValidationReport",
+    "__version__",
+    "build_graph",
+    "cache_dir",
+    "list_queries",
+    "load",
+    "load_ontology",
+    "load_query",
+    "load_shapes",
+    "load_source",
+    "load_sources",
+    "run_query",
+    "source_folders",
+    "summarise",
+    "validate_graph",
+    "write_graph",
 ]

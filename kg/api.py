@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_ENV",
-    "KnowledgeGraph",
     "PROVENANCE_COLUMNS",
+    "KnowledgeGraph",
     "PatientRecord",
     "cache_dir",
     "cache_key",
@@ -77,6 +77,7 @@ Progress = Callable[[str], None]
 # Loading and caching
 # ---------------------------------------------------------------------------------------------
 
+
 def cache_dir() -> Path:
     """The folder :func:`load` keeps built graphs in (see the module docstring)."""
     override = os.environ.get(CACHE_ENV)
@@ -87,14 +88,30 @@ def cache_dir() -> Path:
 
 
 def _files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and not p.name.startswith(".") and p.suffix not in (".pyc", ".pyo"))
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not p.name.startswith(".")
+        and p.suffix not in (".pyc", ".pyo")
+    )
 
 
 #: the modules whose code decides what a build produces (hashed into the cache key, so that
 #: a changed loader in a development checkout never serves a graph built by the old one)
-_BUILD_CODE = ("build.py", "curated.py", "namespaces.py", "ontology.py", "queries.py",
-               "reason.py", "resources.py", "terms.py", "validate.py", "loaders")
+_BUILD_CODE = (
+    "build.py",
+    "curated.py",
+    "namespaces.py",
+    "ontology.py",
+    "queries.py",
+    "reason.py",
+    "resources.py",
+    "terms.py",
+    "validate.py",
+    "loaders",
+)
 
 
 def cache_key(folders: Sequence[Path] | None = None, *, run_reasoner: bool = True) -> str:
@@ -172,12 +189,15 @@ def _build(folders: list[Path] | None, run_reasoner: bool, progress: Progress) -
     except ReasonerError as exc:
         if java_available():
             raise
-        raise ReasonerError(f"{exc}; or call kg.load(..., run_reasoner=False) to skip the "
-                            "reasoner (the inferred patient classes are then missing)") from None
+        raise ReasonerError(
+            f"{exc}; or call kg.load(..., run_reasoner=False) to skip the "
+            "reasoner (the inferred patient classes are then missing)"
+        ) from None
 
 
-def _cached_build(folders: list[Path] | None, *, cache: bool, run_reasoner: bool,
-                  progress: Progress) -> tuple[Graph, str]:
+def _cached_build(
+    folders: list[Path] | None, *, cache: bool, run_reasoner: bool, progress: Progress
+) -> tuple[Graph, str]:
     if not cache:
         return _build(folders, run_reasoner, progress), "built (not cached)"
     prefix = _BUNDLED_PREFIX if folders is None else _SOURCES_PREFIX
@@ -201,13 +221,21 @@ def _cached_build(folders: list[Path] | None, *, cache: bool, run_reasoner: bool
                 if old != path:
                     old.unlink(missing_ok=True)
     except OSError as exc:
-        warnings.warn(f"dmkg: could not write the cache file {path} ({exc}); set "
-                      f"{CACHE_ENV} to a writable folder", stacklevel=3)
+        warnings.warn(
+            f"dmkg: could not write the cache file {path} ({exc}); set "
+            f"{CACHE_ENV} to a writable folder",
+            stacklevel=3,
+        )
     return graph, f"built, cached in {path}"
 
 
-def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True,
-         run_reasoner: bool = True, progress: Progress | None = None) -> KnowledgeGraph:
+def load(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    cache: bool = True,
+    run_reasoner: bool = True,
+    progress: Progress | None = None,
+) -> KnowledgeGraph:
     """The bundled graph, a built graph file or folder, or a folder of curated sources.
 
     See the module docstring for the cache. ``progress`` receives the build's progress
@@ -217,8 +245,7 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True,
     """
     report = progress or _stderr
     if path is None:
-        graph, origin = _cached_build(None, cache=cache, run_reasoner=run_reasoner,
-                                      progress=report)
+        graph, origin = _cached_build(None, cache=cache, run_reasoner=run_reasoner, progress=report)
         return KnowledgeGraph(graph, origin=f"bundled graph ({origin})")
     from kg.loaders import source_folders
 
@@ -229,22 +256,26 @@ def load(path: str | os.PathLike[str] | None = None, *, cache: bool = True,
         else:
             return KnowledgeGraph(_parse_file(location), origin=str(location))
     if not location.is_dir():
-        raise UsageError(f"{path}: no such file or folder (expected a built graph such as "
-                         "build/dmkg.nt, or a folder of curated sources with source.yaml)")
+        raise UsageError(
+            f"{path}: no such file or folder (expected a built graph such as "
+            "build/dmkg.nt, or a folder of curated sources with source.yaml)"
+        )
     if (location / "dmkg.nt").is_file():
         return KnowledgeGraph(_parse_file(location / "dmkg.nt"), origin=str(location / "dmkg.nt"))
     folders = source_folders(location)
     if not folders:
-        raise UsageError(f"{path}: holds neither dmkg.nt (a built graph) nor source.yaml in it "
-                         "or its sub-folders (curated sources)")
-    graph, origin = _cached_build(folders, cache=cache, run_reasoner=run_reasoner,
-                                  progress=report)
+        raise UsageError(
+            f"{path}: holds neither dmkg.nt (a built graph) nor source.yaml in it "
+            "or its sub-folders (curated sources)"
+        )
+    graph, origin = _cached_build(folders, cache=cache, run_reasoner=run_reasoner, progress=report)
     return KnowledgeGraph(graph, origin=f"{location} ({origin})")
 
 
 # ---------------------------------------------------------------------------------------------
 # Typed DataFrames
 # ---------------------------------------------------------------------------------------------
+
 
 def _column_dtype(values: list[Any]) -> str | None:
     present = [v for v in values if v is not None]
@@ -295,6 +326,7 @@ def _result_frame(result: Any, graph: Graph, title: str) -> pd.DataFrame:
 # Labels and identifiers
 # ---------------------------------------------------------------------------------------------
 
+
 def _curie(iri: Node) -> str:
     from kg.present import curie
 
@@ -325,8 +357,18 @@ def _normalise(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 #: provenance columns on every row of a :class:`PatientRecord` table
-PROVENANCE_COLUMNS = ("verbatim", "table", "row", "column", "section", "curated_file",
-                      "curated_line", "curated_item", "location_verbatim", "record")
+PROVENANCE_COLUMNS = (
+    "verbatim",
+    "table",
+    "row",
+    "column",
+    "section",
+    "curated_file",
+    "curated_line",
+    "curated_item",
+    "location_verbatim",
+    "record",
+)
 
 
 @dataclass
@@ -362,22 +404,64 @@ class PatientRecord:
 
 
 _FINDING_COLUMNS = ("finding", "finding_id", "status", "grade", "severity", "note")
-_TEST_COLUMNS = ("kind", "test", "test_id", "result", "value", "unit", "titer", "pattern",
-                 "severity", "timepoint", "reference_low", "reference_high", "note")
-_CANCER_COLUMNS = ("malignancy", "malignancy_id", "site", "site_id", "histology",
-                   "interval_months", "relation", "stage", "grade", "size_mm", "laterality",
-                   "markers", "note")
-_TREATMENT_COLUMNS = ("intervention", "intervention_id", "treatment_for", "phase", "dose",
-                      "route", "schedule", "start", "end", "note")
+_TEST_COLUMNS = (
+    "kind",
+    "test",
+    "test_id",
+    "result",
+    "value",
+    "unit",
+    "titer",
+    "pattern",
+    "severity",
+    "timepoint",
+    "reference_low",
+    "reference_high",
+    "note",
+)
+_CANCER_COLUMNS = (
+    "malignancy",
+    "malignancy_id",
+    "site",
+    "site_id",
+    "histology",
+    "interval_months",
+    "relation",
+    "stage",
+    "grade",
+    "size_mm",
+    "laterality",
+    "markers",
+    "note",
+)
+_TREATMENT_COLUMNS = (
+    "intervention",
+    "intervention_id",
+    "treatment_for",
+    "phase",
+    "dose",
+    "route",
+    "schedule",
+    "start",
+    "end",
+    "note",
+)
 _OUTCOME_COLUMNS = ("status", "months", "response", "note")
 
 
 def _provenance(graph: Graph, record: Node) -> dict[str, Any]:
     # (location, the node with its publication, file and line: a table cell's source row)
-    places = [(loc, graph.value(loc, DMKG.inRow) or loc)
-              for loc in graph.objects(record, PROV.wasDerivedFrom)]
-    places.sort(key=lambda p: (str(graph.value(p[1], DMKG.curatedLine) or ""),
-                               str(graph.value(p[0], DMKG.column) or ""), str(p[0])))
+    places = [
+        (loc, graph.value(loc, DMKG.inRow) or loc)
+        for loc in graph.objects(record, PROV.wasDerivedFrom)
+    ]
+    places.sort(
+        key=lambda p: (
+            str(graph.value(p[1], DMKG.curatedLine) or ""),
+            str(graph.value(p[0], DMKG.column) or ""),
+            str(p[0]),
+        )
+    )
 
     def joined(prop: URIRef, on_row: bool = False) -> str | None:
         values: list[str] = []
@@ -387,15 +471,20 @@ def _provenance(graph: Graph, record: Node) -> dict[str, Any]:
                 values.append(str(value))
         return "; ".join(values) if values else None
 
-    lines = [int(str(v)) for _, row in places
-             if (v := graph.value(row, DMKG.curatedLine)) is not None]
+    lines = [
+        int(str(v)) for _, row in places if (v := graph.value(row, DMKG.curatedLine)) is not None
+    ]
     return {
         "verbatim": python_value(graph.value(record, DMKG.verbatim)),
-        "table": joined(DMKG.table, True), "row": joined(DMKG.row, True),
-        "column": joined(DMKG.column), "section": joined(DMKG.section),
+        "table": joined(DMKG.table, True),
+        "row": joined(DMKG.row, True),
+        "column": joined(DMKG.column),
+        "section": joined(DMKG.section),
         "curated_file": joined(DMKG.curatedFile, True),
-        "curated_line": min(lines) if lines else None, "curated_item": joined(DMKG.curatedItem),
-        "location_verbatim": joined(DMKG.verbatim), "record": _curie(record),
+        "curated_line": min(lines) if lines else None,
+        "curated_item": joined(DMKG.curatedItem),
+        "location_verbatim": joined(DMKG.verbatim),
+        "record": _curie(record),
     }
 
 
@@ -411,8 +500,10 @@ def _term(graph: Graph, subject: Node, prop: URIRef, name: str) -> dict[str, Any
 def _markers(graph: Graph, diagnosis: Node) -> str | None:
     parts = []
     for result in graph.objects(diagnosis, DMKG.hasMarkerResult):
-        text = f"{_label(graph, graph.value(result, DMKG.marker))} " \
-               f"{_label(graph, graph.value(result, DMKG.markerStatus))}"
+        text = (
+            f"{_label(graph, graph.value(result, DMKG.marker))} "
+            f"{_label(graph, graph.value(result, DMKG.markerStatus))}"
+        )
         percent = graph.value(result, DMKG.markerPercent)
         score = graph.value(result, DMKG.markerScore)
         if percent is not None:
@@ -424,68 +515,100 @@ def _markers(graph: Graph, diagnosis: Node) -> str | None:
 
 
 def _patient_tables(graph: Graph, patient: URIRef) -> dict[str, pd.DataFrame]:
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in
-                                             ("findings", "tests", "cancers", "treatments",
-                                              "outcome")}
+    rows: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("findings", "tests", "cancers", "treatments", "outcome")
+    }
     for record in set(graph.subjects(DMKG.ofPatient, patient)):
         types = set(graph.objects(record, RDF.type))
         base = {"note": _value(graph, record, DMKG.curatorNote), **_provenance(graph, record)}
         if DMKG.FindingObservation in types:
-            rows["findings"].append({
-                **_term(graph, record, DMKG.finding, "finding"),
-                "status": _label(graph, graph.value(record, DMKG.findingStatus)),
-                "grade": _value(graph, record, DMKG.grade),
-                "severity": _value(graph, record, DMKG.severity), **base})
+            rows["findings"].append(
+                {
+                    **_term(graph, record, DMKG.finding, "finding"),
+                    "status": _label(graph, graph.value(record, DMKG.findingStatus)),
+                    "grade": _value(graph, record, DMKG.grade),
+                    "severity": _value(graph, record, DMKG.severity),
+                    **base,
+                }
+            )
         elif DMKG.AntibodyTestResult in types or DMKG.LabMeasurement in types:
             antibody = DMKG.AntibodyTestResult in types
             test = _term(graph, record, DMKG.antibody if antibody else DMKG.analyte, "test")
             status = graph.value(record, DMKG.antibodyStatus if antibody else DMKG.interpretation)
-            rows["tests"].append({
-                "kind": "antibody" if antibody else "laboratory", **test,
-                "result": _label(graph, status),
-                "value": _float(graph.value(record, DMKG.value)),
-                "unit": _value(graph, record, DMKG.unit),
-                "titer": _value(graph, record, DMKG.titer),
-                "pattern": _value(graph, record, DMKG.stainingPattern),
-                "severity": _value(graph, record, DMKG.severity),
-                "timepoint": _value(graph, record, DMKG.timepoint),
-                "reference_low": _float(graph.value(record, DMKG.referenceLow)),
-                "reference_high": _float(graph.value(record, DMKG.referenceHigh)), **base})
+            rows["tests"].append(
+                {
+                    "kind": "antibody" if antibody else "laboratory",
+                    **test,
+                    "result": _label(graph, status),
+                    "value": _float(graph.value(record, DMKG.value)),
+                    "unit": _value(graph, record, DMKG.unit),
+                    "titer": _value(graph, record, DMKG.titer),
+                    "pattern": _value(graph, record, DMKG.stainingPattern),
+                    "severity": _value(graph, record, DMKG.severity),
+                    "timepoint": _value(graph, record, DMKG.timepoint),
+                    "reference_low": _float(graph.value(record, DMKG.referenceLow)),
+                    "reference_high": _float(graph.value(record, DMKG.referenceHigh)),
+                    **base,
+                }
+            )
         elif DMKG.CancerDiagnosis in types:
             relation = graph.value(record, DMKG.temporalRelation)
-            rows["cancers"].append({
-                **_term(graph, record, DMKG.malignancy, "malignancy"),
-                **_term(graph, record, DMKG.cancerSite, "site"),
-                "histology": _label(graph, graph.value(record, DMKG.histology)),
-                "interval_months": _float(graph.value(record, DMKG.intervalMonths)),
-                "relation": _label(graph, relation),
-                "stage": _value(graph, record, DMKG.tumourStage),
-                "grade": _value(graph, record, DMKG.tumourGrade),
-                "size_mm": _float(graph.value(record, DMKG.tumourSizeMm)),
-                "laterality": _value(graph, record, DMKG.laterality),
-                "markers": _markers(graph, record), **base})
+            rows["cancers"].append(
+                {
+                    **_term(graph, record, DMKG.malignancy, "malignancy"),
+                    **_term(graph, record, DMKG.cancerSite, "site"),
+                    "histology": _label(graph, graph.value(record, DMKG.histology)),
+                    "interval_months": _float(graph.value(record, DMKG.intervalMonths)),
+                    "relation": _label(graph, relation),
+                    "stage": _value(graph, record, DMKG.tumourStage),
+                    "grade": _value(graph, record, DMKG.tumourGrade),
+                    "size_mm": _float(graph.value(record, DMKG.tumourSizeMm)),
+                    "laterality": _value(graph, record, DMKG.laterality),
+                    "markers": _markers(graph, record),
+                    **base,
+                }
+            )
         elif DMKG.Treatment in types:
-            rows["treatments"].append({
-                **_term(graph, record, DMKG.intervention, "intervention"),
-                "treatment_for": _label(graph, graph.value(record, DMKG.treatmentFor)),
-                "phase": _value(graph, record, DMKG.treatmentPhase),
-                "dose": _value(graph, record, DMKG.dose),
-                "route": _value(graph, record, DMKG.route),
-                "schedule": _value(graph, record, DMKG.schedule),
-                "start": _value(graph, record, DMKG.startDate),
-                "end": _value(graph, record, DMKG.endDate), **base})
+            rows["treatments"].append(
+                {
+                    **_term(graph, record, DMKG.intervention, "intervention"),
+                    "treatment_for": _label(graph, graph.value(record, DMKG.treatmentFor)),
+                    "phase": _value(graph, record, DMKG.treatmentPhase),
+                    "dose": _value(graph, record, DMKG.dose),
+                    "route": _value(graph, record, DMKG.route),
+                    "schedule": _value(graph, record, DMKG.schedule),
+                    "start": _value(graph, record, DMKG.startDate),
+                    "end": _value(graph, record, DMKG.endDate),
+                    **base,
+                }
+            )
         elif DMKG.Outcome in types:
-            rows["outcome"].append({
-                "status": _label(graph, graph.value(record, DMKG.vitalStatus)),
-                "months": _float(graph.value(record, DMKG.monthsSinceDiagnosis)),
-                "response": _value(graph, record, DMKG.responseNote), **base})
-    columns = {"findings": _FINDING_COLUMNS, "tests": _TEST_COLUMNS, "cancers": _CANCER_COLUMNS,
-               "treatments": _TREATMENT_COLUMNS, "outcome": _OUTCOME_COLUMNS}
+            rows["outcome"].append(
+                {
+                    "status": _label(graph, graph.value(record, DMKG.vitalStatus)),
+                    "months": _float(graph.value(record, DMKG.monthsSinceDiagnosis)),
+                    "response": _value(graph, record, DMKG.responseNote),
+                    **base,
+                }
+            )
+    columns = {
+        "findings": _FINDING_COLUMNS,
+        "tests": _TEST_COLUMNS,
+        "cancers": _CANCER_COLUMNS,
+        "treatments": _TREATMENT_COLUMNS,
+        "outcome": _OUTCOME_COLUMNS,
+    }
     frames = {}
     for name, found in rows.items():
-        found.sort(key=lambda r: (r.get("curated_file") or "", r.get("curated_line") or 0,
-                                  r.get("curated_item") or "", r.get("column") or "",
-                                  r["record"]))
+        found.sort(
+            key=lambda r: (
+                r.get("curated_file") or "",
+                r.get("curated_line") or 0,
+                r.get("curated_item") or "",
+                r.get("column") or "",
+                r["record"],
+            )
+        )
         frames[name] = records_frame(found, [*columns[name], *PROVENANCE_COLUMNS])
     return frames
 
@@ -498,8 +621,20 @@ def _float(value: Node | None) -> float | None:
 # The graph object
 # ---------------------------------------------------------------------------------------------
 
-_PATIENT_COLUMNS = ("id", "patient", "source", "case", "age", "sex", "cancers", "cancer_sites",
-                    "antibodies", "msa_positive", "outcome", "followup_months")
+_PATIENT_COLUMNS = (
+    "id",
+    "patient",
+    "source",
+    "case",
+    "age",
+    "sex",
+    "cancers",
+    "cancer_sites",
+    "antibodies",
+    "msa_positive",
+    "outcome",
+    "followup_months",
+)
 
 
 class KnowledgeGraph:
@@ -544,9 +679,15 @@ class KnowledgeGraph:
         """
         from kg.queries import list_queries
 
-        rows = [{"name": q.name, "title": q.title,
-                 "parameters": ", ".join(p.name for p in q.params),
-                 "description": q.description} for q in list_queries(include_checks=False)]
+        rows = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "parameters": ", ".join(p.name for p in q.params),
+                "description": q.description,
+            }
+            for q in list_queries(include_checks=False)
+        ]
         return records_frame(rows, ["name", "title", "parameters", "description"])
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
@@ -631,10 +772,14 @@ class KnowledgeGraph:
         try:
             return URIRef(self.terms.resolve(text))
         except CurationError as exc:
-            hint = f"; did you mean {' or '.join(map(repr, exc.suggestions))}?" \
-                if exc.suggestions else ""
-            raise NotFoundError(f"{text!r} is not a label, synonym or CURIE of a dmkg term"
-                                f"{hint}") from None
+            hint = (
+                f"; did you mean {' or '.join(map(repr, exc.suggestions))}?"
+                if exc.suggestions
+                else ""
+            )
+            raise NotFoundError(
+                f"{text!r} is not a label, synonym or CURIE of a dmkg term{hint}"
+            ) from None
 
     def term(self, term: Any) -> Any:
         """The owlready2 class or individual for a label, synonym, CURIE or IRI.
@@ -658,13 +803,18 @@ class KnowledgeGraph:
         found: set[URIRef] = set()
         for prop in (RDFS.label, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym):
             for subject, name in self._graph.subject_objects(prop):
-                if isinstance(subject, URIRef) and str(subject).startswith(str(DMKG._NS)) \
-                        and wanted in _normalise(str(name)):
+                if (
+                    isinstance(subject, URIRef)
+                    and str(subject).startswith(str(DMKG._NS))
+                    and wanted in _normalise(str(name))
+                ):
                     found.add(subject)
         world = self.ontology.world
         entities = [world[str(iri)] for iri in found]
-        return sorted((e for e in entities if e is not None),
-                      key=lambda e: (str(e.label[0]) if e.label else e.name).casefold())
+        return sorted(
+            (e for e in entities if e is not None),
+            key=lambda e: (str(e.label[0]) if e.label else e.name).casefold(),
+        )
 
     def subclasses(self, term: Any, *, direct: bool = False) -> list[Any]:
         """The owlready2 classes under a term: all descendants, or only the direct ones.
@@ -696,22 +846,35 @@ class KnowledgeGraph:
                 if individual in seen or not isinstance(individual, URIRef):
                     continue
                 seen.add(individual)
-                types = sorted(_label(self._graph, t) or "" for t in
-                               self._graph.objects(individual, RDF.type)
-                               if t in classes and t != OWL.NamedIndividual)
-                rows.append({"id": _curie(individual), "label": _label(self._graph, individual),
-                             "types": "; ".join(types)})
+                types = sorted(
+                    _label(self._graph, t) or ""
+                    for t in self._graph.objects(individual, RDF.type)
+                    if t in classes and t != OWL.NamedIndividual
+                )
+                rows.append(
+                    {
+                        "id": _curie(individual),
+                        "label": _label(self._graph, individual),
+                        "types": "; ".join(types),
+                    }
+                )
         rows.sort(key=lambda r: str(r["id"]))
         return records_frame(rows, ["id", "label", "types"])
 
     # -- patients ----------------------------------------------------------------------------
 
     def _patients(self) -> list[URIRef]:
-        found = [p for p in set(self._graph.subjects(RDF.type, DMKG.Patient))
-                 if isinstance(p, URIRef)]
-        return sorted(found, key=lambda p: (self._source(p) or "",
-                                            _case_order(_value(self._graph, p, DMKG.caseLabel)),
-                                            str(p)))
+        found = [
+            p for p in set(self._graph.subjects(RDF.type, DMKG.Patient)) if isinstance(p, URIRef)
+        ]
+        return sorted(
+            found,
+            key=lambda p: (
+                self._source(p) or "",
+                _case_order(_value(self._graph, p, DMKG.caseLabel)),
+                str(p),
+            ),
+        )
 
     def _source(self, patient: Node) -> str | None:
         publication = self._graph.value(patient, DMKG.describedIn)
@@ -737,29 +900,44 @@ class KnowledgeGraph:
         for patient in self._patients():
             records = set(graph.subjects(DMKG.ofPatient, patient))
 
-            def labels(kind: URIRef, prop: URIRef, status: tuple[URIRef, URIRef] | None = None,
-                       records: set[Node] = records) -> str | None:
-                found = {_label(graph, graph.value(r, prop)) or "" for r in records
-                         if (r, RDF.type, kind) in graph and graph.value(r, prop) is not None
-                         and (status is None or (r, status[0], status[1]) in graph)}
+            def labels(
+                kind: URIRef,
+                prop: URIRef,
+                status: tuple[URIRef, URIRef] | None = None,
+                records: set[Node] = records,
+            ) -> str | None:
+                found = {
+                    _label(graph, graph.value(r, prop)) or ""
+                    for r in records
+                    if (r, RDF.type, kind) in graph
+                    and graph.value(r, prop) is not None
+                    and (status is None or (r, status[0], status[1]) in graph)
+                }
                 return "; ".join(sorted(found, key=str.casefold)) if found else None
 
             outcome = next((r for r in records if (r, RDF.type, DMKG.Outcome) in graph), None)
-            rows.append({
-                "id": _curie(patient), "patient": _label(graph, patient),
-                "source": self._source(patient), "case": _value(graph, patient, DMKG.caseLabel),
-                "age": _value(graph, patient, DMKG.ageAtDiagnosis),
-                "sex": _label(graph, graph.value(patient, DMKG.sex)),
-                "cancers": labels(DMKG.CancerDiagnosis, DMKG.malignancy),
-                "cancer_sites": labels(DMKG.CancerDiagnosis, DMKG.cancerSite),
-                "antibodies": labels(DMKG.AntibodyTestResult, DMKG.antibody,
-                                     (DMKG.antibodyStatus, DMKG.Positive)),
-                "msa_positive": (patient, RDF.type, DMKG.MSAPositivePatient) in graph,
-                "outcome": _label(graph, graph.value(outcome, DMKG.vitalStatus))
-                if outcome is not None else None,
-                "followup_months": _float(graph.value(outcome, DMKG.monthsSinceDiagnosis))
-                if outcome is not None else None,
-            })
+            rows.append(
+                {
+                    "id": _curie(patient),
+                    "patient": _label(graph, patient),
+                    "source": self._source(patient),
+                    "case": _value(graph, patient, DMKG.caseLabel),
+                    "age": _value(graph, patient, DMKG.ageAtDiagnosis),
+                    "sex": _label(graph, graph.value(patient, DMKG.sex)),
+                    "cancers": labels(DMKG.CancerDiagnosis, DMKG.malignancy),
+                    "cancer_sites": labels(DMKG.CancerDiagnosis, DMKG.cancerSite),
+                    "antibodies": labels(
+                        DMKG.AntibodyTestResult, DMKG.antibody, (DMKG.antibodyStatus, DMKG.Positive)
+                    ),
+                    "msa_positive": (patient, RDF.type, DMKG.MSAPositivePatient) in graph,
+                    "outcome": _label(graph, graph.value(outcome, DMKG.vitalStatus))
+                    if outcome is not None
+                    else None,
+                    "followup_months": _float(graph.value(outcome, DMKG.monthsSinceDiagnosis))
+                    if outcome is not None
+                    else None,
+                }
+            )
         return records_frame(rows, _PATIENT_COLUMNS)
 
     def _find_patient(self, patient: Any) -> URIRef:
@@ -770,16 +948,19 @@ class KnowledgeGraph:
         elif text.startswith("patient:"):
             candidates = [p for p in patients if str(p) == f"{DATA}patient/{text[8:]}"]
         else:
-            candidates = [p for p in patients
-                          if _normalise(_label(self._graph, p) or "") == _normalise(text)]
+            candidates = [
+                p for p in patients if _normalise(_label(self._graph, p) or "") == _normalise(text)
+            ]
         if len(candidates) == 1:
             return candidates[0]
         names = [_label(self._graph, p) or "" for p in patients]
         close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        raise NotFoundError(f"no patient {text!r} (expected a patient IRI, a CURIE such as "
-                            f"'patient:P...', or a source case such as 'requena2024 case 5')"
-                            f"{hint}")
+        raise NotFoundError(
+            f"no patient {text!r} (expected a patient IRI, a CURIE such as "
+            f"'patient:P...', or a source case such as 'requena2024 case 5')"
+            f"{hint}"
+        )
 
     def patient(self, patient: Any) -> PatientRecord:
         """One patient's findings, tests, cancers, treatments and outcome with provenance.
@@ -797,10 +978,15 @@ class KnowledgeGraph:
         iri = self._find_patient(patient)
         graph = self._graph
         return PatientRecord(
-            id=_curie(iri), iri=str(iri), label=_label(graph, iri) or _curie(iri),
-            source=self._source(iri), case=_value(graph, iri, DMKG.caseLabel),
+            id=_curie(iri),
+            iri=str(iri),
+            label=_label(graph, iri) or _curie(iri),
+            source=self._source(iri),
+            case=_value(graph, iri, DMKG.caseLabel),
             age=_value(graph, iri, DMKG.ageAtDiagnosis),
-            sex=_label(graph, graph.value(iri, DMKG.sex)), **_patient_tables(graph, iri))
+            sex=_label(graph, graph.value(iri, DMKG.sex)),
+            **_patient_tables(graph, iri),
+        )
 
     # -- networkx views and figures (see kg.networks and kg.figures) -------------------------
 
@@ -831,8 +1017,9 @@ class KnowledgeGraph:
 
         return evidence_graph(self._graph, terms=self.terms)
 
-    def plot(self, name: str, out: str | os.PathLike[str] | None = None,
-             **params: Any) -> FigureResult:
+    def plot(
+        self, name: str, out: str | os.PathLike[str] | None = None, **params: Any
+    ) -> FigureResult:
         """Draw a figure (see :data:`kg.figures.FIGURES`); save it to ``out`` (.png or .svg)
         if given. The result holds the figure and the numbers behind it.
 

@@ -42,9 +42,21 @@ from typing import Any, Self
 from kg.errors import DmkgError
 from kg.stores import BENCH_PARAMS, with_values
 
-__all__ = ["DEFAULT_SIZES", "GOALS", "GOAL_PATIENTS", "BenchReport", "Goal",
-           "MemorySampler", "SizeResult", "StageRow", "machine", "rdflib_queries", "run_bench",
-           "tree_rss", "write_json"]
+__all__ = [
+    "DEFAULT_SIZES",
+    "GOALS",
+    "GOAL_PATIENTS",
+    "BenchReport",
+    "Goal",
+    "MemorySampler",
+    "SizeResult",
+    "StageRow",
+    "machine",
+    "rdflib_queries",
+    "run_bench",
+    "tree_rss",
+    "write_json",
+]
 
 #: the registry sizes ``dmkg bench`` runs when none are given
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -67,6 +79,7 @@ def _stderr(message: str) -> None:
 # memory: RSS of the process tree
 # ------------------------------------------------------------------------------------------
 
+
 def _stat(pid: int) -> tuple[int, int] | None:
     """(parent pid, resident pages) of a process, or None once it has gone."""
     try:
@@ -74,7 +87,7 @@ def _stat(pid: int) -> tuple[int, int] | None:
             data = handle.read()
     except OSError:
         return None
-    fields = data[data.rindex(b")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+    fields = data[data.rindex(b")") + 2 :].split()  # after "pid (comm) "; comm may hold spaces
     return int(fields[1]), int(fields[21])
 
 
@@ -121,8 +134,7 @@ class MemorySampler:
         self._pids = [self._root]
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="dmkg-bench-memory",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="dmkg-bench-memory", daemon=True)
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -170,6 +182,7 @@ class MemorySampler:
 # the results
 # ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class StageRow:
     """One line of a size's table: a stage or a canned query, on dmkg and the baselines.
@@ -195,8 +208,11 @@ class StageRow:
     def label(self) -> str:
         if self.kind == "step":
             return f"  {self.name} (summed)"
-        return f"query {self.name}" if self.kind == "query" else (
-            "build (total)" if self.kind == "build" else self.name)
+        return (
+            f"query {self.name}"
+            if self.kind == "query"
+            else ("build (total)" if self.kind == "build" else self.name)
+        )
 
     def ratio(self, engine: str) -> float | None:
         """Baseline seconds / dmkg seconds (above 1: dmkg was quicker); for a query killed at
@@ -275,8 +291,10 @@ class Goal:
     def text(self) -> str:
         verdict = "met" if self.met else "NOT met"
         sign = "<=" if self.met else ">"
-        return (f"  {self.name}: {verdict} ({_sig(self.value, 4)} {self.unit} {sign} "
-                f"{_sig(self.limit, 4)} {self.unit}; {self.detail})")
+        return (
+            f"  {self.name}: {verdict} ({_sig(self.value, 4)} {self.unit} {sign} "
+            f"{_sig(self.limit, 4)} {self.unit}; {self.detail})"
+        )
 
 
 @dataclass
@@ -296,40 +314,65 @@ class BenchReport:
             for row in large.stages:
                 before = small.row(row.name).dmkg_s
                 times[row.name] = row.dmkg_s / before if before > 0 else None
-            steps.append({"from": small.patients, "to": large.patients,
-                          "size_ratio": large.patients / small.patients,
-                          "triples_ratio": large.triples / small.triples,
-                          "peak_mb_ratio": large.peak.dmkg_peak_mb / small.peak.dmkg_peak_mb,
-                          "time_ratio": times})
+            steps.append(
+                {
+                    "from": small.patients,
+                    "to": large.patients,
+                    "size_ratio": large.patients / small.patients,
+                    "triples_ratio": large.triples / small.triples,
+                    "peak_mb_ratio": large.peak.dmkg_peak_mb / small.peak.dmkg_peak_mb,
+                    "time_ratio": times,
+                }
+            )
         return steps
 
     def goals(self) -> list[Goal]:
         """The issue's goals, checked at the largest size."""
         last = self.sizes[-1]
-        build = ", ".join(f"{name} {_sig(last.row(name).dmkg_s, 3)} s"
-                          for name in last.build_stages)
+        build = ", ".join(
+            f"{name} {_sig(last.row(name).dmkg_s, 3)} s" for name in last.build_stages
+        )
         queries = [r for r in last.stages if r.kind == "query"]
         slowest = max(queries, key=lambda r: r.dmkg_s)
         over = [r for r in queries if r.dmkg_s > GOALS["query_s"]]
         peak = last.peak
         return [
-            Goal("build (kg.storebuild.build_store, wall time)", last.build_s,
-                 GOALS["build_s"], "s", f"its stages: {build}"),
-            Goal("peak memory", peak.dmkg_peak_mb, GOALS["peak_mb"], "MB",
-                 f"in stage {peak.label}"),
-            Goal("each canned query", slowest.dmkg_s, GOALS["query_s"], "s",
-                 f"slowest: {slowest.name}" + (f"; over the limit: "
-                                               f"{', '.join(r.name for r in over)}"
-                                               if over else f"; all {len(queries)} within")),
+            Goal(
+                "build (kg.storebuild.build_store, wall time)",
+                last.build_s,
+                GOALS["build_s"],
+                "s",
+                f"its stages: {build}",
+            ),
+            Goal(
+                "peak memory", peak.dmkg_peak_mb, GOALS["peak_mb"], "MB", f"in stage {peak.label}"
+            ),
+            Goal(
+                "each canned query",
+                slowest.dmkg_s,
+                GOALS["query_s"],
+                "s",
+                f"slowest: {slowest.name}"
+                + (
+                    f"; over the limit: {', '.join(r.name for r in over)}"
+                    if over
+                    else f"; all {len(queries)} within"
+                ),
+            ),
         ]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sizes": [s.as_dict() for s in self.sizes], "growth": self.growth(),
-                "goals": [{**asdict(g), "met": g.met} for g in self.goals()],
-                "goal_size": self.sizes[-1].patients, "machine": self.machine,
-                "settings": self.settings, "load_average": self.load_average,
-                "memory": "peak RSS of the process tree (process + worker processes), MB, "
-                          f"sampled every {SAMPLE_INTERVAL * 1000:.0f} ms"}
+        return {
+            "sizes": [s.as_dict() for s in self.sizes],
+            "growth": self.growth(),
+            "goals": [{**asdict(g), "met": g.met} for g in self.goals()],
+            "goal_size": self.sizes[-1].patients,
+            "machine": self.machine,
+            "settings": self.settings,
+            "load_average": self.load_average,
+            "memory": "peak RSS of the process tree (process + worker processes), MB, "
+            f"sampled every {SAMPLE_INTERVAL * 1000:.0f} ms",
+        }
 
     def text(self) -> str:
         """The tables, the goals and the machine, as plain text."""
@@ -338,8 +381,11 @@ class BenchReport:
             parts.append(_growth_table(self))
         goals = "\n".join(g.text() for g in self.goals())
         largest = self.sizes[-1].patients
-        caveat = (f" (the goals are set for {GOAL_PATIENTS:,}; run that size to check them)"
-                  if largest < GOAL_PATIENTS else "")
+        caveat = (
+            f" (the goals are set for {GOAL_PATIENTS:,}; run that size to check them)"
+            if largest < GOAL_PATIENTS
+            else ""
+        )
         parts.append(f"goals at {largest:,} patients{caveat}:\n{goals}")
         parts.append(_machine_line(self.machine, self.load_average))
         return "\n\n".join(parts) + "\n"
@@ -348,6 +394,7 @@ class BenchReport:
 # ------------------------------------------------------------------------------------------
 # plain-text tables
 # ------------------------------------------------------------------------------------------
+
 
 def _sig(value: float, digits: int) -> str:
     """``value`` with ``digits`` significant digits and no exponent (at most 6 decimals).
@@ -382,51 +429,81 @@ def _rows_cell(row: StageRow) -> str:
 
 
 def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
-    header = ("stage", "dmkg s", "dmkg peak MB", "rdflib s", "ratio", "pyoxigraph s", "ratio",
-              "rows")
+    header = (
+        "stage",
+        "dmkg s",
+        "dmkg peak MB",
+        "rdflib s",
+        "ratio",
+        "pyoxigraph s",
+        "ratio",
+        "rows",
+    )
     lines = [header]
     for row in size.stages:
         rdflib = _baseline_cells(row, "rdflib")
         pyox = _baseline_cells(row, "pyoxigraph")
-        lines.append((row.label, _sig(row.dmkg_s, 4), f"{row.dmkg_peak_mb:.0f}", *rdflib, *pyox,
-                      _rows_cell(row)))
+        lines.append(
+            (
+                row.label,
+                _sig(row.dmkg_s, 4),
+                f"{row.dmkg_peak_mb:.0f}",
+                *rdflib,
+                *pyox,
+                _rows_cell(row),
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = [(f"== {size.patients:,} patients: {size.triples:,} triples "
-             f"({size.data_triples:,} from the loaders, {size.inferred:,} inferred), seed "
-             f"{settings['seed']}, {settings['workers']} worker process(es), store "
-             f"{'on disk' if settings['on_disk'] else 'in memory'} ==")]
+    text = [
+        (
+            f"== {size.patients:,} patients: {size.triples:,} triples "
+            f"({size.data_triples:,} from the loaders, {size.inferred:,} inferred), seed "
+            f"{settings['seed']}, {settings['workers']} worker process(es), store "
+            f"{'on disk' if settings['on_disk'] else 'in memory'} =="
+        )
+    ]
     for k, line in enumerate(lines):
         cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:-1], widths[1:])]
         text.append("  ".join(cells + [line[-1]]).rstrip())
         if k == 0:
             text.append("-" * len(text[-1]))
-    notes = [(f"dmkg peak MB: highest RSS summed over the process tree (the process and its "
-              f"worker processes), sampled every {SAMPLE_INTERVAL * 1000:.0f} ms; pages a "
-              "worker shares with its parent count in both, so it is an upper bound."),
-             (f"rdflib, pyoxigraph: the final graph ({size.triples:,} triples, "
-              f"{size.ntriples_mb:,.0f} MB of N-Triples) read by rdflib.Graph().parse and "
-              f"pyoxigraph.Store({'DIR' if settings['on_disk'] else ''}).bulk_load, in row "
-              "'build (total)': reading the finished graph, where dmkg's build starts from the "
-              "registry files and also validates and infers; then the same query text and "
-              "parameters. ratio = baseline s / dmkg s (above 1: dmkg quicker); '-': no such "
-              "stage in the baseline.")]
+    notes = [
+        (
+            f"dmkg peak MB: highest RSS summed over the process tree (the process and its "
+            f"worker processes), sampled every {SAMPLE_INTERVAL * 1000:.0f} ms; pages a "
+            "worker shares with its parent count in both, so it is an upper bound."
+        ),
+        (
+            f"rdflib, pyoxigraph: the final graph ({size.triples:,} triples, "
+            f"{size.ntriples_mb:,.0f} MB of N-Triples) read by rdflib.Graph().parse and "
+            f"pyoxigraph.Store({'DIR' if settings['on_disk'] else ''}).bulk_load, in row "
+            "'build (total)': reading the finished graph, where dmkg's build starts from the "
+            "registry files and also validates and infers; then the same query text and "
+            "parameters. ratio = baseline s / dmkg s (above 1: dmkg quicker); '-': no such "
+            "stage in the baseline."
+        ),
+    ]
     if size.batches:
         from kg.storebuild import BATCH_STEPS
 
         steps = "; ".join(f"{name}: {what}" for name, what in BATCH_STEPS.items())
-        notes.append(f"'(summed)' rows: the steps inside load+validate, timed in each of the "
-                     f"{size.batches:,} batch(es) and added up; batches run "
-                     f"{size.batch_workers} at a time in worker processes while the main "
-                     "process stores each finished one, so the steps can add up to more than "
-                     "the stage's wall time. Their peak MB is one process's highest RSS in "
-                     f"that step. {steps}.")
+        notes.append(
+            f"'(summed)' rows: the steps inside load+validate, timed in each of the "
+            f"{size.batches:,} batch(es) and added up; batches run "
+            f"{size.batch_workers} at a time in worker processes while the main "
+            "process stores each finished one, so the steps can add up to more than "
+            "the stage's wall time. Their peak MB is one process's highest RSS in "
+            f"that step. {steps}."
+        )
     if size.rdflib_reason:
         notes.append(f"rdflib not run: {size.rdflib_reason}.")
     else:
-        notes.append(f"rdflib: each query in a forked process killed after "
-                     f"{settings['baseline_timeout']:g} s; parse peak "
-                     f"{size.rdflib_load_peak_mb or 0:,.0f} MB (pyoxigraph "
-                     f"{size.pyoxigraph_load_peak_mb or 0:,.0f} MB).")
+        notes.append(
+            f"rdflib: each query in a forked process killed after "
+            f"{settings['baseline_timeout']:g} s; parse peak "
+            f"{size.rdflib_load_peak_mb or 0:,.0f} MB (pyoxigraph "
+            f"{size.pyoxigraph_load_peak_mb or 0:,.0f} MB)."
+        )
     if settings["repeat"] > 1:
         notes.append(f"queries: best of {settings['repeat']} runs on each engine.")
     return "\n".join(text + notes)
@@ -434,10 +511,14 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
 
 def _growth_table(report: BenchReport) -> str:
     steps = report.growth()
-    header = ["stage"] + [f"{s['from']:,}->{s['to']:,} (size x{_sig(s['size_ratio'], 3)})"
-                          for s in steps]
-    lines = [header, ["triples"] + [f"x{_sig(s['triples_ratio'], 3)}" for s in steps],
-             ["peak MB (highest stage)"] + [f"x{_sig(s['peak_mb_ratio'], 3)}" for s in steps]]
+    header = ["stage"] + [
+        f"{s['from']:,}->{s['to']:,} (size x{_sig(s['size_ratio'], 3)})" for s in steps
+    ]
+    lines = [
+        header,
+        ["triples"] + [f"x{_sig(s['triples_ratio'], 3)}" for s in steps],
+        ["peak MB (highest stage)"] + [f"x{_sig(s['peak_mb_ratio'], 3)}" for s in steps],
+    ]
     for row in report.sizes[-1].stages:
         cells = [row.label]
         for step in steps:
@@ -445,11 +526,18 @@ def _growth_table(report: BenchReport) -> str:
             cells.append("-" if ratio is None else f"x{_sig(ratio, 3)}")
         lines.append(cells)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    out = [("growth between consecutive sizes: time at the larger size / time at the smaller "
-            "(growth in step with the size ratio is linear)")]
+    out = [
+        (
+            "growth between consecutive sizes: time at the larger size / time at the smaller "
+            "(growth in step with the size ratio is linear)"
+        )
+    ]
     for k, line in enumerate(lines):
-        out.append("  ".join([line[0].ljust(widths[0])]
-                             + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]))
+        out.append(
+            "  ".join(
+                [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+            )
+        )
         if k == 0:
             out.append("-" * len(out[-1]))
     return "\n".join(out)
@@ -468,28 +556,38 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    ram = os.sysconf("SC_PHYS_PAGES") * _PAGE / 1024 ** 3
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram, 1),
-            "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
-            "rdflib": rdflib.__version__}
+    ram = os.sysconf("SC_PHYS_PAGES") * _PAGE / 1024**3
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram, 1),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+    }
 
 
 def _machine_line(info: dict[str, Any], load: dict[str, float]) -> str:
-    text = (f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']:g} GB RAM, "
-            f"{info['system']}, Python {info['python']}, pyoxigraph {info['pyoxigraph']}, "
-            f"rdflib {info['rdflib']}")
+    text = (
+        f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']:g} GB RAM, "
+        f"{info['system']}, Python {info['python']}, pyoxigraph {info['pyoxigraph']}, "
+        f"rdflib {info['rdflib']}"
+    )
     if load:
-        text += (f"; load average {load['start']:.2f} at the start, {load['end']:.2f} at the "
-                 "end (other work on the machine slows every engine alike)")
+        text += (
+            f"; load average {load['start']:.2f} at the start, {load['end']:.2f} at the "
+            "end (other work on the machine slows every engine alike)"
+        )
     return text
 
 
 def write_json(report: BenchReport, path: Path) -> None:
     """Write the report's numbers as JSON, atomically (a temporary file, then a rename)."""
     path = Path(path)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     prefix=f".{path.name}.", suffix=".tmp") as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+    ) as handle:
         temporary = Path(handle.name)
         try:
             json.dump(report.as_dict(), handle, indent=2)
@@ -505,6 +603,7 @@ def write_json(report: BenchReport, path: Path) -> None:
 # the measurements, each in a fresh process
 # ------------------------------------------------------------------------------------------
 
+
 def _bench_bindings() -> dict[str, dict[str, Any]]:
     """The rdflib terms each canned query is run with (BENCH_PARAMS and the defaults)."""
     from kg.ontology import load_ontology
@@ -512,8 +611,10 @@ def _bench_bindings() -> dict[str, dict[str, Any]]:
     from kg.terms import TermIndex
 
     terms = TermIndex(load_ontology())
-    return {q.name: bind_params(q, BENCH_PARAMS.get(q.name, {}), None, terms)
-            for q in list_queries(include_checks=False)}
+    return {
+        q.name: bind_params(q, BENCH_PARAMS.get(q.name, {}), None, terms)
+        for q in list_queries(include_checks=False)
+    }
 
 
 def _best(run: Callable[[], int], repeat: int) -> tuple[float, int]:
@@ -555,6 +656,7 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     rows: dict[str, int] = {}
     with MemorySampler() as memory:
+
         def progress(message: str) -> None:
             if (end := _END.match(message)) is not None:
                 memory.end(end.group(1))
@@ -575,9 +677,11 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
         build = list(result.stages)  # in the order they ran
         missing = [s for s in build if s not in memory.peaks]
         if missing or not build:
-            raise DmkgError("no memory peak for the build stage(s) "
-                            f"{', '.join(missing) or '(none reported)'}: kg.storebuild no "
-                            "longer announces its stages as '[name] ...' / '[name] done in'")
+            raise DmkgError(
+                "no memory peak for the build stage(s) "
+                f"{', '.join(missing) or '(none reported)'}: kg.storebuild no "
+                "longer announces its stages as '[name] ...' / '[name] done in'"
+            )
         seconds.update(result.stages)
         # the steps inside load+validate, summed over the batches (a process's own peak)
         seconds.update(result.steps)
@@ -590,14 +694,20 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
                 seconds[query.name], rows[query.name] = _best(run, spec["repeat"])
         _stderr(f"{prefix} [queries] {len(rows)} canned queries done")
         peaks = {**memory.peaks, **result.step_peaks_mb}
-    result.store.dump(spec["ntriples"], format=ox.RdfFormat.N_TRIPLES,
-                      from_graph=ox.DefaultGraph())
-    return {"seconds": seconds, "peaks": peaks, "rows": rows, "build": build,
-            "steps": list(result.steps), "batches": result.batches,
-            "batch_workers": result.workers,
-            "triples": result.triples,
-            "data_triples": result.data_triples, "inferred": result.inferred,
-            "patients_in_graph": result.patients}
+    result.store.dump(spec["ntriples"], format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return {
+        "seconds": seconds,
+        "peaks": peaks,
+        "rows": rows,
+        "build": build,
+        "steps": list(result.steps),
+        "batches": result.batches,
+        "batch_workers": result.workers,
+        "triples": result.triples,
+        "data_triples": result.data_triples,
+        "inferred": result.inferred,
+        "patients_in_graph": result.patients,
+    }
 
 
 def _measure_pyoxigraph(spec: dict[str, Any]) -> dict[str, Any]:
@@ -621,8 +731,12 @@ def _measure_pyoxigraph(spec: dict[str, Any]) -> dict[str, Any]:
             # for all (and is the text dmkg sends too)
             text = with_values(load_query(name).text, bound)
             seconds[name], rows[name] = _best(partial(_ox_rows, store, text), spec["repeat"])
-    return {"seconds": seconds, "rows": rows, "load_peak_mb": memory.peaks["build"],
-            "status": {name: "ok" for name in seconds}}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "load_peak_mb": memory.peaks["build"],
+        "status": {name: "ok" for name in seconds},
+    }
 
 
 def _rdflib_query(graph: Any, text: str, bound: dict[str, Any], repeat: int, conn: Any) -> None:
@@ -642,14 +756,16 @@ def _rdflib_query(graph: Any, text: str, bound: dict[str, Any], repeat: int, con
         conn.close()
 
 
-def _rdflib_runs(context: Any, graph: Any, text: str, bound: dict[str, Any], timeout: float,
-                 repeat: int) -> tuple[str, float | str, int]:
+def _rdflib_runs(
+    context: Any, graph: Any, text: str, bound: dict[str, Any], timeout: float, repeat: int
+) -> tuple[str, float | str, int]:
     """(status, best seconds or a message, rows) of one query in a forked process; each
     run may take ``timeout`` seconds, and the process is killed at the first that does not
     finish in time (a query with an earlier complete run keeps that run's time)."""
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_rdflib_query, args=(graph, text, bound, repeat, send),
-                            daemon=True)
+    child = context.Process(
+        target=_rdflib_query, args=(graph, text, bound, repeat, send), daemon=True
+    )
     child.start()
     send.close()
     best: tuple[str, float | str, int] = ("timeout", timeout, 0)
@@ -672,9 +788,13 @@ def _rdflib_runs(context: Any, graph: Any, text: str, bound: dict[str, Any], tim
         receive.close()
 
 
-def rdflib_queries(graph: Any, queries: dict[str, tuple[str, dict[str, Any]]], timeout: float,
-                   repeat: int = 1, progress: Progress = _stderr
-                   ) -> tuple[dict[str, float], dict[str, int], dict[str, str]]:
+def rdflib_queries(
+    graph: Any,
+    queries: dict[str, tuple[str, dict[str, Any]]],
+    timeout: float,
+    repeat: int = 1,
+    progress: Progress = _stderr,
+) -> tuple[dict[str, float], dict[str, int], dict[str, str]]:
     """Run each query (text, bindings) on an rdflib graph in a forked process, best of
     ``repeat`` runs, each run killed after ``timeout`` seconds: (seconds, rows, status) by
     query name; a killed query's seconds are the limit and its status is ``timeout``."""
@@ -715,14 +835,21 @@ def _measure_rdflib(spec: dict[str, Any]) -> dict[str, Any]:
     _stderr(f"{prefix} rdflib: parsed {len(graph):,} triples in {parsed:.1f} s")
     queries = {name: (load_query(name).text, bound) for name, bound in bindings.items()}
     seconds, rows, status = rdflib_queries(
-        graph, queries, spec["timeout"], spec["repeat"],
-        progress=lambda m: _stderr(f"{prefix} {m}"))
-    return {"seconds": {"build": parsed, **seconds}, "rows": rows,
-            "status": {"build": "ok", **status}, "load_peak_mb": memory.peaks["build"]}
+        graph, queries, spec["timeout"], spec["repeat"], progress=lambda m: _stderr(f"{prefix} {m}")
+    )
+    return {
+        "seconds": {"build": parsed, **seconds},
+        "rows": rows,
+        "status": {"build": "ok", **status},
+        "load_peak_mb": memory.peaks["build"],
+    }
 
 
 _MEASURES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "dmkg": _measure_dmkg, "pyoxigraph": _measure_pyoxigraph, "rdflib": _measure_rdflib}
+    "dmkg": _measure_dmkg,
+    "pyoxigraph": _measure_pyoxigraph,
+    "rdflib": _measure_rdflib,
+}
 
 
 def _child_main(argv: Sequence[str]) -> int:
@@ -744,14 +871,20 @@ def _in_child(spec: dict[str, Any], work: Path) -> dict[str, Any]:
     name = f"{spec['kind']}-{spec['patients']}"
     spec_file, out_file = work / f"{name}.spec.json", work / f"{name}.out.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(spec_file), str(out_file)],
-                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
-    answer: dict[str, Any] = (json.loads(out_file.read_text(encoding="utf-8"))
-                              if out_file.is_file() else {})
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(spec_file), str(out_file)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    answer: dict[str, Any] = (
+        json.loads(out_file.read_text(encoding="utf-8")) if out_file.is_file() else {}
+    )
     if done.returncode != 0 or "error" in answer:
         detail = answer.get("error") or f"exit code {done.returncode}; see the messages above"
-        raise DmkgError(f"benchmark of {spec['patients']:,} patients ({spec['kind']}) "
-                        f"failed: {detail}")
+        raise DmkgError(
+            f"benchmark of {spec['patients']:,} patients ({spec['kind']}) failed: {detail}"
+        )
     return answer
 
 
@@ -759,28 +892,51 @@ def _in_child(spec: dict[str, Any], work: Path) -> dict[str, Any]:
 # the run
 # ------------------------------------------------------------------------------------------
 
-def _measure_size(patients: int, settings: dict[str, Any], work: Path, keep: Path | None,
-                  before: list[SizeResult]) -> SizeResult:
+
+def _measure_size(
+    patients: int, settings: dict[str, Any], work: Path, keep: Path | None, before: list[SizeResult]
+) -> SizeResult:
     registry = (keep / f"{patients}-patients") if keep else work / "registry"
     ntriples = work / "graph.nt"
     common = {"patients": patients, "repeat": settings["repeat"], "ntriples": str(ntriples)}
-    dmkg = _in_child({**common, "kind": "dmkg", "seed": settings["seed"],
-                      "workers": settings["workers"], "registry": str(registry),
-                      "store": str(work / "store") if settings["on_disk"] else None}, work)
-    pyox = _in_child({**common, "kind": "pyoxigraph", "store": str(work / "baseline-store")
-                      if settings["on_disk"] else None}, work)
+    dmkg = _in_child(
+        {
+            **common,
+            "kind": "dmkg",
+            "seed": settings["seed"],
+            "workers": settings["workers"],
+            "registry": str(registry),
+            "store": str(work / "store") if settings["on_disk"] else None,
+        },
+        work,
+    )
+    pyox = _in_child(
+        {
+            **common,
+            "kind": "pyoxigraph",
+            "store": str(work / "baseline-store") if settings["on_disk"] else None,
+        },
+        work,
+    )
     rdflib_reason = None
     ran = [s for s in before if s.rdflib_load_peak_mb is not None]
-    measured = (f"; at {ran[-1].patients:,} patients, {ran[-1].triples:,} triples, its parse "
-                f"peaked at {ran[-1].rdflib_load_peak_mb:,.0f} MB" if ran else "")
+    measured = (
+        f"; at {ran[-1].patients:,} patients, {ran[-1].triples:,} triples, its parse "
+        f"peaked at {ran[-1].rdflib_load_peak_mb:,.0f} MB"
+        if ran
+        else ""
+    )
     if patients > settings["rdflib_max_patients"]:
-        rdflib_reason = (f"{patients:,} patients is above --rdflib-max-patients "
-                         f"{settings['rdflib_max_patients']:,} (rdflib holds every triple as "
-                         f"Python objects{measured}; a larger --rdflib-max-patients runs it)")
+        rdflib_reason = (
+            f"{patients:,} patients is above --rdflib-max-patients "
+            f"{settings['rdflib_max_patients']:,} (rdflib holds every triple as "
+            f"Python objects{measured}; a larger --rdflib-max-patients runs it)"
+        )
         rdflib: dict[str, Any] = {"seconds": {}, "rows": {}, "status": {}}
     else:
-        rdflib = _in_child({**common, "kind": "rdflib", "timeout": settings["baseline_timeout"]},
-                           work)
+        rdflib = _in_child(
+            {**common, "kind": "rdflib", "timeout": settings["baseline_timeout"]}, work
+        )
     size_mb = ntriples.stat().st_size / 1e6
     ntriples.unlink()
     seconds, peaks = dmkg["seconds"], dmkg["peaks"]
@@ -791,8 +947,15 @@ def _measure_size(patients: int, settings: dict[str, Any], work: Path, keep: Pat
     at = names.index("load+validate") + 1 if "load+validate" in names else len(build) + 1
     names[at:at] = steps
     for name in names:
-        kind = ("build" if name == "build" else "query" if name in dmkg["rows"]
-                else "step" if name in steps else "stage")
+        kind = (
+            "build"
+            if name == "build"
+            else "query"
+            if name in dmkg["rows"]
+            else "step"
+            if name in steps
+            else "stage"
+        )
         row = StageRow(name, kind, seconds[name], peaks[name], dmkg["rows"].get(name))
         for engine, found in (("rdflib", rdflib), ("pyoxigraph", pyox)):
             if name in found["seconds"]:
@@ -803,16 +966,34 @@ def _measure_size(patients: int, settings: dict[str, Any], work: Path, keep: Pat
             elif engine == "rdflib" and rdflib_reason and kind in ("build", "query"):
                 row.rdflib_status = "not run"
         rows.append(row)
-    return SizeResult(patients, dmkg["triples"], dmkg["data_triples"], dmkg["inferred"],
-                      round(size_mb, 1), dmkg["patients_in_graph"], rows, rdflib_reason,
-                      rdflib.get("load_peak_mb"), pyox.get("load_peak_mb"),
-                      dmkg.get("batches", 0), dmkg.get("batch_workers", 0))
+    return SizeResult(
+        patients,
+        dmkg["triples"],
+        dmkg["data_triples"],
+        dmkg["inferred"],
+        round(size_mb, 1),
+        dmkg["patients_in_graph"],
+        rows,
+        rdflib_reason,
+        rdflib.get("load_peak_mb"),
+        pyox.get("load_peak_mb"),
+        dmkg.get("batches", 0),
+        dmkg.get("batch_workers", 0),
+    )
 
 
-def run_bench(sizes: Sequence[int] = DEFAULT_SIZES, *, seed: int = 1, workers: int | None = None,
-              repeat: int = 1, rdflib_max_patients: int = 10_000,
-              baseline_timeout: float = 120.0, keep: Path | None = None,
-              on_disk: bool = False, progress: Progress = _stderr) -> BenchReport:
+def run_bench(
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    *,
+    seed: int = 1,
+    workers: int | None = None,
+    repeat: int = 1,
+    rdflib_max_patients: int = 10_000,
+    baseline_timeout: float = 120.0,
+    keep: Path | None = None,
+    on_disk: bool = False,
+    progress: Progress = _stderr,
+) -> BenchReport:
     """Measure every size (ascending), each in fresh processes; see the module docstring.
 
     ``keep`` keeps each generated registry as ``KEEP/<N>-patients/synth/``; ``repeat`` runs
@@ -820,16 +1001,25 @@ def run_bench(sizes: Sequence[int] = DEFAULT_SIZES, *, seed: int = 1, workers: i
     store folder (as ``dmkg build --store`` does, adding the persist stage) instead of memory.
     """
     sizes = sorted(set(sizes))
-    settings = {"patients": sizes, "seed": seed, "workers": workers or min(2, os.cpu_count() or 1),
-                "repeat": repeat, "rdflib_max_patients": rdflib_max_patients,
-                "baseline_timeout": baseline_timeout, "on_disk": on_disk}
+    settings = {
+        "patients": sizes,
+        "seed": seed,
+        "workers": workers or min(2, os.cpu_count() or 1),
+        "repeat": repeat,
+        "rdflib_max_patients": rdflib_max_patients,
+        "baseline_timeout": baseline_timeout,
+        "on_disk": on_disk,
+    }
     load = {"start": os.getloadavg()[0]}
     results: list[SizeResult] = []
     for patients in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"dmkg-bench-{patients}-"))
         try:
-            progress(f"[{patients:,} patients] measuring (dmkg, then pyoxigraph"
-                     + (", then rdflib" if patients <= rdflib_max_patients else "") + ")")
+            progress(
+                f"[{patients:,} patients] measuring (dmkg, then pyoxigraph"
+                + (", then rdflib" if patients <= rdflib_max_patients else "")
+                + ")"
+            )
             results.append(_measure_size(patients, settings, work, keep, results))
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -31,8 +31,14 @@ from kg.summary_links import add_summary_links
 from kg.terms import TermIndex
 from kg.validate import validate_graph
 
-__all__ = ["BuildResult", "build_graph", "write_graph", "sorted_ntriples", "OUTPUT_FILES",
-           "TMP_PREFIX"]
+__all__ = [
+    "OUTPUT_FILES",
+    "TMP_PREFIX",
+    "BuildResult",
+    "build_graph",
+    "sorted_ntriples",
+    "write_graph",
+]
 
 #: files ``dmkg build`` writes into its output folder
 OUTPUT_FILES = ("dmkg.nt", "dmkg.ttl", "summary.json")
@@ -65,8 +71,9 @@ class BuildResult:
     sources: list[Path] = field(default_factory=list)
 
 
-def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stderr,
-                run_reasoner: bool = True) -> BuildResult:
+def build_graph(
+    folders: list[Path] | None = None, *, progress: Progress = _stderr, run_reasoner: bool = True
+) -> BuildResult:
     """Load the curated sources, validate them, classify them and merge the ontology."""
     folders = folders if folders is not None else source_folders(data_dir())
     total = 4 if run_reasoner else 3
@@ -81,8 +88,13 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
     if run_reasoner:
         with _step(progress, 3, total, "classifying with the HermiT reasoner"):
             inference = reason(data, ontology)
-    with _step(progress, total, total, "merging ontology, inferences, summary links and query "
-               "catalogue; running the data checks in queries/"):
+    with _step(
+        progress,
+        total,
+        total,
+        "merging ontology, inferences, summary links and query "
+        "catalogue; running the data checks in queries/",
+    ):
         data_triples = len(data)
         graph = Graph()
         bind_prefixes(graph)
@@ -97,8 +109,9 @@ def build_graph(folders: list[Path] | None = None, *, progress: Progress = _stde
         bad = {name: rows for name, rows in run_violation_checks(graph).items() if rows}
         if bad:
             text = "\n".join(f"  - {name}: {rows} row(s)" for name, rows in sorted(bad.items()))
-            raise ValidationFailed(f"data checks in queries/ found problems:\n{text}",
-                                   sum(bad.values()))
+            raise ValidationFailed(
+                f"data checks in queries/ found problems:\n{text}", sum(bad.values())
+            )
     return BuildResult(graph, data_triples, inference, summarise(graph), folders)
 
 

@@ -28,8 +28,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kg.commands.bench",
 )
 
-EPILOG = ("exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
-          "2 usage error; 130 interrupted")
+EPILOG = (
+    "exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
+    "2 usage error; 130 interrupted"
+)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -38,8 +40,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     folders = _source_args(args.data) if args.data else None
     if args.store:
         if args.out:
-            raise UsageError("give --out (graph files, small data, HermiT) or --store (an "
-                             "Oxigraph store, registry scale), not both")
+            raise UsageError(
+                "give --out (graph files, small data, HermiT) or --store (an "
+                "Oxigraph store, registry scale), not both"
+            )
         return _build_store(folders, Path(args.store), args.workers)
     args.out = args.out or "build"
     result = build_graph(folders, run_reasoner=not args.no_reason)
@@ -51,9 +55,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from kg.qa import qa_report
 
     kinds = Counter(item.kind for item in qa_report(result.graph))
-    print(f"data-quality report: {sum(kinds.values())} printed numbers disagree with the data "
-          f"({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items())) or 'none'}); "
-          "see 'dmkg qa' (the graph keeps both numbers)")
+    print(
+        f"data-quality report: {sum(kinds.values())} printed numbers disagree with the data "
+        f"({', '.join(f'{k}: {n}' for k, n in sorted(kinds.items())) or 'none'}); "
+        "see 'dmkg qa' (the graph keeps both numbers)"
+    )
     print("wrote: " + ", ".join(str(p) for p in written.values()))
     return 0
 
@@ -67,15 +73,20 @@ def _build_store(folders: list[Path] | None, target: Path, workers: int | None) 
     start = time.perf_counter()
     result = build_store(folders, target, workers=workers)
     summary = result.summary
-    print(GraphSummary(result.triples, summary["sources"], summary["records"],
-                       summary["inferred_patients"]).text().replace(
-                           "classified by the reasoner", "classified by the rules in "
-                           "ontology/rules"))
+    print(
+        GraphSummary(
+            result.triples, summary["sources"], summary["records"], summary["inferred_patients"]
+        )
+        .text()
+        .replace("classified by the reasoner", "classified by the rules in ontology/rules")
+    )
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.stages.items())
     print(f"store build: {time.perf_counter() - start:.1f} s ({stages})")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.steps.items())
-    print(f"  inside load+validate, summed over {result.batches} batch(es) run "
-          f"{result.workers} at a time: {steps} ('store' in the main process, beside them)")
+    print(
+        f"  inside load+validate, summed over {result.batches} batch(es) run "
+        f"{result.workers} at a time: {steps} ('store' in the main process, beside them)"
+    )
     print(f"wrote: {result.path} (query it with 'dmkg query NAME --store {result.path}')")
     return 0
 
@@ -92,8 +103,10 @@ def _source_args(paths: Sequence[str]) -> list[Path]:
             path = path.parent
         found = source_folders(path) if path.is_dir() else []
         if not found:
-            raise UsageError(f"{raw}: no source.yaml in this folder or its sub-folders "
-                             "(a source folder holds source.yaml and its tables)")
+            raise UsageError(
+                f"{raw}: no source.yaml in this folder or its sub-folders "
+                "(a source folder holds source.yaml and its tables)"
+            )
         folders.extend(found)
     return folders
 
@@ -142,12 +155,16 @@ def load_graph(location: str | None):  # type: ignore[no-untyped-def]
         path = path / "dmkg.nt"
     if not path.is_file():
         if location is not None:
-            raise UsageError(f"{location}: no built graph here; run 'dmkg build' first "
-                             "or give --graph PATH")
+            raise UsageError(
+                f"{location}: no built graph here; run 'dmkg build' first or give --graph PATH"
+            )
         from kg.build import build_graph
 
-        print("dmkg: no build/ folder; building the bundled graph in memory "
-              "(run 'dmkg build' once to skip this)", file=sys.stderr)
+        print(
+            "dmkg: no build/ folder; building the bundled graph in memory "
+            "(run 'dmkg build' once to skip this)",
+            file=sys.stderr,
+        )
         return build_graph(progress=lambda _: None).graph
     from kg.rdfio import parse_rdf_file
     from kg.summary_links import check_built_with_links
@@ -174,9 +191,15 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     if args.list:
         queries = list_queries(include_checks=False)
-        rows = [{"name": q.name, "title": q.title,
-                 "parameters": ", ".join(f"{p.name} ({p.as_dict()['type']})" for p in q.params),
-                 "description": q.description} for q in queries]
+        rows = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "parameters": ", ".join(f"{p.name} ({p.as_dict()['type']})" for p in q.params),
+                "description": q.description,
+            }
+            for q in queries
+        ]
         if args.format == "json":
             print(json.dumps([q.as_dict() for q in queries], indent=2, ensure_ascii=False))
         else:
@@ -225,11 +248,13 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         from kg.summary_links import check_built_with_links
 
         try:
-            loaded = OxigraphStore.from_bytes(path.read_bytes(),
-                                              "nt" if path.suffix == ".nt" else "ttl")
+            loaded = OxigraphStore.from_bytes(
+                path.read_bytes(), "nt" if path.suffix == ".nt" else "ttl"
+            )
         except (SyntaxError, ValueError, OSError) as exc:
-            raise UsageError(f"{path}: not a readable RDF file ({type(exc).__name__}: "
-                             f"{str(exc)[:200]})") from None
+            raise UsageError(
+                f"{path}: not a readable RDF file ({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
         check_built_with_links(loaded.store, str(path))
         return loaded
     return load_graph(args.graph)
@@ -266,8 +291,21 @@ def _cmd_associations(args: argparse.Namespace) -> int:
         rows = [r for r in rows if r["kind"] == args.kind]
     columns = list(ASSOCIATION_COLUMNS)
     if args.format == "table":
-        columns = ["kind", "exposure", "reference", "outcome", "a", "b", "c", "d", "odds_ratio",
-                   "or_ci_low", "or_ci_high", "p_fisher", "reported_p"]
+        columns = [
+            "kind",
+            "exposure",
+            "reference",
+            "outcome",
+            "a",
+            "b",
+            "c",
+            "d",
+            "odds_ratio",
+            "or_ci_low",
+            "or_ci_high",
+            "p_fisher",
+            "reported_p",
+        ]
     print(render_dicts(columns, rows, args.format))
     return 0
 
@@ -291,102 +329,167 @@ def _remote_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _store_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", metavar="DIR", help="a store folder written by 'dmkg build "
-                        "--store DIR' (opened read-only, nothing is reloaded)")
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        help="a store folder written by 'dmkg build "
+        "--store DIR' (opened read-only, nothing is reloaded)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dmkg",
         description="dmkg: a knowledge graph of dermatomyositis phenotypes, myositis "
-                    "autoantibodies and cancers, built from curated case series.",
+        "autoantibodies and cancers, built from curated case series.",
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"dmkg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = sub.add_parser("build", help="load, validate, reason and write the graph",
-                           description="Load the curated sources, check them against the SHACL "
-                           "shapes, classify with HermiT, and write dmkg.nt, dmkg.ttl and "
-                           "summary.json atomically.", epilog=EPILOG)
-    build.add_argument("--out", help="output folder for dmkg.nt, dmkg.ttl and summary.json "
-                       "(default: build)")
-    build.add_argument("--store", metavar="DIR",
-                       help="instead of graph files, build an on-disk Oxigraph store in DIR "
-                       "for registry-scale data: N-Triples from worker processes, Oxigraph's "
-                       "bulk loader, the shapes compiled to SPARQL, the rules in "
-                       "ontology/rules in place of HermiT; 'dmkg query/sparql/serve --store "
-                       "DIR' then start without reloading")
-    build.add_argument("--workers", type=int, metavar="N",
-                       help="with --store: loader processes (default: 2, or 1 on one core)")
-    build.add_argument("--data", nargs="+", metavar="DIR",
-                       help="source folders to build from (default: the bundled papers)")
-    build.add_argument("--no-reason", action="store_true",
-                       help="skip the OWL reasoner (no inferred classes are written)")
+    build = sub.add_parser(
+        "build",
+        help="load, validate, reason and write the graph",
+        description="Load the curated sources, check them against the SHACL "
+        "shapes, classify with HermiT, and write dmkg.nt, dmkg.ttl and "
+        "summary.json atomically.",
+        epilog=EPILOG,
+    )
+    build.add_argument(
+        "--out", help="output folder for dmkg.nt, dmkg.ttl and summary.json (default: build)"
+    )
+    build.add_argument(
+        "--store",
+        metavar="DIR",
+        help="instead of graph files, build an on-disk Oxigraph store in DIR "
+        "for registry-scale data: N-Triples from worker processes, Oxigraph's "
+        "bulk loader, the shapes compiled to SPARQL, the rules in "
+        "ontology/rules in place of HermiT; 'dmkg query/sparql/serve --store "
+        "DIR' then start without reloading",
+    )
+    build.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --store: loader processes (default: 2, or 1 on one core)",
+    )
+    build.add_argument(
+        "--data",
+        nargs="+",
+        metavar="DIR",
+        help="source folders to build from (default: the bundled papers)",
+    )
+    build.add_argument(
+        "--no-reason",
+        action="store_true",
+        help="skip the OWL reasoner (no inferred classes are written)",
+    )
     build.set_defaults(func=_cmd_build)
 
-    validate = sub.add_parser("validate", help="check curated source folders",
-                              description="Check curated case-series folders (source.yaml and "
-                              "its tables) and print every problem with file, row, column, value "
-                              "and rule. Exit 0 if valid, 1 if not, 2 on a usage error.",
-                              epilog=EPILOG)
-    validate.add_argument("paths", nargs="+", metavar="PATH",
-                          help="a source folder, its source.yaml, or a folder of source folders")
+    validate = sub.add_parser(
+        "validate",
+        help="check curated source folders",
+        description="Check curated case-series folders (source.yaml and "
+        "its tables) and print every problem with file, row, column, value "
+        "and rule. Exit 0 if valid, 1 if not, 2 on a usage error.",
+        epilog=EPILOG,
+    )
+    validate.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a source folder, its source.yaml, or a folder of source folders",
+    )
     validate.set_defaults(func=_cmd_validate)
 
-    stats = sub.add_parser("stats", help="summarise a built graph",
-                           description="Print sources, patients, records by kind and the "
-                           "patients the reasoner classified.", epilog=EPILOG)
-    stats.add_argument("--graph", help="built graph file or folder (default: build/, or the "
-                       "bundled graph built in memory)")
+    stats = sub.add_parser(
+        "stats",
+        help="summarise a built graph",
+        description="Print sources, patients, records by kind and the "
+        "patients the reasoner classified.",
+        epilog=EPILOG,
+    )
+    stats.add_argument(
+        "--graph",
+        help="built graph file or folder (default: build/, or the bundled graph built in memory)",
+    )
     stats.add_argument("--format", choices=("table", "json"), default="table")
     stats.set_defaults(func=_cmd_stats)
 
-    query = sub.add_parser("query", help="run a canned query",
-                           description="Run one of the canned association queries (see --list). "
-                           "Parameters are checked and bound to the query, never pasted into it.",
-                           epilog=EPILOG)
+    query = sub.add_parser(
+        "query",
+        help="run a canned query",
+        description="Run one of the canned association queries (see --list). "
+        "Parameters are checked and bound to the query, never pasted into it.",
+        epilog=EPILOG,
+    )
     query.add_argument("name", nargs="?", help="query name (see --list)")
     query.add_argument("--list", action="store_true", help="list the canned queries")
-    query.add_argument("--param", action="append", metavar="KEY=VALUE",
-                       help="a parameter, e.g. --param finding=myositis (repeatable)")
+    query.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a parameter, e.g. --param finding=myositis (repeatable)",
+    )
     query.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
-    query.add_argument("--graph", help="built graph file or folder (default: build/, or the "
-                       "bundled graph built in memory); with --endpoint, the named graph IRI "
-                       "to read (default: the one 'dmkg publish' writes; 'default': the "
-                       "endpoint's default graph)")
+    query.add_argument(
+        "--graph",
+        help="built graph file or folder (default: build/, or the "
+        "bundled graph built in memory); with --endpoint, the named graph IRI "
+        "to read (default: the one 'dmkg publish' writes; 'default': the "
+        "endpoint's default graph)",
+    )
     _store_argument(query)
     _remote_arguments(query)
     query.set_defaults(func=_cmd_query)
 
-    sparql = sub.add_parser("sparql", help="run any read-only SPARQL query",
-                            description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query given as "
-                            "text, a file name, or - for standard input. Updates, SERVICE and "
-                            "FROM/FROM NAMED are refused.", epilog=EPILOG)
+    sparql = sub.add_parser(
+        "sparql",
+        help="run any read-only SPARQL query",
+        description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query given as "
+        "text, a file name, or - for standard input. Updates, SERVICE and "
+        "FROM/FROM NAMED are refused.",
+        epilog=EPILOG,
+    )
     sparql.add_argument("query", metavar="QUERY_OR_FILE")
-    sparql.add_argument("--format", choices=("table", "csv", "tsv", "json", "nt"),
-                        default="table", help="SELECT output format (CONSTRUCT: Turtle, or nt)")
-    sparql.add_argument("--graph", help="built graph file or folder (default: build/); with "
-                        "--endpoint, the named graph IRI to read (as for 'dmkg query')")
+    sparql.add_argument(
+        "--format",
+        choices=("table", "csv", "tsv", "json", "nt"),
+        default="table",
+        help="SELECT output format (CONSTRUCT: Turtle, or nt)",
+    )
+    sparql.add_argument(
+        "--graph",
+        help="built graph file or folder (default: build/); with "
+        "--endpoint, the named graph IRI to read (as for 'dmkg query')",
+    )
     _remote_arguments(sparql)
     _store_argument(sparql)
     sparql.set_defaults(func=_cmd_sparql)
 
-    assoc = sub.add_parser("associations", help="2x2 tables, Fisher p and odds ratios",
-                           description="For each finding and antibody against each cancer site, "
-                           "the 2x2 counts over patients with Fisher's exact p and the odds ratio "
-                           "with its 95%% CI; for each cohort comparison, the 2x2 from n/N with "
-                           "Fisher's p recomputed beside the printed one. Proportions carry Wilson "
-                           "95%% CIs. Statistics by scipy.", epilog=EPILOG)
+    assoc = sub.add_parser(
+        "associations",
+        help="2x2 tables, Fisher p and odds ratios",
+        description="For each finding and antibody against each cancer site, "
+        "the 2x2 counts over patients with Fisher's exact p and the odds ratio "
+        "with its 95%% CI; for each cohort comparison, the 2x2 from n/N with "
+        "Fisher's p recomputed beside the printed one. Proportions carry Wilson "
+        "95%% CIs. Statistics by scipy.",
+        epilog=EPILOG,
+    )
     assoc.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     assoc.add_argument("--kind", choices=("all", "patient-level", "cohort"), default="all")
     assoc.add_argument("--graph", help="built graph file or folder (default: build/)")
     assoc.set_defaults(func=_cmd_associations)
 
-    qa = sub.add_parser("qa", help="where a paper's printed numbers disagree with its data",
-                        description="Every printed total, percentage, p-value and text figure that "
-                        "disagrees with what the paper's own rows give (beyond the rounding of "
-                        "the printed digits). Numbers that agree are not listed.", epilog=EPILOG)
+    qa = sub.add_parser(
+        "qa",
+        help="where a paper's printed numbers disagree with its data",
+        description="Every printed total, percentage, p-value and text figure that "
+        "disagrees with what the paper's own rows give (beyond the rounding of "
+        "the printed digits). Numbers that agree are not listed.",
+        epilog=EPILOG,
+    )
     qa.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     qa.add_argument("--graph", help="built graph file or folder (default: build/)")
     qa.set_defaults(func=_cmd_qa)

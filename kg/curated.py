@@ -19,7 +19,7 @@ import yaml
 from kg.errors import CurationError
 from kg.privacy import contains_identifier, identifier_kind
 
-__all__ = ["Table", "TableRow", "read_table", "read_yaml", "MAX_CELL_CHARS"]
+__all__ = ["MAX_CELL_CHARS", "Table", "TableRow", "read_table", "read_yaml"]
 
 #: a longer cell is almost certainly a broken file (an unclosed quote, a pasted document)
 MAX_CELL_CHARS = 10_000
@@ -59,8 +59,9 @@ def _read_text(path: Path, shown: str) -> str:
     return text.removeprefix("\ufeff")  # a byte-order mark written by spreadsheet programs
 
 
-def read_table(path: Path, shown: str | None = None, *,
-               keep: tuple[str, Callable[[str], bool]] | None = None) -> Table:
+def read_table(
+    path: Path, shown: str | None = None, *, keep: tuple[str, Callable[[str], bool]] | None = None
+) -> Table:
     """Read a tab-separated file whose first line is the header.
 
     ``shown`` is the file name used in error messages (default: the path). With
@@ -77,7 +78,10 @@ def read_table(path: Path, shown: str | None = None, *,
     header = [h.strip() for h in lines[0]]
     if len(header) < 2:
         raise CurationError(
-            "the header has a single column", shown, row=1, value=lines[0][0][:80],
+            "the header has a single column",
+            shown,
+            row=1,
+            value=lines[0][0][:80],
             expected="tab-separated columns (is the file comma- or semicolon-separated?)",
         )
     seen: set[str] = set()
@@ -87,8 +91,12 @@ def read_table(path: Path, shown: str | None = None, *,
         kind = identifier_kind(name)
         if kind:
             raise CurationError(
-                f"column looks like it carries {kind}, a direct identifier", shown, row=1,
-                column=name, expected="de-identified data only: remove this column")
+                f"column looks like it carries {kind}, a direct identifier",
+                shown,
+                row=1,
+                column=name,
+                expected="de-identified data only: remove this column",
+            )
         if name in seen:
             raise CurationError("duplicated column name", shown, row=1, column=name)
         seen.add(name)
@@ -101,7 +109,9 @@ def read_table(path: Path, shown: str | None = None, *,
         if len(cells) != len(header):
             raise CurationError(
                 f"row has {len(cells)} cells but the header has {len(header)} columns",
-                shown, row=number, expected="one tab between cells, as many cells as header columns",
+                shown,
+                row=number,
+                expected="one tab between cells, as many cells as header columns",
             )
         data_rows += 1
         if wanted is not None and not wanted(cells[at].strip()):
@@ -110,12 +120,19 @@ def read_table(path: Path, shown: str | None = None, *,
             kind = contains_identifier(cell)
             if kind:
                 raise CurationError(
-                    f"cell contains {kind}", shown, row=number, column=name,
+                    f"cell contains {kind}",
+                    shown,
+                    row=number,
+                    column=name,
                     expected="de-identified data only: no e-mail addresses, phone numbers or "
-                    "full dates")
+                    "full dates",
+                )
             if len(cell) > MAX_CELL_CHARS:
                 raise CurationError(
-                    f"cell of {len(cell)} characters", shown, row=number, column=name,
+                    f"cell of {len(cell)} characters",
+                    shown,
+                    row=number,
+                    column=name,
                     expected=f"at most {MAX_CELL_CHARS} characters",
                 )
         rows.append(TableRow(number, {h: c.strip() for h, c in zip(header, cells)}))
@@ -170,14 +187,17 @@ def read_yaml(path: Path, shown: str | None = None) -> dict[str, Any]:
         node = yaml.compose(text, Loader=_StrictLoader)
         if node is not None and _depth(node, _StrictLoader.max_depth) > _StrictLoader.max_depth:
             raise CurationError(
-                "YAML nested too deeply", shown,
+                "YAML nested too deeply",
+                shown,
                 expected=f"at most {_StrictLoader.max_depth} levels",
             )
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise CurationError(f"invalid YAML: {exc.problem or exc.context}", shown, row=line) from None
+        raise CurationError(
+            f"invalid YAML: {exc.problem or exc.context}", shown, row=line
+        ) from None
     except yaml.YAMLError as exc:
         raise CurationError(f"invalid YAML: {exc}", shown) from None
     if not isinstance(data, dict):

@@ -39,8 +39,19 @@ from kg.present import curie
 from kg.resources import ontology_files
 from kg.terms import closure, normalise
 
-__all__ = ["OntologyIndex", "TermInfo", "TermRef", "Xref", "public_url", "write_docs",
-           "XREF_RELATIONS", "TERM_KINDS", "manchester", "anchor", "core_terms"]
+__all__ = [
+    "TERM_KINDS",
+    "XREF_RELATIONS",
+    "OntologyIndex",
+    "TermInfo",
+    "TermRef",
+    "Xref",
+    "anchor",
+    "core_terms",
+    "manchester",
+    "public_url",
+    "write_docs",
+]
 
 _OBO = "http://purl.obolibrary.org/obo/"
 _HGNC = "https://identifiers.org/hgnc:"
@@ -65,9 +76,20 @@ TERM_KINDS: tuple[tuple[str, URIRef], ...] = (
 
 # annotations shown in their own place on a term's page; any other annotation is listed
 # under "other annotations" so that nothing a curator wrote is hidden
-_SHOWN = {RDFS.label, IAO["0000115"], OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
-          DMKG.mappingNote, DMKG.targetAntigenSymbol, RDF.type, RDFS.subClassOf,
-          OWL.equivalentClass, RDFS.domain, RDFS.range, OWL.inverseOf}
+_SHOWN = {
+    RDFS.label,
+    IAO["0000115"],
+    OBOINOWL.hasExactSynonym,
+    OBOINOWL.hasRelatedSynonym,
+    DMKG.mappingNote,
+    DMKG.targetAntigenSymbol,
+    RDF.type,
+    RDFS.subClassOf,
+    OWL.equivalentClass,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+}
 _SHOWN |= {prop for prop, _ in XREF_RELATIONS}
 
 
@@ -88,7 +110,7 @@ def anchor(iri: URIRef) -> str:
     ('HeliotropeRash', 'IAO_0000115')
     """
     ns = str(DMKG._NS)
-    return str(iri)[len(ns):] if str(iri).startswith(ns) else curie(iri).replace(":", "_")
+    return str(iri)[len(ns) :] if str(iri).startswith(ns) else curie(iri).replace(":", "_")
 
 
 def public_url(iri: str) -> str:
@@ -100,10 +122,11 @@ def public_url(iri: str) -> str:
     'https://example.org/x'
     """
     if iri.startswith(_OBO + "HP_"):
-        return "https://hpo.jax.org/browse/term/HP:" + iri[len(_OBO) + 3:]
+        return "https://hpo.jax.org/browse/term/HP:" + iri[len(_OBO) + 3 :]
     if iri.startswith(_HGNC):
-        return ("https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:"
-                + iri[len(_HGNC):])
+        return (
+            "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:" + iri[len(_HGNC) :]
+        )
     return iri
 
 
@@ -122,7 +145,7 @@ class TermRef:
     @property
     def name(self) -> str:
         """The local name of one of our terms (the part after the namespace)."""
-        return str(self.iri)[len(str(DMKG._NS)):] if self.local else ""
+        return str(self.iri)[len(str(DMKG._NS)) :] if self.local else ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +158,7 @@ class Xref:
     @property
     def curie(self) -> str:
         if self.iri.startswith(_HGNC):
-            return "HGNC:" + self.iri[len(_HGNC):]
+            return "HGNC:" + self.iri[len(_HGNC) :]
         return curie(URIRef(self.iri))
 
     @property
@@ -178,7 +201,7 @@ class TermInfo:
     @property
     def name(self) -> str:
         """The local name of one of our terms, or the CURIE of an outside one."""
-        return str(self.iri)[len(str(DMKG._NS)):] if self.local else self.curie
+        return str(self.iri)[len(str(DMKG._NS)) :] if self.local else self.curie
 
     @property
     def anchor(self) -> str:
@@ -233,15 +256,18 @@ class OntologyIndex:
         return TermRef(iri, self.label(iri), local)
 
     def refs(self, iris: Any) -> list[TermRef]:
-        return sorted((self.ref(i) for i in iris if isinstance(i, URIRef)),
-                      key=lambda r: r.label.casefold())
+        return sorted(
+            (self.ref(i) for i in iris if isinstance(i, URIRef)), key=lambda r: r.label.casefold()
+        )
 
     # -- term lists -------------------------------------------------------------------------
 
     def terms(self, kind: str) -> list[URIRef]:
         """Every term of one kind (see ``TERM_KINDS``), sorted by label."""
-        return sorted((i for i, k in self.kinds.items() if k == kind),
-                      key=lambda i: (self.label(i).casefold(), str(i)))
+        return sorted(
+            (i for i, k in self.kinds.items() if k == kind),
+            key=lambda i: (self.label(i).casefold(), str(i)),
+        )
 
     def classes(self) -> list[URIRef]:
         """Our own named classes (in the dmkg namespace), sorted by label."""
@@ -249,8 +275,11 @@ class OntologyIndex:
 
     def properties(self) -> list[URIRef]:
         """Every declared property, object, datatype and annotation, sorted by label."""
-        return [p for kind in ("object property", "datatype property", "annotation property")
-                for p in self.terms(kind)]
+        return [
+            p
+            for kind in ("object property", "datatype property", "annotation property")
+            for p in self.terms(kind)
+        ]
 
     def roots(self) -> list[URIRef]:
         """Our classes with no superclass of our own: the tops of the class tree."""
@@ -274,15 +303,22 @@ class OntologyIndex:
         malignancies, ...) and the data model (patient, record, value sets, ...)."""
         core = core_terms()
         roots = self.roots()
-        return [("Domain terms", self.tree([r for r in roots if r not in core])),
-                ("Data model", self.tree([r for r in roots if r in core]))]
+        return [
+            ("Domain terms", self.tree([r for r in roots if r not in core])),
+            ("Data model", self.tree([r for r in roots if r in core])),
+        ]
 
     def tree(self, roots: list[URIRef] | None = None) -> list[dict[str, Any]]:
         """The class tree as nested dicts (``ref``, ``children``, ``size``) for templates."""
+
         def node(iri: URIRef, path: frozenset[URIRef]) -> dict[str, Any]:
             kids = [node(c, path | {iri}) for c in self.subclasses(iri) if c not in path]
-            return {"ref": self.ref(iri), "children": kids,
-                    "size": sum(1 + k["size"] for k in kids)}
+            return {
+                "ref": self.ref(iri),
+                "children": kids,
+                "size": sum(1 + k["size"] for k in kids),
+            }
+
         return [node(r, frozenset()) for r in (roots if roots is not None else self.roots())]
 
     # -- one term ---------------------------------------------------------------------------
@@ -297,34 +333,49 @@ class OntologyIndex:
         info.exact_synonyms = _english(list(g.objects(iri, OBOINOWL.hasExactSynonym)))
         info.related_synonyms = _english(list(g.objects(iri, OBOINOWL.hasRelatedSynonym)))
         for prop, relation in XREF_RELATIONS:
-            info.xrefs += [Xref(str(o), relation) for o in sorted(g.objects(iri, prop), key=str)
-                           if isinstance(o, URIRef)]
+            info.xrefs += [
+                Xref(str(o), relation)
+                for o in sorted(g.objects(iri, prop), key=str)
+                if isinstance(o, URIRef)
+            ]
         info.gene_symbols = sorted(str(o) for o in g.objects(iri, DMKG.targetAntigenSymbol))
         info.notes = _english(list(g.objects(iri, DMKG.mappingNote)))
         info.parents = self.refs(g.objects(iri, RDFS.subClassOf))
         info.children = self.refs(self.children.get(iri, ()))
-        info.equivalent = sorted(manchester(g, e, self.label)
-                                 for e in g.objects(iri, OWL.equivalentClass))
+        info.equivalent = sorted(
+            manchester(g, e, self.label) for e in g.objects(iri, OWL.equivalentClass)
+        )
         if kind == "class":
-            info.members = self.refs(i for i in g.subjects(RDF.type, iri)
-                                     if isinstance(i, URIRef)
-                                     and self.kinds.get(i) == "individual")
-        info.types = self.refs(t for t in g.objects(iri, RDF.type)
-                               if t not in {c for _, c in TERM_KINDS}
-                               and t not in (OWL.FunctionalProperty, OWL.Restriction)
-                               and isinstance(t, URIRef) and self.kinds.get(t) == "class")
+            info.members = self.refs(
+                i
+                for i in g.subjects(RDF.type, iri)
+                if isinstance(i, URIRef) and self.kinds.get(i) == "individual"
+            )
+        info.types = self.refs(
+            t
+            for t in g.objects(iri, RDF.type)
+            if t not in {c for _, c in TERM_KINDS}
+            and t not in (OWL.FunctionalProperty, OWL.Restriction)
+            and isinstance(t, URIRef)
+            and self.kinds.get(t) == "class"
+        )
         info.domain = self.refs(g.objects(iri, RDFS.domain))
         info.range = self.refs(g.objects(iri, RDFS.range))
-        info.inverse = self.refs(set(g.objects(iri, OWL.inverseOf))
-                                 | set(g.subjects(OWL.inverseOf, iri)))
+        info.inverse = self.refs(
+            set(g.objects(iri, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, iri))
+        )
         if (iri, RDF.type, OWL.FunctionalProperty) in g:
             info.characteristics.append("functional")
-        for pred, value in sorted(g.predicate_objects(iri), key=lambda pv: (str(pv[0]),
-                                                                            str(pv[1]))):
+        for pred, value in sorted(
+            g.predicate_objects(iri), key=lambda pv: (str(pv[0]), str(pv[1]))
+        ):
             if pred in _SHOWN or not isinstance(pred, URIRef) or isinstance(value, BNode):
                 continue
-            text = self.label(value) if isinstance(value, URIRef) and value in self.kinds \
+            text = (
+                self.label(value)
+                if isinstance(value, URIRef) and value in self.kinds
                 else str(value)
+            )
             info.other.append((self.label(pred), text))
         return info
 
@@ -357,8 +408,15 @@ class OntologyIndex:
             best: tuple[int, str] | None = None
             for name in self.names(iri):
                 key = normalise(name)
-                rank = 0 if key == wanted else 1 if key.startswith(wanted) else \
-                    2 if wanted in key else None
+                rank = (
+                    0
+                    if key == wanted
+                    else 1
+                    if key.startswith(wanted)
+                    else 2
+                    if wanted in key
+                    else None
+                )
                 if rank is not None and (best is None or rank < best[0]):
                     best = (rank, name)
             if best is not None:
@@ -368,8 +426,12 @@ class OntologyIndex:
         return [(ref, name) for _, _, ref, name in hits[:limit]]
 
 
-_FACETS = {XSD.minInclusive: ">=", XSD.maxInclusive: "<=", XSD.minExclusive: ">",
-           XSD.maxExclusive: "<"}
+_FACETS = {
+    XSD.minInclusive: ">=",
+    XSD.maxInclusive: "<=",
+    XSD.minExclusive: ">",
+    XSD.maxExclusive: "<",
+}
 
 
 def manchester(graph: Graph, node: Node, label: Any = None) -> str:
@@ -405,12 +467,17 @@ def manchester(graph: Graph, node: Node, label: Any = None) -> str:
             return f"{curie(URIRef(str(parts[OWL.onDatatype])))}[{', '.join(facets)}]"
         if OWL.onProperty in parts:
             prop = show(parts[OWL.onProperty])
-            for key, word in ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"),
-                              (OWL.hasValue, "value"), (OWL.minCardinality, "min"),
-                              (OWL.maxCardinality, "max"), (OWL.cardinality, "exactly"),
-                              (OWL.minQualifiedCardinality, "min"),
-                              (OWL.maxQualifiedCardinality, "max"),
-                              (OWL.qualifiedCardinality, "exactly")):
+            for key, word in (
+                (OWL.someValuesFrom, "some"),
+                (OWL.allValuesFrom, "only"),
+                (OWL.hasValue, "value"),
+                (OWL.minCardinality, "min"),
+                (OWL.maxCardinality, "max"),
+                (OWL.cardinality, "exactly"),
+                (OWL.minQualifiedCardinality, "min"),
+                (OWL.maxQualifiedCardinality, "max"),
+                (OWL.qualifiedCardinality, "exactly"),
+            ):
                 if key in parts:
                     target = show(parts[key])
                     if OWL.onClass in parts:
@@ -430,9 +497,14 @@ def _ontology_header(graph: Graph) -> dict[str, str]:
     def one(prop: URIRef) -> str:
         values = _english(list(graph.objects(ONTOLOGY_IRI, prop)))
         return values[0] if values else ""
-    return {"iri": str(ONTOLOGY_IRI), "label": one(RDFS.label),
-            "description": one(DCTERMS.description), "version": one(OWL.versionInfo),
-            "license": one(DCTERMS.license)}
+
+    return {
+        "iri": str(ONTOLOGY_IRI),
+        "label": one(RDFS.label),
+        "description": one(DCTERMS.description),
+        "version": one(OWL.versionInfo),
+        "license": one(DCTERMS.license),
+    }
 
 
 def write_docs(out_dir: Path, ontology: Graph | None = None) -> list[Path]:
@@ -446,15 +518,23 @@ def write_docs(out_dir: Path, ontology: Graph | None = None) -> list[Path]:
     graph = ontology if ontology is not None else load_ontology()
     index = OntologyIndex(graph)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sections = [(kind, [index.term(i) for i in index.terms(kind)])
-                for kind, _ in TERM_KINDS]
+    sections = [(kind, [index.term(i) for i in index.terms(kind)]) for kind, _ in TERM_KINDS]
 
     def href(iri: URIRef) -> str:
         return "#" + anchor(iri) if iri in index.kinds else public_url(str(iri))
 
-    html = environment().get_template("docs.html").render(
-        ontology=_ontology_header(graph), groups=index.tree_groups(), sections=sections,
-        counts={kind: len(terms) for kind, terms in sections}, static="", href=href)
+    html = (
+        environment()
+        .get_template("docs.html")
+        .render(
+            ontology=_ontology_header(graph),
+            groups=index.tree_groups(),
+            sections=sections,
+            counts={kind: len(terms) for kind, terms in sections},
+            static="",
+            href=href,
+        )
+    )
     written = [out_dir / "index.html", out_dir / "style.css", out_dir / "dmkg-ontology.ttl"]
     written[0].write_text(html, encoding="utf-8")
     shutil.copyfile(STATIC_DIR / "style.css", written[1])

@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
-    "DmkgError",
-    "UsageError",
+    "EXIT_CODES",
     "CurationError",
     "CurationErrors",
-    "ValidationFailed",
-    "ReasonerError",
-    "QueryError",
+    "DmkgError",
     "NotFoundError",
+    "QueryError",
+    "ReasonerError",
     "RemoteError",
-    "EXIT_CODES",
+    "UsageError",
+    "ValidationFailed",
 ]
 
 

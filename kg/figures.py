@@ -72,8 +72,13 @@ __all__ = [
 #: file suffixes a figure can be saved as
 FORMATS = (".png", ".svg")
 _CONFIDENCE = 0.95
-_KIND_COLOURS = {"finding": "#4C72B0", "antibody": "#DD8452", "cancer site": "#55A868",
-                 "cancer": "#C44E52", "other": "#8C8C8C"}
+_KIND_COLOURS = {
+    "finding": "#4C72B0",
+    "antibody": "#DD8452",
+    "cancer site": "#55A868",
+    "cancer": "#C44E52",
+    "other": "#8C8C8C",
+}
 
 
 @dataclass
@@ -104,16 +109,22 @@ class FigureResult:
         out = Path(path)
         suffix = out.suffix.lower()
         if suffix not in FORMATS:
-            raise UsageError(f"{out}: a figure is written as .png or .svg, not "
-                             f"{suffix or 'a file without suffix'!r}")
+            raise UsageError(
+                f"{out}: a figure is written as .png or .svg, not "
+                f"{suffix or 'a file without suffix'!r}"
+            )
         import matplotlib
 
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         # a fixed SVG id salt and no date: the same figure gives the same file
         with matplotlib.rc_context({"svg.hashsalt": "dmkg"}):
-            self.figure.savefig(tmp, format=suffix[1:], dpi=150,
-                                metadata={"Date": None} if suffix == ".svg" else None)
+            self.figure.savefig(
+                tmp,
+                format=suffix[1:],
+                dpi=150,
+                metadata={"Date": None} if suffix == ".svg" else None,
+            )
         os.replace(tmp, out)
         return out
 
@@ -148,8 +159,14 @@ def _terms(graph: Graph, terms: TermIndex | None) -> TermIndex:
 
 # ---------------------------------------------------------------------------------------------
 
-def finding_frequency(graph: Graph, *, source: str | None = None, min_assessed: int = 2,
-                      terms: TermIndex | None = None) -> FigureResult:
+
+def finding_frequency(
+    graph: Graph,
+    *,
+    source: str | None = None,
+    min_assessed: int = 2,
+    terms: TermIndex | None = None,
+) -> FigureResult:
     """Share of assessed patients with each finding present, with Wilson 95% CIs.
 
     ``data``: ``finding``, ``finding_id``, ``present``, ``absent``, ``assessed`` (present +
@@ -163,36 +180,59 @@ def finding_frequency(graph: Graph, *, source: str | None = None, min_assessed: 
     from kg.present import render_records
     from kg.queries import run_query
 
-    result = run_query(graph, "sign-frequency", {"source": source} if source else {},
-                       terms=terms)
+    result = run_query(graph, "sign-frequency", {"source": source} if source else {}, terms=terms)
     rows, notes = [], []
     for record in render_records(result, graph):
         present, absent = int(record["present"]), int(record["absent"])
-        excluded = int(record["unknown"]) + int(record["equivocal"]) + \
-            int(record["not_reported"])
+        excluded = int(record["unknown"]) + int(record["equivocal"]) + int(record["not_reported"])
         assessed = present + absent
         if assessed == 0 or assessed < min_assessed:
-            notes.append(f"{record['sign']}: {present}/{assessed} assessed (present or "
-                         f"absent), fewer than {max(min_assessed, 1)}; left out")
+            notes.append(
+                f"{record['sign']}: {present}/{assessed} assessed (present or "
+                f"absent), fewer than {max(min_assessed, 1)}; left out"
+            )
             continue
-        ci = binomtest(present, assessed).proportion_ci(confidence_level=_CONFIDENCE,
-                                                         method="wilson")
-        rows.append({"finding": record["sign"], "finding_id": record["sign_id"],
-                     "present": present, "absent": absent, "assessed": assessed,
-                     "excluded": excluded, "proportion": present / assessed,
-                     "ci_low": float(ci.low), "ci_high": float(ci.high)})
+        ci = binomtest(present, assessed).proportion_ci(
+            confidence_level=_CONFIDENCE, method="wilson"
+        )
+        rows.append(
+            {
+                "finding": record["sign"],
+                "finding_id": record["sign_id"],
+                "present": present,
+                "absent": absent,
+                "assessed": assessed,
+                "excluded": excluded,
+                "proportion": present / assessed,
+                "ci_low": float(ci.low),
+                "ci_high": float(ci.high),
+            }
+        )
     rows.sort(key=lambda r: (-r["proportion"], -r["assessed"], r["finding"].casefold()))
-    data = _frame(rows, ["finding", "finding_id", "present", "absent", "assessed", "excluded",
-                         "proportion", "ci_low", "ci_high"])
+    data = _frame(
+        rows,
+        [
+            "finding",
+            "finding_id",
+            "present",
+            "absent",
+            "assessed",
+            "excluded",
+            "proportion",
+            "ci_low",
+            "ci_high",
+        ],
+    )
 
     figure, ax = _figure(7.5, 1.2 + 0.28 * max(len(rows), 1))
     y = list(range(len(rows)))[::-1]
     values = [100 * r["proportion"] for r in rows]
-    errors = [[100 * (r["proportion"] - r["ci_low"]) for r in rows],
-              [100 * (r["ci_high"] - r["proportion"]) for r in rows]]
+    errors = [
+        [100 * (r["proportion"] - r["ci_low"]) for r in rows],
+        [100 * (r["ci_high"] - r["proportion"]) for r in rows],
+    ]
     ax.errorbar(values, y, xerr=errors, fmt="o", color="#4C72B0", ecolor="#888888", capsize=2)
-    ax.set_yticks(y, [f"{r['finding']} ({r['present']}/{r['assessed']})" for r in rows],
-                  fontsize=8)
+    ax.set_yticks(y, [f"{r['finding']} ({r['present']}/{r['assessed']})" for r in rows], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel("patients with the finding present, % of those assessed (Wilson 95% CI)")
     ax.set_title(f"Finding frequency{f' ({source})' if source else ' (all sources)'}")
@@ -202,7 +242,8 @@ def finding_frequency(graph: Graph, *, source: str | None = None, min_assessed: 
 
 # ---------------------------------------------------------------------------------------------
 
-_SURVIVAL_PATIENTS = prepareQuery("""
+_SURVIVAL_PATIENTS = prepareQuery(
+    """
     SELECT DISTINCT ?patient ?status ?vital ?months ?source WHERE {
       ?observation a dmkg:FindingObservation ;
                    dmkg:finding ?finding ;
@@ -214,10 +255,17 @@ _SURVIVAL_PATIENTS = prepareQuery("""
         ?outcome a dmkg:Outcome ; dmkg:ofPatient ?patient ; dmkg:vitalStatus ?vital .
         OPTIONAL { ?outcome dmkg:monthsSinceDiagnosis ?months }
       }
-    }""", initNs={"dmkg": DMKG._NS})
+    }""",
+    initNs={"dmkg": DMKG._NS},
+)
 
-_STATUS_ORDER = {DMKG.Present: 0, DMKG.Absent: 1, DMKG.Equivocal: 2, DMKG.Unknown: 3,
-                 DMKG.NotReported: 4}
+_STATUS_ORDER = {
+    DMKG.Present: 0,
+    DMKG.Absent: 1,
+    DMKG.Equivocal: 2,
+    DMKG.Unknown: 3,
+    DMKG.NotReported: 4,
+}
 
 
 def _label(graph: Graph, iri: Any) -> str:
@@ -226,8 +274,13 @@ def _label(graph: Graph, iri: Any) -> str:
     return label(graph, iri)
 
 
-def survival(graph: Graph, *, finding: str = "myositis", source: str | None = None,
-             terms: TermIndex | None = None) -> FigureResult:
+def survival(
+    graph: Graph,
+    *,
+    finding: str = "myositis",
+    source: str | None = None,
+    terms: TermIndex | None = None,
+) -> FigureResult:
     """Kaplan-Meier survival by the status of a finding; alive and lost are censored.
 
     See the module docstring for the patients left out.
@@ -245,8 +298,7 @@ def survival(graph: Graph, *, finding: str = "myositis", source: str | None = No
     from kg.queries import bind_params, load_query
 
     params = {"finding": finding, **({"source": source} if source else {})}
-    bindings = bind_params(load_query("survival-by-finding"), params, graph,
-                           _terms(graph, terms))
+    bindings = bind_params(load_query("survival-by-finding"), params, graph, _terms(graph, terms))
     finding_label = _label(graph, bindings["finding"])
     patients: dict[Any, dict[str, Any]] = {}
     for row in select(graph, _SURVIVAL_PATIENTS, **bindings):
@@ -257,18 +309,27 @@ def survival(graph: Graph, *, finding: str = "myositis", source: str | None = No
             included, note = False, "no outcome recorded"
         elif months is None:
             included = False
-            note = (f"{_label(graph, vital)} without follow-up months: cannot be placed on "
-                    "the time axis")
+            note = (
+                f"{_label(graph, vital)} without follow-up months: cannot be placed on "
+                "the time axis"
+            )
         else:
             included, note = True, None
         patients[key] = {
-            "patient": _label(graph, row["patient"]), "patient_id": _curie(row["patient"]),
-            "group": _label(graph, status), "order": _STATUS_ORDER.get(URIRef(str(status)), 9),
+            "patient": _label(graph, row["patient"]),
+            "patient_id": _curie(row["patient"]),
+            "group": _label(graph, status),
+            "order": _STATUS_ORDER.get(URIRef(str(status)), 9),
             "vital_status": _label(graph, vital) if vital is not None else None,
-            "months": months, "event": vital == DMKG.Dead, "included": included, "note": note}
+            "months": months,
+            "event": vital == DMKG.Dead,
+            "included": included,
+            "note": note,
+        }
     people = sorted(patients.values(), key=lambda p: (p["order"], _natural(p["patient"])))
-    notes = [f"{p['patient']} ({p['group']}): {p['note']}; left out" for p in people
-             if not p["included"]]
+    notes = [
+        f"{p['patient']} ({p['group']}): {p['note']}; left out" for p in people if not p["included"]
+    ]
     groups = sorted({(p["order"], p["group"]) for p in people})
     steps, summary, fitted = [], [], []
     from lifelines import KaplanMeierFitter
@@ -276,53 +337,86 @@ def survival(graph: Graph, *, finding: str = "myositis", source: str | None = No
     for _, group in groups:
         members = [p for p in people if p["group"] == group]
         placed = [p for p in members if p["included"]]
-        entry: dict[str, Any] = {"group": group, "patients": len(members),
-                                 "included": len(placed),
-                                 "events": sum(p["event"] for p in placed),
-                                 "censored": sum(not p["event"] for p in placed),
-                                 "excluded": len(members) - len(placed), "median_months": None}
+        entry: dict[str, Any] = {
+            "group": group,
+            "patients": len(members),
+            "included": len(placed),
+            "events": sum(p["event"] for p in placed),
+            "censored": sum(not p["event"] for p in placed),
+            "excluded": len(members) - len(placed),
+            "median_months": None,
+        }
         summary.append(entry)
         if not placed:
             notes.append(f"{group}: no patient with follow-up months; no curve")
             continue
-        kmf = KaplanMeierFitter().fit([p["months"] for p in placed],
-                                      [p["event"] for p in placed], label=group)
+        kmf = KaplanMeierFitter().fit(
+            [p["months"] for p in placed], [p["event"] for p in placed], label=group
+        )
         table, curve = kmf.event_table, kmf.survival_function_[group]
         # the smallest time with S(t) <= 1/2 (lifelines' median_survival_time_ takes the first
         # time strictly below 1/2, which differs where a curve rests exactly on 1/2)
         # (1e-9: the products of fractions carry rounding, 5/6 * 4/5 * 3/4 is 0.5000000000000001)
-        entry["median_months"] = next((float(t) for t in curve.index
-                                       if curve.loc[t] <= 0.5 + 1e-9), None)
+        entry["median_months"] = next(
+            (float(t) for t in curve.index if curve.loc[t] <= 0.5 + 1e-9), None
+        )
         interval = kmf.confidence_interval_
         for time in table.index:
-            steps.append({"group": group, "time": float(time),
-                          "at_risk": int(table.loc[time, "at_risk"]),
-                          "events": int(table.loc[time, "observed"]),
-                          "censored": int(table.loc[time, "censored"]),
-                          "survival": float(curve.loc[time]),
-                          "ci_low": float(interval.loc[time].iloc[0]),
-                          "ci_high": float(interval.loc[time].iloc[1])})
+            steps.append(
+                {
+                    "group": group,
+                    "time": float(time),
+                    "at_risk": int(table.loc[time, "at_risk"]),
+                    "events": int(table.loc[time, "observed"]),
+                    "censored": int(table.loc[time, "censored"]),
+                    "survival": float(curve.loc[time]),
+                    "ci_low": float(interval.loc[time].iloc[0]),
+                    "ci_high": float(interval.loc[time].iloc[1]),
+                }
+            )
         fitted.append((group, placed))
-    data = _frame(steps, ["group", "time", "at_risk", "events", "censored", "survival",
-                          "ci_low", "ci_high"])
+    data = _frame(
+        steps, ["group", "time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
+    )
     tables = {
-        "groups": _frame(summary, ["group", "patients", "included", "events", "censored",
-                                   "excluded", "median_months"]),
-        "patients": _frame(people, ["patient", "patient_id", "group", "vital_status", "months",
-                                    "event", "included", "note"]),
+        "groups": _frame(
+            summary,
+            ["group", "patients", "included", "events", "censored", "excluded", "median_months"],
+        ),
+        "patients": _frame(
+            people,
+            [
+                "patient",
+                "patient_id",
+                "group",
+                "vital_status",
+                "months",
+                "event",
+                "included",
+                "note",
+            ],
+        ),
     }
     logrank: list[dict[str, Any]] = []
     if len(fitted) >= 2:
         from lifelines.statistics import multivariate_logrank_test
 
         placed = [p for _, members in fitted for p in members]
-        test = multivariate_logrank_test([p["months"] for p in placed],
-                                         [p["group"] for p in placed],
-                                         [p["event"] for p in placed])
-        logrank.append({"groups": "; ".join(g for g, _ in fitted),
-                        "statistic": float(test.test_statistic), "p": float(test.p_value)})
-        notes.append(f"log-rank test ({' vs '.join(g for g, _ in fitted)}): "
-                     f"p = {float(test.p_value):.3g}")
+        test = multivariate_logrank_test(
+            [p["months"] for p in placed],
+            [p["group"] for p in placed],
+            [p["event"] for p in placed],
+        )
+        logrank.append(
+            {
+                "groups": "; ".join(g for g, _ in fitted),
+                "statistic": float(test.test_statistic),
+                "p": float(test.p_value),
+            }
+        )
+        notes.append(
+            f"log-rank test ({' vs '.join(g for g, _ in fitted)}): p = {float(test.p_value):.3g}"
+        )
     tables["logrank"] = _frame(logrank, ["groups", "statistic", "p"])
 
     figure, ax = _figure(7, 4.5)
@@ -331,13 +425,29 @@ def survival(graph: Graph, *, finding: str = "myositis", source: str | None = No
         rows = [s for s in steps if s["group"] == group]
         times = [r["time"] for r in rows]
         events = sum(p["event"] for p in placed)
-        ax.step(times, [r["survival"] for r in rows], where="post", color=colour,
-                label=f"{finding_label} {group} (n={len(placed)}, {events} deaths)")
-        ax.fill_between(times, [r["ci_low"] for r in rows], [r["ci_high"] for r in rows],
-                        step="post", color=colour, alpha=0.15)
+        ax.step(
+            times,
+            [r["survival"] for r in rows],
+            where="post",
+            color=colour,
+            label=f"{finding_label} {group} (n={len(placed)}, {events} deaths)",
+        )
+        ax.fill_between(
+            times,
+            [r["ci_low"] for r in rows],
+            [r["ci_high"] for r in rows],
+            step="post",
+            color=colour,
+            alpha=0.15,
+        )
         censored = [r for r in rows if r["censored"]]
-        ax.plot([r["time"] for r in censored], [r["survival"] for r in censored], "|",
-                color=colour, markersize=10)
+        ax.plot(
+            [r["time"] for r in censored],
+            [r["survival"] for r in censored],
+            "|",
+            color=colour,
+            markersize=10,
+        )
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("months since dermatomyositis diagnosis")
     ax.set_ylabel("survival probability")
@@ -360,8 +470,10 @@ def _curie(iri: Any) -> str:
 
 # ---------------------------------------------------------------------------------------------
 
-def association_network(graph: Graph, *, min_patients: int = 2,
-                        terms: TermIndex | None = None) -> FigureResult:
+
+def association_network(
+    graph: Graph, *, min_patients: int = 2, terms: TermIndex | None = None
+) -> FigureResult:
     """The association graph: co-occurrence, cohort and literature edges.
 
     Drawn with a Kamada-Kawai layout (the same picture each run).
@@ -385,63 +497,139 @@ def association_network(graph: Graph, *, min_patients: int = 2,
         simple.add_edge(u, v, weight=max(previous, weight or 0) + 1)
     # nodes without an edge would only crowd the picture: they are listed, not drawn
     core = simple.subgraph([n for n in simple if simple.degree(n) > 0])
-    layout = nx.kamada_kawai_layout(core, weight=None) if len(core) > 1 else \
-        {n: (0.0, 0.0) for n in core}
-    nodes = [{"id": n, "label": d["label"], "kind": d["kind"], "patients": d["patients"],
-              "degree": network.degree(n),
-              "x": float(layout[n][0]) if n in layout else None,
-              "y": float(layout[n][1]) if n in layout else None}
-             for n, d in sorted(network.nodes(data=True))]
+    layout = (
+        nx.kamada_kawai_layout(core, weight=None)
+        if len(core) > 1
+        else {n: (0.0, 0.0) for n in core}
+    )
+    nodes = [
+        {
+            "id": n,
+            "label": d["label"],
+            "kind": d["kind"],
+            "patients": d["patients"],
+            "degree": network.degree(n),
+            "x": float(layout[n][0]) if n in layout else None,
+            "y": float(layout[n][1]) if n in layout else None,
+        }
+        for n, d in sorted(network.nodes(data=True))
+    ]
     alone = [n["label"] for n in nodes if n["x"] is None]
-    notes = [f"{len(alone)} node(s) without an edge not drawn: {', '.join(sorted(alone))}"] \
-        if alone else []
-    edges = [{"u": u, "v": v, "u_label": network.nodes[u]["label"],
-              "v_label": network.nodes[v]["label"], "kind": d["kind"], "key": k,
-              "weight": d.get("weight"), "measure": d.get("measure"), "value": d.get("value"),
-              "ci_low": d.get("ci_low"), "ci_high": d.get("ci_high"),
-              "p_fisher": d.get("p_fisher"), "reported_p": d.get("reported_p"),
-              "source": d.get("source")}
-             for u, v, k, d in sorted(network.edges(keys=True, data=True),
-                                      key=lambda e: (e[0], e[1], e[2]))]
-    data = _frame(edges, ["u", "v", "u_label", "v_label", "kind", "key", "weight", "measure",
-                          "value", "ci_low", "ci_high", "p_fisher", "reported_p", "source"])
+    notes = (
+        [f"{len(alone)} node(s) without an edge not drawn: {', '.join(sorted(alone))}"]
+        if alone
+        else []
+    )
+    edges = [
+        {
+            "u": u,
+            "v": v,
+            "u_label": network.nodes[u]["label"],
+            "v_label": network.nodes[v]["label"],
+            "kind": d["kind"],
+            "key": k,
+            "weight": d.get("weight"),
+            "measure": d.get("measure"),
+            "value": d.get("value"),
+            "ci_low": d.get("ci_low"),
+            "ci_high": d.get("ci_high"),
+            "p_fisher": d.get("p_fisher"),
+            "reported_p": d.get("reported_p"),
+            "source": d.get("source"),
+        }
+        for u, v, k, d in sorted(
+            network.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])
+        )
+    ]
+    data = _frame(
+        edges,
+        [
+            "u",
+            "v",
+            "u_label",
+            "v_label",
+            "kind",
+            "key",
+            "weight",
+            "measure",
+            "value",
+            "ci_low",
+            "ci_high",
+            "p_fisher",
+            "reported_p",
+            "source",
+        ],
+    )
 
     figure, ax = _figure(11, 9)
-    styles = {"co-occurrence": ("#999999", "solid"), "cohort": ("#4C72B0", "dashed"),
-              "literature": ("#C44E52", "dotted")}
+    styles = {
+        "co-occurrence": ("#999999", "solid"),
+        "cohort": ("#4C72B0", "dashed"),
+        "literature": ("#C44E52", "dotted"),
+    }
     for kind, (colour, style) in styles.items():
         chosen = [e for e in edges if e["kind"] == kind]
         if not chosen:
             continue
         segments = [[layout[e["u"]], layout[e["v"]]] for e in chosen]
-        widths = [0.4 + 0.5 * (e["weight"] or 0) if kind == "co-occurrence" else 1.2
-                  for e in chosen]
-        ax.add_collection(LineCollection(segments, colors=colour, linestyles=style,
-                                         linewidths=widths, alpha=0.5,
-                                         label=f"{kind} ({len(chosen)})"))
+        widths = [
+            0.4 + 0.5 * (e["weight"] or 0) if kind == "co-occurrence" else 1.2 for e in chosen
+        ]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                colors=colour,
+                linestyles=style,
+                linewidths=widths,
+                alpha=0.5,
+                label=f"{kind} ({len(chosen)})",
+            )
+        )
     for kind, colour in _KIND_COLOURS.items():
         chosen = [n for n in nodes if n["kind"] == kind and n["x"] is not None]
         if chosen:
-            ax.scatter([n["x"] for n in chosen], [n["y"] for n in chosen],
-                       s=[40 + 25 * n["patients"] for n in chosen], color=colour,
-                       edgecolors="white", zorder=3, label=kind)
+            ax.scatter(
+                [n["x"] for n in chosen],
+                [n["y"] for n in chosen],
+                s=[40 + 25 * n["patients"] for n in chosen],
+                color=colour,
+                edgecolors="white",
+                zorder=3,
+                label=kind,
+            )
     for node in (n for n in nodes if n["x"] is not None):
-        ax.annotate(node["label"], (node["x"], node["y"]), fontsize=6, ha="center",
-                    va="bottom", xytext=(0, 5), textcoords="offset points", zorder=4)
-    ax.set_title(f"Associations: co-occurrence in at least {min_patients} patients, "
-                 "cohort and literature evidence")
+        ax.annotate(
+            node["label"],
+            (node["x"], node["y"]),
+            fontsize=6,
+            ha="center",
+            va="bottom",
+            xytext=(0, 5),
+            textcoords="offset points",
+            zorder=4,
+        )
+    ax.set_title(
+        f"Associations: co-occurrence in at least {min_patients} patients, "
+        "cohort and literature evidence"
+    )
     ax.legend(fontsize=7, loc="lower left")
     ax.set_axis_off()
     ax.autoscale()
-    return FigureResult("association-network", figure, data,
-                        {"nodes": _frame(nodes, ["id", "label", "kind", "patients", "degree",
-                                                 "x", "y"])}, notes)
+    return FigureResult(
+        "association-network",
+        figure,
+        data,
+        {"nodes": _frame(nodes, ["id", "label", "kind", "patients", "degree", "x", "y"])},
+        notes,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 
-def mi2_forest(graph: Graph, *, antibody: str = "anti-Mi-2",
-               terms: TermIndex | None = None) -> FigureResult:
+
+def mi2_forest(
+    graph: Graph, *, antibody: str = "anti-Mi-2", terms: TermIndex | None = None
+) -> FigureResult:
     """Odds ratios with 95% CIs (log scale), antibody-positive vs negative cohorts.
 
     Every feature compared between two cohorts split by the antibody, from the printed n/N
@@ -460,12 +648,17 @@ def mi2_forest(graph: Graph, *, antibody: str = "anti-Mi-2",
     except Exception as exc:  # noqa: BLE001 - CurationError: unknown or ambiguous term
         raise NotFoundError(f"antibody {antibody!r}: {exc}") from None
     comparisons = cohort_comparisons(graph)
-    pairs = {(c.cohort1, c.cohort2) for c in comparisons
-             if c.feature == wanted and c.N1 > 0 and c.n1 == c.N1 and c.n2 == 0}
+    pairs = {
+        (c.cohort1, c.cohort2)
+        for c in comparisons
+        if c.feature == wanted and c.N1 > 0 and c.n1 == c.N1 and c.n2 == 0
+    }
     if not pairs:
-        raise NotFoundError(f"no cohort comparison splits two cohorts by {antibody!r} "
-                            "(a row with every member of one cohort positive and none of "
-                            "the other)")
+        raise NotFoundError(
+            f"no cohort comparison splits two cohorts by {antibody!r} "
+            "(a row with every member of one cohort positive and none of "
+            "the other)"
+        )
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     for comp in comparisons:
@@ -477,38 +670,97 @@ def mi2_forest(graph: Graph, *, antibody: str = "anti-Mi-2",
         drawable = all(isinstance(v, float) and 0 < v < math.inf for v in (ratio, low, high))
         label = _label(graph, comp.feature)
         if not drawable:
-            shown = [f"{_float(v):.3g}" if v is not None else "undefined"
-                     for v in (ratio, low, high)]
-            notes.append(f"{label} ({comp.n1}/{comp.N1} vs {comp.n2}/{comp.N2}): odds ratio "
-                         f"{shown[0]} (95% CI {shown[1]} to {shown[2]}) cannot be drawn on a "
-                         "log scale; not plotted")
-        rows.append({"feature": label, "feature_id": _curie(comp.feature),
-                     "n1": comp.n1, "N1": comp.N1, "n2": comp.n2, "N2": comp.N2,
-                     "a": a, "b": b, "c": c, "d": d,
-                     "odds_ratio": _float(ratio), "ci_low": _float(low), "ci_high": _float(high),
-                     "p_fisher": float(stats["p_fisher"]), "reported_p": comp.printed_p,
-                     "plotted": drawable, "source": comp.source})
-    rows.sort(key=lambda r: (math.inf if r["odds_ratio"] is None else r["odds_ratio"],
-                             r["feature"].casefold()))
-    data = _frame(rows, ["feature", "feature_id", "n1", "N1", "n2", "N2", "a", "b", "c", "d",
-                         "odds_ratio", "ci_low", "ci_high", "p_fisher", "reported_p", "plotted",
-                         "source"])
+            shown = [
+                f"{_float(v):.3g}" if v is not None else "undefined" for v in (ratio, low, high)
+            ]
+            notes.append(
+                f"{label} ({comp.n1}/{comp.N1} vs {comp.n2}/{comp.N2}): odds ratio "
+                f"{shown[0]} (95% CI {shown[1]} to {shown[2]}) cannot be drawn on a "
+                "log scale; not plotted"
+            )
+        rows.append(
+            {
+                "feature": label,
+                "feature_id": _curie(comp.feature),
+                "n1": comp.n1,
+                "N1": comp.N1,
+                "n2": comp.n2,
+                "N2": comp.N2,
+                "a": a,
+                "b": b,
+                "c": c,
+                "d": d,
+                "odds_ratio": _float(ratio),
+                "ci_low": _float(low),
+                "ci_high": _float(high),
+                "p_fisher": float(stats["p_fisher"]),
+                "reported_p": comp.printed_p,
+                "plotted": drawable,
+                "source": comp.source,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            math.inf if r["odds_ratio"] is None else r["odds_ratio"],
+            r["feature"].casefold(),
+        )
+    )
+    data = _frame(
+        rows,
+        [
+            "feature",
+            "feature_id",
+            "n1",
+            "N1",
+            "n2",
+            "N2",
+            "a",
+            "b",
+            "c",
+            "d",
+            "odds_ratio",
+            "ci_low",
+            "ci_high",
+            "p_fisher",
+            "reported_p",
+            "plotted",
+            "source",
+        ],
+    )
 
     drawn = [r for r in rows if r["plotted"]]
     figure, ax = _figure(8, 1.4 + 0.3 * max(len(drawn), 1))
     y = list(range(len(drawn)))
-    ax.errorbar([r["odds_ratio"] for r in drawn], y,
-                xerr=[[r["odds_ratio"] - r["ci_low"] for r in drawn],
-                      [r["ci_high"] - r["odds_ratio"] for r in drawn]],
-                fmt="s", color="#4C72B0", ecolor="#666666", capsize=2, markersize=4)
+    ax.errorbar(
+        [r["odds_ratio"] for r in drawn],
+        y,
+        xerr=[
+            [r["odds_ratio"] - r["ci_low"] for r in drawn],
+            [r["ci_high"] - r["odds_ratio"] for r in drawn],
+        ],
+        fmt="s",
+        color="#4C72B0",
+        ecolor="#666666",
+        capsize=2,
+        markersize=4,
+    )
     ax.set_xscale("log")
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, [f"{r['feature']} ({r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, "
-                      f"p {r['reported_p']})" for r in drawn], fontsize=8)
+    ax.set_yticks(
+        y,
+        [
+            f"{r['feature']} ({r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, p {r['reported_p']})"
+            for r in drawn
+        ],
+        fontsize=8,
+    )
     pair = sorted(pairs)[0]
     figure.suptitle(f"{_label(graph, pair[0])}\nvs {_label(graph, pair[1])}", fontsize=10)
-    ax.set_xlabel("odds ratio with exact 95% CI (log scale)\n> 1: more frequent in the "
-                  "antibody-positive cohort", fontsize=9)
+    ax.set_xlabel(
+        "odds ratio with exact 95% CI (log scale)\n> 1: more frequent in the "
+        "antibody-positive cohort",
+        fontsize=9,
+    )
     ax.grid(axis="x", alpha=0.3, which="both")
     return FigureResult("mi2-forest", figure, data, notes=notes)
 
@@ -530,8 +782,14 @@ FIGURES: dict[str, tuple[Callable[..., FigureResult], dict[str, type]]] = {
 }
 
 
-def plot(graph: Graph, name: str, out: str | os.PathLike[str] | None = None, *,
-         terms: TermIndex | None = None, **params: Any) -> FigureResult:
+def plot(
+    graph: Graph,
+    name: str,
+    out: str | os.PathLike[str] | None = None,
+    *,
+    terms: TermIndex | None = None,
+    **params: Any,
+) -> FigureResult:
     """Draw the figure ``name`` of :data:`FIGURES` with ``params`` (strings are converted
     to each parameter's type); save it to ``out`` (.png or .svg) if given."""
     if name not in FIGURES:
@@ -541,16 +799,17 @@ def plot(graph: Graph, name: str, out: str | os.PathLike[str] | None = None, *,
     for key, value in params.items():
         if key not in types:
             known = ", ".join(types) or "none"
-            raise UsageError(f"figure {name!r} has no parameter {key!r} (its parameters: "
-                             f"{known})")
+            raise UsageError(f"figure {name!r} has no parameter {key!r} (its parameters: {known})")
         if value is None:
             continue
         try:
             values[key] = types[key](value)
         except ValueError:
-            raise UsageError(f"figure {name!r}: parameter {key!r} must be "
-                             f"{'a whole number' if types[key] is int else 'text'}, "
-                             f"not {value!r}") from None
+            raise UsageError(
+                f"figure {name!r}: parameter {key!r} must be "
+                f"{'a whole number' if types[key] is int else 'text'}, "
+                f"not {value!r}"
+            ) from None
     result = function(graph, terms=terms, **values)
     if out is not None:
         result.save(out)

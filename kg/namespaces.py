@@ -12,7 +12,18 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-__all__ = ["DATA", "DCTERMS", "DMKG", "IAO", "OBO", "OBOINOWL", "ONTOLOGY_IRI", "PROV", "SHAPES", "bind_prefixes"]
+__all__ = [
+    "DATA",
+    "DCTERMS",
+    "DMKG",
+    "IAO",
+    "OBO",
+    "OBOINOWL",
+    "ONTOLOGY_IRI",
+    "PROV",
+    "SHAPES",
+    "bind_prefixes",
+]
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/dmkg/ontology")
 DATA = Namespace("https://w3id.org/dmkg/data/")
@@ -363,8 +374,6 @@ def bind_prefixes(graph: Graph) -> None:
     graph.bind("obo", OBO)
     graph.bind("oboInOwl", OBOINOWL)
     graph.bind("skos", Namespace("http://www.w3.org/2004/02/skos/core#"))
-
-
 
 
 # DefinedNamespace answers every ``DMKG.term`` through a metaclass ``__getattr__`` with its

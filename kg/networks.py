@@ -54,7 +54,8 @@ FEATURE_KINDS = ("finding", "antibody", "cancer site", "cancer", "other")
 
 _NS = {"dmkg": DMKG._NS, "prov": PROV, "rdfs": RDFS}
 
-_PRESENT_FEATURES = prepareQuery("""
+_PRESENT_FEATURES = prepareQuery(
+    """
     SELECT ?patient ?feature ?kind ?record ?grade WHERE {
       { ?record a dmkg:FindingObservation ; dmkg:findingStatus dmkg:Present ;
                 dmkg:finding ?feature .
@@ -68,9 +69,12 @@ _PRESENT_FEATURES = prepareQuery("""
       { ?record a dmkg:CancerDiagnosis ; dmkg:cancerSite ?feature .
         BIND("cancer site" AS ?kind) }
       ?record dmkg:ofPatient ?patient .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_STATUSES = prepareQuery("""
+_STATUSES = prepareQuery(
+    """
     SELECT ?patient ?feature ?status ?kind WHERE {
       { ?record a dmkg:FindingObservation ; dmkg:finding ?feature ; dmkg:findingStatus ?status .
         BIND("finding" AS ?kind) }
@@ -78,7 +82,9 @@ _STATUSES = prepareQuery("""
       { ?record a dmkg:AntibodyTestResult ; dmkg:antibody ?feature ; dmkg:antibodyStatus ?status .
         BIND("antibody" AS ?kind) }
       ?record dmkg:ofPatient ?patient .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
 _EXPOSED = {DMKG.Present, DMKG.Positive}
 _UNEXPOSED = {DMKG.Absent, DMKG.Negative}
@@ -120,8 +126,12 @@ def _terms(graph: Graph, terms: TermIndex | None) -> TermIndex:
 def feature_kind(terms: TermIndex, iri: URIRef) -> str:
     """``finding``, ``antibody``, ``cancer site``, ``cancer`` or ``other``, by the class
     hierarchy (clinical finding, autoantibody, malignancy by site, malignancy)."""
-    for root, kind in ((DMKG.ClinicalFinding, "finding"), (DMKG.Autoantibody, "antibody"),
-                       (DMKG.MalignancyBySite, "cancer site"), (DMKG.Malignancy, "cancer")):
+    for root, kind in (
+        (DMKG.ClinicalFinding, "finding"),
+        (DMKG.Autoantibody, "antibody"),
+        (DMKG.MalignancyBySite, "cancer site"),
+        (DMKG.Malignancy, "cancer"),
+    ):
         if terms.is_under(iri, root):
             return kind
     return "other"
@@ -135,6 +145,7 @@ def _number(value: Any) -> float | None:
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Every triple as an edge from subject to object, keyed by the predicate.
@@ -158,8 +169,11 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
         elif isinstance(node, BNode):
             data["term"] = "blank node"
         elif isinstance(node, Literal):
-            data.update(term="literal", value=node.toPython(),
-                        datatype=str(node.datatype) if node.datatype else None)
+            data.update(
+                term="literal",
+                value=node.toPython(),
+                datatype=str(node.datatype) if node.datatype else None,
+            )
     return result
 
 
@@ -183,11 +197,19 @@ def patient_feature_graph(graph: Graph) -> nx.Graph:
         publication = graph.value(patient, DMKG.describedIn)
         doi = graph.value(publication, DMKG.doi) if publication is not None else None
         case = graph.value(patient, DMKG.caseLabel)
-        result.add_node(node_id(patient), bipartite=0, kind="patient",
-                        label=_label(graph, patient), source=str(doi) if doi else None,
-                        case=str(case) if case is not None else None)
-    edge_kinds = {"finding": "finding present", "antibody": "antibody positive",
-                  "cancer site": "cancer site"}
+        result.add_node(
+            node_id(patient),
+            bipartite=0,
+            kind="patient",
+            label=_label(graph, patient),
+            source=str(doi) if doi else None,
+            case=str(case) if case is not None else None,
+        )
+    edge_kinds = {
+        "finding": "finding present",
+        "antibody": "antibody positive",
+        "cancer site": "cancer site",
+    }
     for row in select(graph, _PRESENT_FEATURES):
         who, what = node_id(row["patient"]), node_id(row["feature"])
         kind = str(row["kind"])
@@ -207,9 +229,12 @@ def patient_feature_graph(graph: Graph) -> nx.Graph:
 
 # ---------------------------------------------------------------------------------------------
 
-def _patient_statuses(graph: Graph) -> tuple[set[Node], dict[Node, set[Node]],
-                                              dict[Node, set[Node]], dict[Node, str],
-                                              dict[Node, str]]:
+
+def _patient_statuses(
+    graph: Graph,
+) -> tuple[
+    set[Node], dict[Node, set[Node]], dict[Node, set[Node]], dict[Node, str], dict[Node, str]
+]:
     """(patients, yes, no, kind, doi): who has each feature, who is known not to have it."""
     patients = set(graph.subjects(RDF.type, DMKG.Patient))
     doi: dict[Node, str] = {}
@@ -250,17 +275,24 @@ def _stat_attrs(a: int, b: int, c: int, d: int) -> dict[str, Any]:
     return {key: _number(stats[key]) for key in keys}
 
 
-def _add_feature(result: nx.MultiGraph, graph: Graph, terms: TermIndex, iri: Node,
-                 patients: int = 0) -> str:
+def _add_feature(
+    result: nx.MultiGraph, graph: Graph, terms: TermIndex, iri: Node, patients: int = 0
+) -> str:
     name = node_id(iri)
     if name not in result:
-        result.add_node(name, iri=str(iri), label=_label(graph, iri),
-                        kind=feature_kind(terms, URIRef(str(iri))), patients=patients)
+        result.add_node(
+            name,
+            iri=str(iri),
+            label=_label(graph, iri),
+            kind=feature_kind(terms, URIRef(str(iri))),
+            patients=patients,
+        )
     return name
 
 
-def association_graph(graph: Graph, min_patients: int = 2,
-                      terms: TermIndex | None = None) -> nx.MultiGraph:
+def association_graph(
+    graph: Graph, min_patients: int = 2, terms: TermIndex | None = None
+) -> nx.MultiGraph:
     """Findings, antibodies and cancer sites, linked by co-occurrence and by evidence.
 
     Nodes (named by CURIE): every finding present, antibody positive or cancer site in at
@@ -312,8 +344,9 @@ def association_graph(graph: Graph, min_patients: int = 2,
     result = nx.MultiGraph(name="dmkg associations", min_patients=min_patients)
     patients, yes, no, kinds, doi = _patient_statuses(graph)
     order = {kind: i for i, kind in enumerate(FEATURE_KINDS)}
-    features = sorted((f for f in yes if yes[f]),
-                      key=lambda f: (order[kinds[f]], _label(graph, f).casefold()))
+    features = sorted(
+        (f for f in yes if yes[f]), key=lambda f: (order[kinds[f]], _label(graph, f).casefold())
+    )
     for feature in features:
         _add_feature(result, graph, terms, feature, len(yes[feature]))
     for u, v in combinations(features, 2):
@@ -326,12 +359,27 @@ def association_graph(graph: Graph, min_patients: int = 2,
         c = len(no[u] & yes[v])
         d = len(no[u] & no[v])
         stats = _stat_attrs(a, b, c, d)
-        result.add_edge(node_id(u), node_id(v), key="co-occurrence", kind="co-occurrence",
-                        weight=a, patients=a, exposure=node_id(u), outcome=node_id(v),
-                        a=a, b=b, c=c, d=d, excluded=len(patients - known), **stats,
-                        measure="odds ratio", value=stats["odds_ratio"],
-                        ci_low=stats["or_ci_low"], ci_high=stats["or_ci_high"],
-                        source="; ".join(sorted({doi[p] for p in known if doi.get(p)})))
+        result.add_edge(
+            node_id(u),
+            node_id(v),
+            key="co-occurrence",
+            kind="co-occurrence",
+            weight=a,
+            patients=a,
+            exposure=node_id(u),
+            outcome=node_id(v),
+            a=a,
+            b=b,
+            c=c,
+            d=d,
+            excluded=len(patients - known),
+            **stats,
+            measure="odds ratio",
+            value=stats["odds_ratio"],
+            ci_low=stats["or_ci_low"],
+            ci_high=stats["or_ci_high"],
+            source="; ".join(sorted({doi[p] for p in known if doi.get(p)})),
+        )
 
     comparisons = cohort_comparisons(graph)
     splitters: dict[tuple[Node, Node], Node] = {}
@@ -346,13 +394,28 @@ def association_graph(graph: Graph, min_patients: int = 2,
         stats = _stat_attrs(a, b, c, d)
         first = _add_feature(result, graph, terms, splitter, len(yes.get(splitter, ())))
         second = _add_feature(result, graph, terms, comp.feature, len(yes.get(comp.feature, ())))
-        result.add_edge(first, second, key=f"cohort:{node_id(comp.comparison)}", kind="cohort",
-                        weight=a, a=a, b=b, c=c, d=d, **stats, measure="odds ratio",
-                        value=stats["odds_ratio"], ci_low=stats["or_ci_low"],
-                        ci_high=stats["or_ci_high"], reported_p=comp.printed_p,
-                        exposure=_label(graph, comp.cohort1),
-                        reference=_label(graph, comp.cohort2), source=comp.source,
-                        table=comp.table, row=comp.row)
+        result.add_edge(
+            first,
+            second,
+            key=f"cohort:{node_id(comp.comparison)}",
+            kind="cohort",
+            weight=a,
+            a=a,
+            b=b,
+            c=c,
+            d=d,
+            **stats,
+            measure="odds ratio",
+            value=stats["odds_ratio"],
+            ci_low=stats["or_ci_low"],
+            ci_high=stats["or_ci_high"],
+            reported_p=comp.printed_p,
+            exposure=_label(graph, comp.cohort1),
+            reference=_label(graph, comp.cohort2),
+            source=comp.source,
+            table=comp.table,
+            row=comp.row,
+        )
 
     for row in run_query(graph, "antibody-cancer-evidence").records():
         antibody, outcome = row["antibody"], row["outcome"]
@@ -360,19 +423,26 @@ def association_graph(graph: Graph, min_patients: int = 2,
             continue
         first = _add_feature(result, graph, terms, antibody, len(yes.get(antibody, ())))
         second = _add_feature(result, graph, terms, outcome, len(yes.get(outcome, ())))
-        result.add_edge(first, second, key=f"literature:{node_id(row['statistic'] or antibody)}",
-                        kind="literature",
-                        weight=0, measure=_label(graph, row["measure"]) if row["measure"]
-                        else None, value=_number(row["value"]), ci_low=_number(row["ci_low"]),
-                        ci_high=_number(row["ci_high"]),
-                        population=str(row["population"]) if row["population"] else None,
-                        cited=str(row["cited"]) if row["cited"] else None,
-                        label=str(row["label"]) if row["label"] else None,
-                        source=str(row["source"]) if row["source"] else None)
+        result.add_edge(
+            first,
+            second,
+            key=f"literature:{node_id(row['statistic'] or antibody)}",
+            kind="literature",
+            weight=0,
+            measure=_label(graph, row["measure"]) if row["measure"] else None,
+            value=_number(row["value"]),
+            ci_low=_number(row["ci_low"]),
+            ci_high=_number(row["ci_high"]),
+            population=str(row["population"]) if row["population"] else None,
+            cited=str(row["cited"]) if row["cited"] else None,
+            label=str(row["label"]) if row["label"] else None,
+            source=str(row["source"]) if row["source"] else None,
+        )
     return result
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def _claim_types(graph: Graph) -> dict[Node, str]:
     """Every claim and its type: reported statistic, risk estimate or group comparison."""
@@ -432,37 +502,50 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
 
     for publication in graph.subjects(RDF.type, DMKG.Publication):
         year = graph.value(publication, DMKG.year)
-        result.add_node(node_id(publication), kind="publication", label=_label(graph, publication),
-                        doi=_text(graph, publication, DMKG.doi),
-                        journal=_text(graph, publication, DMKG.journal),
-                        year=int(str(year)) if year is not None else None)
-    for design in (DMKG.CaseSeriesStudy, DMKG.CaseReport, DMKG.ComparativeCohortStudy,
-                   DMKG.Study):
+        result.add_node(
+            node_id(publication),
+            kind="publication",
+            label=_label(graph, publication),
+            doi=_text(graph, publication, DMKG.doi),
+            journal=_text(graph, publication, DMKG.journal),
+            year=int(str(year)) if year is not None else None,
+        )
+    for design in (DMKG.CaseSeriesStudy, DMKG.CaseReport, DMKG.ComparativeCohortStudy, DMKG.Study):
         for study in graph.subjects(RDF.type, design):
             if node_id(study) in result:
                 continue
-            result.add_node(node_id(study), kind="study", label=_label(graph, study),
-                            design=_label(graph, design))
+            result.add_node(
+                node_id(study),
+                kind="study",
+                label=_label(graph, study),
+                design=_label(graph, design),
+            )
             for publication in graph.objects(study, DMKG.describedIn):
                 edge(study, publication, "described in")
     for cohort in graph.subjects(RDF.type, DMKG.Cohort):
         size = graph.value(cohort, DMKG.cohortSize)
-        result.add_node(node_id(cohort), kind="cohort", label=_label(graph, cohort),
-                        size=int(str(size)) if size is not None else None)
+        result.add_node(
+            node_id(cohort),
+            kind="cohort",
+            label=_label(graph, cohort),
+            size=int(str(size)) if size is not None else None,
+        )
         for study in graph.objects(cohort, DMKG.partOfStudy):
             edge(cohort, study, "part of study")
 
     def term_node(iri: Node) -> None:
         if node_id(iri) not in result:
-            result.add_node(node_id(iri), kind=feature_kind(terms, URIRef(str(iri))),
-                            label=_label(graph, iri))
+            result.add_node(
+                node_id(iri), kind=feature_kind(terms, URIRef(str(iri))), label=_label(graph, iri)
+            )
 
     for claim, claim_type in _claim_types(graph).items():
         location = graph.value(claim, PROV.wasDerivedFrom)
         # a table cell's publication, table and row are on its source row
         row = (graph.value(location, DMKG.inRow) or location) if location is not None else None
         attrs: dict[str, Any] = {
-            "kind": "claim", "claim_type": claim_type,
+            "kind": "claim",
+            "claim_type": claim_type,
             "label": _text(graph, claim, DMKG.statisticLabel),
             "measure": _label(graph, graph.value(claim, DMKG.measure)) or None,
             "value": _number(_text(graph, claim, DMKG.value)),
@@ -472,20 +555,27 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
             "population": _text(graph, claim, DMKG.population),
             "cited": _text(graph, claim, DMKG.citedReference),
             "verbatim": _text(graph, claim, DMKG.verbatim),
-            "table": _text(graph, row, DMKG.table), "row": _text(graph, row, DMKG.row),
+            "table": _text(graph, row, DMKG.table),
+            "row": _text(graph, row, DMKG.row),
             "section": _text(graph, location, DMKG.section),
         }
         publications = set(graph.objects(claim, DMKG.statedIn))
         if row is not None:
             publications |= set(graph.objects(row, DMKG.inPublication))
         if claim_type == "group comparison":
-            first, second = graph.value(claim, DMKG.firstGroup), graph.value(claim,
-                                                                             DMKG.secondGroup)
+            first, second = (
+                graph.value(claim, DMKG.firstGroup),
+                graph.value(claim, DMKG.secondGroup),
+            )
             feature = graph.value(claim, DMKG.feature)
-            counts = [f"{_text(graph, g, DMKG.numerator)}/{_text(graph, g, DMKG.denominator)}"
-                      for g in (first, second) if _text(graph, g, DMKG.numerator) is not None]
-            attrs["label"] = f"{_label(graph, feature)}" + \
-                (f": {counts[0]} vs {counts[1]}" if len(counts) == 2 else "")
+            counts = [
+                f"{_text(graph, g, DMKG.numerator)}/{_text(graph, g, DMKG.denominator)}"
+                for g in (first, second)
+                if _text(graph, g, DMKG.numerator) is not None
+            ]
+            attrs["label"] = f"{_label(graph, feature)}" + (
+                f": {counts[0]} vs {counts[1]}" if len(counts) == 2 else ""
+            )
             result.add_node(node_id(claim), **attrs)
             if feature is not None:
                 term_node(feature)

@@ -35,8 +35,15 @@ from kg.namespaces import DATA, bind_prefixes
 from kg.queries import QueryResult
 from kg.stores import Store
 
-__all__ = ["FORMATS", "render", "render_records", "render_dicts", "curie", "table_text",
-           "python_value"]
+__all__ = [
+    "FORMATS",
+    "curie",
+    "python_value",
+    "render",
+    "render_dicts",
+    "render_records",
+    "table_text",
+]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -81,8 +88,9 @@ def _labels(graph: Graph | Store | None, iris: set[URIRef]) -> dict[URIRef, str]
     else:
         every = graph.label_literals(iris)
     for iri, labels in every.items():
-        english = [lab for lab in labels
-                   if isinstance(lab, Literal) and lab.language in ("en", None)]
+        english = [
+            lab for lab in labels if isinstance(lab, Literal) and lab.language in ("en", None)
+        ]
         chosen = sorted(str(lab) for lab in (english or labels))
         if chosen:
             found[iri] = chosen[0]
@@ -106,8 +114,11 @@ def python_value(value: Node | None) -> Any:
 
 def render_records(result: QueryResult, graph: Graph | Store | None) -> list[dict[str, Any]]:
     """Rows as dictionaries: labels for IRIs with a ``<column>_id`` CURIE beside them."""
-    iri_columns = {c for i, c in enumerate(result.columns)
-                   if any(isinstance(row[i], URIRef) for row in result.rows)}
+    iri_columns = {
+        c
+        for i, c in enumerate(result.columns)
+        if any(isinstance(row[i], URIRef) for row in result.rows)
+    }
     labels = _labels(graph, {v for row in result.rows for v in row if isinstance(v, URIRef)})
     records = []
     for row in result.rows:
@@ -138,12 +149,16 @@ def table_text(columns: list[str], records: list[dict[str, Any]]) -> str:
     """An aligned plain-text table."""
     rows = [[_cell(r.get(c)) for c in columns] for r in records]
     widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in records)
-               and any(r.get(c) is not None for r in records) for c in columns]
+    numeric = [
+        all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in records)
+        and any(r.get(c) is not None for r in records)
+        for c in columns
+    ]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(cell.rjust(w) if num else cell.ljust(w)
-                         for cell, w, num in zip(cells, widths, numeric)).rstrip()
+        return "  ".join(
+            cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(cells, widths, numeric)
+        ).rstrip()
 
     out = [line(columns), line(["-" * w for w in widths])]
     out += [line(row) for row in rows]

@@ -20,21 +20,31 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["identifier_kind", "contains_identifier"]
+__all__ = ["contains_identifier", "identifier_kind"]
 
 _HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"(patient|first|last|full|given|family|sur)[ _-]?name|^name$|^names?$|nombre|apellidos?"
-     r"|^nom$|initials", "a name"),
-    (r"\bmrn\b|medical[ _-]?record|record[ _-]?(number|no)|hospital[ _-]?(number|no|id)|^nhc$"
-     r"|historia[ _-]?cl[ií]nica|chart[ _-]?(number|no)|nhs[ _-]?number|patient[ _-]?id$",
-     "a medical record number"),
-    (r"date[ _-]?of[ _-]?birth|birth[ _-]?date|^dob$|fecha[ _-]?de[ _-]?nacimiento|birthday",
-     "a date of birth"),
+    (
+        r"(patient|first|last|full|given|family|sur)[ _-]?name|^name$|^names?$|nombre|apellidos?"
+        r"|^nom$|initials",
+        "a name",
+    ),
+    (
+        r"\bmrn\b|medical[ _-]?record|record[ _-]?(number|no)|hospital[ _-]?(number|no|id)|^nhc$"
+        r"|historia[ _-]?cl[ií]nica|chart[ _-]?(number|no)|nhs[ _-]?number|patient[ _-]?id$",
+        "a medical record number",
+    ),
+    (
+        r"date[ _-]?of[ _-]?birth|birth[ _-]?date|^dob$|fecha[ _-]?de[ _-]?nacimiento|birthday",
+        "a date of birth",
+    ),
     (r"address|street|post[ _-]?code|zip[ _-]?code|domicilio|direcci[oó]n", "an address"),
     (r"phone|telephone|mobile|^tel\.?$|tel[eé]fono", "a phone number"),
     (r"e-?mail|correo", "an e-mail address"),
-    (r"social[ _-]?security|\bssn\b|passport|national[ _-]?id|\bdni\b|\bnif\b|insurance[ _-]?"
-     r"(number|no)", "a national identity number"),
+    (
+        r"social[ _-]?security|\bssn\b|passport|national[ _-]?id|\bdni\b|\bnif\b|insurance[ _-]?"
+        r"(number|no)",
+        "a national identity number",
+    ),
 )
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")

@@ -38,8 +38,14 @@ from rdflib.term import Node
 from kg.errors import RemoteError
 from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, graph_iri
 
-__all__ = ["publish", "PublishReport", "triple_chunks", "DEFAULT_CHUNK_SIZE", "TEMPORARY_PREFIX",
-           "stray_temporaries"]
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "TEMPORARY_PREFIX",
+    "PublishReport",
+    "publish",
+    "stray_temporaries",
+    "triple_chunks",
+]
 
 #: triples per INSERT DATA request (Virtuoso turns each request into SQL of bounded size)
 DEFAULT_CHUNK_SIZE = 1000
@@ -56,8 +62,10 @@ class PublishReport:
     seconds: float
 
     def text(self) -> str:
-        return (f"published {self.triples:,} triples into <{self.graph}> ({self.method}, "
-                f"{self.seconds:.1f} s; the graph held {self.replaced:,} triples before)")
+        return (
+            f"published {self.triples:,} triples into <{self.graph}> ({self.method}, "
+            f"{self.seconds:.1f} s; the graph held {self.replaced:,} triples before)"
+        )
 
 
 def _stderr(message: str) -> None:
@@ -107,17 +115,28 @@ def _gsp_url(base: str, graph: str) -> str:
     return f"{base}{joiner}{urllib.parse.urlencode({'graph': graph})}"
 
 
-def _load_gsp(graph: Graph, endpoint: Endpoint, temporary: str,
-              progress: Callable[[str], None]) -> None:
+def _load_gsp(
+    graph: Graph, endpoint: Endpoint, temporary: str, progress: Callable[[str], None]
+) -> None:
     assert endpoint.gsp_url is not None
     body = graph.serialize(format="nt", encoding="utf-8")
     progress(f"  PUT {len(body) / 1e6:.1f} MB of N-Triples to {endpoint.gsp_url}")
-    endpoint.request(_gsp_url(endpoint.gsp_url, temporary), method="PUT", data=body,
-                     content_type="application/n-triples", what="Graph Store Protocol PUT")
+    endpoint.request(
+        _gsp_url(endpoint.gsp_url, temporary),
+        method="PUT",
+        data=body,
+        content_type="application/n-triples",
+        what="Graph Store Protocol PUT",
+    )
 
 
-def _load_update(graph: Graph, endpoint: Endpoint, temporary: str, chunk_size: int,
-                 progress: Callable[[str, int], None]) -> None:
+def _load_update(
+    graph: Graph,
+    endpoint: Endpoint,
+    temporary: str,
+    chunk_size: int,
+    progress: Callable[[str, int], None],
+) -> None:
     chunks = triple_chunks(graph, chunk_size)
     done = 0
     for number, lines in enumerate(chunks, 1):
@@ -128,13 +147,17 @@ def _load_update(graph: Graph, endpoint: Endpoint, temporary: str, chunk_size: i
             text = f"INSERT DATA {{ {body} }}"
         endpoint.update_request(text, what=f"INSERT DATA (chunk {number} of {len(chunks)})")
         done += len(lines)
-        progress(f"  chunk {number}/{len(chunks)}: {done:,} of {len(graph):,} triples",
-                 len(lines))
+        progress(f"  chunk {number}/{len(chunks)}: {done:,} of {len(graph):,} triples", len(lines))
 
 
-def publish(graph: Graph, endpoint: Endpoint, target: str = DEFAULT_GRAPH_IRI, *,
-            chunk_size: int = DEFAULT_CHUNK_SIZE,
-            progress: Callable[[str], None] = _stderr) -> PublishReport:
+def publish(
+    graph: Graph,
+    endpoint: Endpoint,
+    target: str = DEFAULT_GRAPH_IRI,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[str], None] = _stderr,
+) -> PublishReport:
     """Replace the named graph ``target`` of the store at ``endpoint`` with ``graph``.
 
     Loads by the Graph Store Protocol when ``endpoint.gsp_url`` is set, otherwise by SPARQL
@@ -157,8 +180,9 @@ def publish(graph: Graph, endpoint: Endpoint, target: str = DEFAULT_GRAPH_IRI, *
     temporary = f"{TEMPORARY_PREFIX}{uuid.uuid4()}"
     if store.count(temporary):  # a fresh UUID: only a broken store would have it
         raise RemoteError(f"the new temporary graph <{temporary}> is not empty")
-    progress(f"[2/4] loading {total:,} triples into the temporary graph <{temporary}> "
-             f"by {method} ...")
+    progress(
+        f"[2/4] loading {total:,} triples into the temporary graph <{temporary}> by {method} ..."
+    )
     sent: list[int] = []  # triples the store has accepted into the temporary graph
 
     def loading(message: str, count: int = 0) -> None:
@@ -174,24 +198,34 @@ def publish(graph: Graph, endpoint: Endpoint, target: str = DEFAULT_GRAPH_IRI, *
         progress(f"[3/4] counting the triples in <{temporary}> ...")
         loaded = store.count(temporary)
         if loaded != total:
-            raise RemoteError(f"the temporary graph <{temporary}> holds {loaded:,} triples "
-                              f"where {total:,} were sent; the target graph <{target}> was "
-                              "not changed")
+            raise RemoteError(
+                f"the temporary graph <{temporary}> holds {loaded:,} triples "
+                f"where {total:,} were sent; the target graph <{target}> was "
+                "not changed"
+            )
         progress(f"[4/4] moving <{temporary}> to <{target}> in one update ...")
         endpoint.update_request(f"MOVE <{temporary}> TO <{target}>", what="MOVE")
     except BaseException as exc:
         left = _drop(endpoint, temporary)
         if isinstance(exc, RemoteError):
-            note = "" if left is None or not any(sent) else (
-                f" (the temporary graph could not be dropped: {left}; remove it later with "
-                f"DROP SILENT GRAPH <{temporary}>)")
-            raise RemoteError(f"{exc}; the target graph <{target}> was left as it was"
-                              + note) from None
+            note = (
+                ""
+                if left is None or not any(sent)
+                else (
+                    f" (the temporary graph could not be dropped: {left}; remove it later with "
+                    f"DROP SILENT GRAPH <{temporary}>)"
+                )
+            )
+            raise RemoteError(
+                f"{exc}; the target graph <{target}> was left as it was" + note
+            ) from None
         raise
     after = store.count(target)
     if after != total:
-        raise RemoteError(f"after MOVE the target graph <{target}> holds {after:,} triples, "
-                          f"not {total:,}: the store did not apply the MOVE as one operation")
+        raise RemoteError(
+            f"after MOVE the target graph <{target}> holds {after:,} triples, "
+            f"not {total:,}: the store did not apply the MOVE as one operation"
+        )
     return PublishReport(target, after, before, method, time.monotonic() - started)
 
 
@@ -203,8 +237,10 @@ TEMPORARY_PREFIX = "urn:dmkg:publish-tmp:"
 
 def stray_temporaries(store: RemoteStore) -> list[str]:
     """Named graphs left by a publish that was killed before it could clean up."""
-    rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                        f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY_PREFIX}")) }}').rows
+    rows = store.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY_PREFIX}")) }}'
+    ).rows
     return sorted(str(row[0]) for row in rows if row and row[0] is not None)
 
 
@@ -212,7 +248,8 @@ def _drop(endpoint: Endpoint, temporary: str) -> str | None:
     """Drop the temporary graph; the error text if that failed too, else None."""
     try:  # a short timeout: the publish has failed already, perhaps by a timeout
         endpoint.with_timeout(min(endpoint.timeout, 5.0)).update_request(
-            f"DROP SILENT GRAPH <{temporary}>", what="DROP")
+            f"DROP SILENT GRAPH <{temporary}>", what="DROP"
+        )
     except RemoteError as exc:
         return str(exc)
     return None

@@ -82,37 +82,58 @@ class QAItem:
 
 _NS = {"dmkg": DMKG._NS, "prov": PROV, "rdfs": RDFS}
 
-_PATIENTS = prepareQuery("""
+_PATIENTS = prepareQuery(
+    """
     SELECT ?patient ?cohort ?age ?sex WHERE {
       ?patient a dmkg:Patient ; dmkg:memberOf ?cohort .
       OPTIONAL { ?patient dmkg:ageAtDiagnosis ?age }
       OPTIONAL { ?patient dmkg:sex ?sex }
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_OBSERVATIONS = prepareQuery("""
+_OBSERVATIONS = prepareQuery(
+    """
     SELECT ?patient ?term ?status WHERE {
       { ?obs a dmkg:FindingObservation ; dmkg:finding ?term ; dmkg:findingStatus ?status }
       UNION
       { ?obs a dmkg:AntibodyTestResult ; dmkg:antibody ?term ; dmkg:antibodyStatus ?status }
       ?obs dmkg:ofPatient ?patient .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_DIAGNOSES = prepareQuery("""
+_DIAGNOSES = prepareQuery(
+    """
     SELECT ?patient ?malignancy ?relation ?months WHERE {
       ?diagnosis a dmkg:CancerDiagnosis ; dmkg:ofPatient ?patient ;
                  dmkg:malignancy ?malignancy .
       OPTIONAL { ?diagnosis dmkg:temporalRelation ?relation }
       OPTIONAL { ?diagnosis dmkg:intervalMonths ?months }
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_OUTCOMES = prepareQuery("""
+_OUTCOMES = prepareQuery(
+    """
     SELECT ?patient ?status WHERE {
       ?outcome a dmkg:Outcome ; dmkg:ofPatient ?patient ; dmkg:vitalStatus ?status .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
 #: statuses in the order a breakdown lists them
-_STATUS_ORDER = (DMKG.Present, DMKG.Equivocal, DMKG.Absent, DMKG.Unknown, DMKG.NotReported,
-                 DMKG.Positive, DMKG.Negative, DMKG.NotPerformed, DMKG.ResultNotReported)
+_STATUS_ORDER = (
+    DMKG.Present,
+    DMKG.Equivocal,
+    DMKG.Absent,
+    DMKG.Unknown,
+    DMKG.NotReported,
+    DMKG.Positive,
+    DMKG.Negative,
+    DMKG.NotPerformed,
+    DMKG.ResultNotReported,
+)
 #: statuses that say a patient was tested (antibodies) or assessed (findings)
 _TESTED = {DMKG.Positive, DMKG.Negative}
 _ASSESSED = {DMKG.Present, DMKG.Absent, DMKG.Equivocal}
@@ -163,9 +184,14 @@ class _Data:
         for row in select(graph, _OBSERVATIONS):
             self.status[row["term"]][row["patient"]].add(row["status"])
         self.diagnoses: list[tuple[Node, Node, Node | None, Decimal | None]] = [
-            (r["patient"], r["malignancy"], r.get("relation"),
-             Decimal(str(r["months"])) if "months" in r else None)
-            for r in select(graph, _DIAGNOSES)]
+            (
+                r["patient"],
+                r["malignancy"],
+                r.get("relation"),
+                Decimal(str(r["months"])) if "months" in r else None,
+            )
+            for r in select(graph, _DIAGNOSES)
+        ]
         self.vital: dict[Node, set[Node]] = defaultdict(set)
         for row in select(graph, _OUTCOMES):
             self.vital[row["patient"]].add(row["status"])
@@ -176,7 +202,8 @@ class _Data:
         """``term`` is ``root`` or a subclass of it."""
         if term not in self._ancestors:
             self._ancestors[term] = {
-                a for a in self.graph.transitive_objects(term, RDFS.subClassOf) if a is not None}
+                a for a in self.graph.transitive_objects(term, RDFS.subClassOf) if a is not None
+            }
         return root in self._ancestors[term]
 
     def is_a(self, individual: Node, value_set: URIRef) -> bool:
@@ -190,9 +217,14 @@ class _Data:
         location = self.value(record, PROV.wasDerivedFrom)
         row = self.value(location, DMKG.inRow) or location  # a table cell's source row
         publication = self.value(row, DMKG.inPublication)
-        return _Place(self.text(publication, DMKG.doi) or "", self.text(row, DMKG.table),
-                      self.text(row, DMKG.row), self.text(location, DMKG.column),
-                      self.text(location, DMKG.section), self.text(record, DMKG.verbatim) or "")
+        return _Place(
+            self.text(publication, DMKG.doi) or "",
+            self.text(row, DMKG.table),
+            self.text(row, DMKG.row),
+            self.text(location, DMKG.column),
+            self.text(location, DMKG.section),
+            self.text(record, DMKG.verbatim) or "",
+        )
 
     def value(self, subject: Node | None, p: URIRef) -> Node | None:
         return self.graph.value(subject, p) if subject is not None else None
@@ -213,14 +245,18 @@ class _Data:
         found = set()
         for total in self.records(DMKG.PrintedTotal):
             feature = self.value(total, DMKG.feature)
-            if feature is not None and self.under(feature, DMKG.Malignancy) \
-                    and self.place(total).source == source:
+            if (
+                feature is not None
+                and self.under(feature, DMKG.Malignancy)
+                and self.place(total).source == source
+            ):
                 found.add(feature)
         return found
 
     # -- counting ----------------------------------------------------------------------
-    def count(self, cohort: Node, feature: Node | None, status: Node | None,
-              source: str) -> _Count | None:
+    def count(
+        self, cohort: Node, feature: Node | None, status: Node | None, source: str
+    ) -> _Count | None:
         """Patients of ``cohort`` with ``feature`` (in ``status``); None if not derivable."""
         patients = self.members.get(cohort, set())
         if not patients:
@@ -237,9 +273,12 @@ class _Data:
             known = sum(1 for p in patients if p in self.vital)
             return _Count(n, known, f"rows: {n} {self.label(subject)} of {known}")
         if self.is_a(subject, DMKG.TemporalRelation):
-            hit = {p for p, _, relation, _ in self.diagnoses if p in patients and relation == subject}
-            return _Count(len(hit), len(patients),
-                          f"rows: {len(hit)} patients with DM {self.label(subject)}")
+            hit = {
+                p for p, _, relation, _ in self.diagnoses if p in patients and relation == subject
+            }
+            return _Count(
+                len(hit), len(patients), f"rows: {len(hit)} patients with DM {self.label(subject)}"
+            )
         if self.under(subject, DMKG.Malignancy):
             return self._count_malignancy(patients, subject, source)
         by_patient = self.status.get(subject)
@@ -267,8 +306,11 @@ class _Data:
         return _Count(n, len(patients), f"rows: {n} {word} of {len(patients)} patients")
 
     def _count_malignancy(self, patients: set[Node], category: Node, source: str) -> _Count:
-        own = {h for h in self.printed_categories(source)
-               if h != category and self.under(h, DMKG.MalignancyByHistology)}
+        own = {
+            h
+            for h in self.printed_categories(source)
+            if h != category and self.under(h, DMKG.MalignancyByHistology)
+        }
         by_site = not self.under(category, DMKG.MalignancyByHistology)
         counted, moved = set(), set()
         for patient, malignancy, _, _ in self.diagnoses:
@@ -297,6 +339,7 @@ class _Data:
 
 
 # -- numbers as printed --------------------------------------------------------------------
+
 
 def _decimals(printed: str) -> int:
     return len(printed.split(".", 1)[1]) if "." in printed else 0
@@ -365,6 +408,7 @@ def _trimmed(value: Decimal, decimals: int) -> str:
 
 # -- the checks ---------------------------------------------------------------------------
 
+
 def _printed_totals(data: _Data) -> list[QAItem]:
     items = []
     for total in data.records(DMKG.PrintedTotal):
@@ -380,16 +424,33 @@ def _printed_totals(data: _Data) -> list[QAItem]:
             continue
         what = _describe(data, feature, status)
         if derived.n != count:
-            items.append(QAItem(place.source, place.text(), what, count, derived.n,
-                                "total-vs-rows", derived.note))
+            items.append(
+                QAItem(
+                    place.source,
+                    place.text(),
+                    what,
+                    count,
+                    derived.n,
+                    "total-vs-rows",
+                    derived.note,
+                )
+            )
         out_of = data.integer(total, DMKG.outOf)
         if out_of is not None and feature is not None:
             tested = data.tested(cohort, feature)
             if tested is not None and tested.n != out_of:
                 word = "tested" if data.under(feature, DMKG.Autoantibody) else "assessed"
-                items.append(QAItem(
-                    place.source, place.text(), f"{data.label(feature)} {word}", out_of,
-                    tested.n, "total-vs-rows", f"denominator of {place.verbatim!r}; {tested.note}"))
+                items.append(
+                    QAItem(
+                        place.source,
+                        place.text(),
+                        f"{data.label(feature)} {word}",
+                        out_of,
+                        tested.n,
+                        "total-vs-rows",
+                        f"denominator of {place.verbatim!r}; {tested.note}",
+                    )
+                )
     return items
 
 
@@ -428,14 +489,23 @@ def _reported_statistics(data: _Data) -> list[QAItem]:
         number, record = max(stated, key=lambda s: s[0])  # the others count subsets
         derived = data.count(cohort, about, None, source)
         if derived is not None and derived.n != number:
-            items.append(QAItem(source, data.place(record).text(),
-                                _describe(data, about, None), int(number), derived.n,
-                                "text-vs-table", derived.note))
+            items.append(
+                QAItem(
+                    source,
+                    data.place(record).text(),
+                    _describe(data, about, None),
+                    int(number),
+                    derived.n,
+                    "text-vs-table",
+                    derived.note,
+                )
+            )
     return items
 
 
-def _summary(data: _Data, record: Node, place: _Place, cohort: Node, measure: Node,
-             about: Node, value: Node) -> list[QAItem]:
+def _summary(
+    data: _Data, record: Node, place: _Place, cohort: Node, measure: Node, about: Node, value: Node
+) -> list[QAItem]:
     if about not in _QUANTITIES:
         return []
     quantity, units = _QUANTITIES[about]
@@ -449,17 +519,33 @@ def _summary(data: _Data, record: Node, place: _Place, cohort: Node, measure: No
     items = []
     name = data.label(measure)
     if not within_rounding(Decimal(derived), printed):
-        items.append(QAItem(place.source, place.text(), f"{name} {quantity}", printed,
-                            _trimmed(Decimal(derived), _decimals(printed) + 2), kind,
-                            f"{name} of the {len(values)} rows"))
+        items.append(
+            QAItem(
+                place.source,
+                place.text(),
+                f"{name} {quantity}",
+                printed,
+                _trimmed(Decimal(derived), _decimals(printed) + 2),
+                kind,
+                f"{name} of the {len(values)} rows",
+            )
+        )
     low, high = data.value(record, DMKG.rangeLow), data.value(record, DMKG.rangeHigh)
     if str(data.value(record, DMKG.spreadKind)) == "range" and low is not None and high is not None:
         for end, bound, actual in (("lowest", low, min(values)), ("highest", high, max(values))):
             shown = _printed(bound, place.verbatim)
             if not within_rounding(actual, shown):
-                items.append(QAItem(place.source, place.text(), f"{end} {quantity}", shown,
-                                    _trimmed(actual, _decimals(shown)), kind,
-                                    f"{end} of the {len(values)} rows"))
+                items.append(
+                    QAItem(
+                        place.source,
+                        place.text(),
+                        f"{end} {quantity}",
+                        shown,
+                        _trimmed(actual, _decimals(shown)),
+                        kind,
+                        f"{end} of the {len(values)} rows",
+                    )
+                )
     return items
 
 
@@ -475,9 +561,17 @@ def _percentages(data: _Data) -> list[QAItem]:
         printed = _printed(percent, place.verbatim)
         derived = Fraction(100 * n, total)
         if not within_rounding(derived, printed):
-            items.append(QAItem(place.source, place.text(), f"{data.label(feature)} {n}/{total}",
-                                printed, _shown(derived, _decimals(printed) + 2),
-                                "percent-vs-fraction", "100 n / N"))
+            items.append(
+                QAItem(
+                    place.source,
+                    place.text(),
+                    f"{data.label(feature)} {n}/{total}",
+                    printed,
+                    _shown(derived, _decimals(printed) + 2),
+                    "percent-vs-fraction",
+                    "100 n / N",
+                )
+            )
     return items
 
 
@@ -491,8 +585,17 @@ def _p_values(data: _Data) -> list[QAItem]:
         if not p_consistent(comp.printed_p, p):
             where = f"{comp.table}, column {comp.column}, row {comp.row}"
             what = f"{data.label(comp.feature)}: {comp.n1}/{comp.N1} vs {comp.n2}/{comp.N2}"
-            items.append(QAItem(comp.source, where, what, comp.printed_p, f"{p:.4g}",
-                                "p-value-vs-recomputed", "Fisher's exact test, two-sided"))
+            items.append(
+                QAItem(
+                    comp.source,
+                    where,
+                    what,
+                    comp.printed_p,
+                    f"{p:.4g}",
+                    "p-value-vs-recomputed",
+                    "Fisher's exact test, two-sided",
+                )
+            )
     return items
 
 
@@ -522,15 +625,29 @@ def _text_frequencies(data: _Data) -> list[QAItem]:
         else:
             continue
         if got != (n, total):
-            items.append(QAItem(place.source, place.text(), data.label(feature),
-                                f"{n}/{total}", f"{got[0]}/{got[1]}", "text-vs-table", note))
+            items.append(
+                QAItem(
+                    place.source,
+                    place.text(),
+                    data.label(feature),
+                    f"{n}/{total}",
+                    f"{got[0]}/{got[1]}",
+                    "text-vs-table",
+                    note,
+                )
+            )
     return items
 
 
 def qa_report(graph: Graph) -> list[QAItem]:
     """Every printed number that disagrees with the paper's own data, by kind and place."""
     data = _Data(graph)
-    items = [*_printed_totals(data), *_reported_statistics(data), *_percentages(data),
-             *_p_values(data), *_text_frequencies(data)]
+    items = [
+        *_printed_totals(data),
+        *_reported_statistics(data),
+        *_percentages(data),
+        *_p_values(data),
+        *_text_frequencies(data),
+    ]
     order = {kind: i for i, kind in enumerate(QA_KINDS)}
     return sorted(items, key=lambda i: (order[i.kind], i.source, i.location, i.item))

@@ -30,7 +30,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rdflib import XSD, Graph, Literal, URIRef
@@ -45,8 +45,19 @@ from kg.resources import query_files
 if TYPE_CHECKING:  # kg.stores imports this module
     from kg.stores import Store
 
-__all__ = ["CannedQuery", "Param", "QueryResult", "load_query", "list_queries", "run_query",
-           "bind_params", "PARAM_TYPES", "QUERY_NS", "catalogue_graph", "run_violation_checks"]
+__all__ = [
+    "PARAM_TYPES",
+    "QUERY_NS",
+    "CannedQuery",
+    "Param",
+    "QueryResult",
+    "bind_params",
+    "catalogue_graph",
+    "list_queries",
+    "load_query",
+    "run_query",
+    "run_violation_checks",
+]
 
 #: canned queries are published in the graph under this namespace (SIB sparql-examples style)
 QUERY_NS = "https://w3id.org/dmkg/query/"
@@ -67,8 +78,13 @@ class Param:
 
     def as_dict(self) -> dict[str, Any]:
         kind = f"term:{self.root}" if self.type == "term" else self.type
-        return {"name": self.name, "type": kind, "default": self.default,
-                "required": self.required, "description": self.description}
+        return {
+            "name": self.name,
+            "type": kind,
+            "default": self.default,
+            "required": self.required,
+            "description": self.description,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,8 +116,13 @@ class CannedQuery:
         raise QueryError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "parameters": [p.as_dict() for p in self.params], "columns": list(self.columns)}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [p.as_dict() for p in self.params],
+            "columns": list(self.columns),
+        }
 
 
 @dataclass
@@ -119,19 +140,28 @@ class QueryResult:
 def _parse_param(line: str, file: str) -> Param:
     parts = line.split(None, 3)
     if len(parts) < 3:
-        raise QueryError(f"{file}: bad '# param:' line {line!r}; expected 'name type default "
-                         "description'")
+        raise QueryError(
+            f"{file}: bad '# param:' line {line!r}; expected 'name type default description'"
+        )
     name, kind, default = parts[0], parts[1], parts[2]
     description = parts[3] if len(parts) > 3 else ""
     root = None
     if kind.startswith("term:"):
         kind, root = "term", kind.split(":", 1)[1]
     if kind not in PARAM_TYPES:
-        raise QueryError(f"{file}: parameter {name!r} has unknown type {kind!r}; expected one of "
-                         + ", ".join(PARAM_TYPES))
+        raise QueryError(
+            f"{file}: parameter {name!r} has unknown type {kind!r}; expected one of "
+            + ", ".join(PARAM_TYPES)
+        )
     required = default == "required"
-    return Param(name, kind, None if default in ("required", "optional") else default, required,
-                 description, root)
+    return Param(
+        name,
+        kind,
+        None if default in ("required", "optional") else default,
+        required,
+        description,
+        root,
+    )
 
 
 def _header(text: str, file: str) -> dict[str, Any]:
@@ -158,7 +188,7 @@ def _header(text: str, file: str) -> dict[str, Any]:
     return fields
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prepare(text: str, name: str) -> Query:
     try:
         return prepareQuery(text)
@@ -172,10 +202,18 @@ def _all_queries() -> tuple[CannedQuery, ...]:
     for path in query_files():
         text = path.read_text(encoding="utf-8")
         head = _header(text, path.name)
-        found.append(CannedQuery(path.stem, head.get("title", path.stem),
-                                 head.get("description", ""), tuple(head["params"]),
-                                 tuple(head["columns"]), tuple(head["medians"]), text,
-                                 tuple(head["renames"])))
+        found.append(
+            CannedQuery(
+                path.stem,
+                head.get("title", path.stem),
+                head.get("description", ""),
+                tuple(head["params"]),
+                tuple(head["columns"]),
+                tuple(head["medians"]),
+                text,
+                tuple(head["renames"]),
+            )
+        )
     return tuple(found)
 
 
@@ -195,10 +233,11 @@ def load_query(name: str) -> CannedQuery:
 
 def _resolve_doi(graph: Graph | None, value: str) -> Literal:
     """The publication's DOI as stored, found by its DOI or another DOI it has (any case)."""
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.I)
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value.strip(), flags=re.IGNORECASE)
     if not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
-        raise QueryError(f"{value!r} is not a DOI (expected 10.NNNN/..., e.g. "
-                         "10.1016/j.jaad.2020.03.058)")
+        raise QueryError(
+            f"{value!r} is not a DOI (expected 10.NNNN/..., e.g. 10.1016/j.jaad.2020.03.058)"
+        )
     if graph is None:
         return Literal(doi)
     for prop in (DMKG.doi, DMKG.alsoDoi):
@@ -210,8 +249,9 @@ def _resolve_doi(graph: Graph | None, value: str) -> Literal:
     raise QueryError(f"no publication with DOI {doi!r} in the graph; known: {', '.join(known)}")
 
 
-def bind_params(query: CannedQuery, values: dict[str, str], graph: Graph | None = None,
-                terms: Any = None) -> dict[str, Identifier]:
+def bind_params(
+    query: CannedQuery, values: dict[str, str], graph: Graph | None = None, terms: Any = None
+) -> dict[str, Identifier]:
     """Check and convert parameter values (strings, as typed by a user) to RDF terms.
 
     ``terms`` is a :class:`kg.terms.TermIndex` for ``term`` parameters.
@@ -223,15 +263,17 @@ def bind_params(query: CannedQuery, values: dict[str, str], graph: Graph | None 
         raw = values.get(param.name, param.default)
         if raw is None:
             if param.required:
-                raise QueryError(f"query {query.name!r} needs --param {param.name}=VALUE "
-                                 f"({param.description})")
+                raise QueryError(
+                    f"query {query.name!r} needs --param {param.name}=VALUE ({param.description})"
+                )
             continue
         bindings[param.name] = _convert(query, param, str(raw), graph, terms)
     return bindings
 
 
-def _convert(query: CannedQuery, param: Param, raw: str, graph: Graph | None,
-             terms: Any) -> Identifier:
+def _convert(
+    query: CannedQuery, param: Param, raw: str, graph: Graph | None, terms: Any
+) -> Identifier:
     where = f"parameter {param.name!r} of query {query.name!r}"
     if param.type == "string":
         return Literal(raw)
@@ -252,6 +294,7 @@ def _convert(query: CannedQuery, param: Param, raw: str, graph: Graph | None,
 
     if terms is None:
         from kg.ontology import load_ontology
+
         terms = TermIndex(load_ontology())
     root = DMKG._NS[param.root] if param.root else None
     text = raw.strip()
@@ -263,7 +306,9 @@ def _convert(query: CannedQuery, param: Param, raw: str, graph: Graph | None,
     try:
         return URIRef(terms.resolve(text, root=root))
     except CurationError as exc:
-        hint = f"; did you mean {' or '.join(map(repr, exc.suggestions))}?" if exc.suggestions else ""
+        hint = (
+            f"; did you mean {' or '.join(map(repr, exc.suggestions))}?" if exc.suggestions else ""
+        )
         kind = terms.label(root) if root is not None else "term"
         raise QueryError(f"{where}: {raw!r} is not a known {kind}{hint}") from None
 
@@ -276,19 +321,27 @@ def _median(cell: Node | None) -> Literal | None:
     except InvalidOperation:
         raise QueryError(f"median over non-numbers: {str(cell)[:80]!r}") from None
     value = statistics.median(numbers)
-    return Literal(Decimal(value).normalize() if value == value.to_integral() else value,
-                   datatype=XSD.decimal)
+    return Literal(
+        Decimal(value).normalize() if value == value.to_integral() else value, datatype=XSD.decimal
+    )
 
 
-def run_query(graph: Graph | Store, name: str, params: dict[str, str] | None = None, *,
-              bindings: dict[str, Identifier] | None = None, terms: Any = None) -> QueryResult:
+def run_query(
+    graph: Graph | Store,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    bindings: dict[str, Identifier] | None = None,
+    terms: Any = None,
+) -> QueryResult:
     """Run a canned query on ``graph`` (an rdflib graph or a :class:`kg.stores.Store`, e.g. a
     remote endpoint); ``params`` are user strings, checked and converted."""
     query = load_query(name)
     bound = dict(bindings or {})
     if not isinstance(graph, Graph):  # a Store: the embedded one, or a remote endpoint
-        needs_dois = any(p.type == "doi" and (p.name in (params or {}) or p.default)
-                         for p in query.params)
+        needs_dois = any(
+            p.type == "doi" and (p.name in (params or {}) or p.default) for p in query.params
+        )
         lookup = graph.lookup_graph() if needs_dois else None
         bound.update(bind_params(query, params or {}, lookup, terms))
         return _post_process(query, graph.select(query.text, bound))

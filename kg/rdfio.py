@@ -27,10 +27,17 @@ from rdflib import Graph
 
 from kg.errors import UsageError
 
-__all__ = ["parse_rdf_file", "FORMATS_BY_SUFFIX"]
+__all__ = ["FORMATS_BY_SUFFIX", "parse_rdf_file"]
 
-FORMATS_BY_SUFFIX = {".nt": "nt", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld",
-                     ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+FORMATS_BY_SUFFIX = {
+    ".nt": "nt",
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
 
 
 def _remote_contexts(node: Any) -> list[str]:
@@ -51,16 +58,20 @@ def parse_rdf_file(path: Path) -> Graph:
     """Parse ``path`` into a new graph, refusing what would reach out or expand entities."""
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"{path}: unknown RDF file type {path.suffix!r}; expected one of "
-                         + ", ".join(sorted(FORMATS_BY_SUFFIX)))
+        raise UsageError(
+            f"{path}: unknown RDF file type {path.suffix!r}; expected one of "
+            + ", ".join(sorted(FORMATS_BY_SUFFIX))
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
     graph = Graph()
     if fmt == "xml" and re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.IGNORECASE):
-        raise UsageError(f"{path}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
-                         "(XML entities can expand without bound or read other files)")
+        raise UsageError(
+            f"{path}: RDF/XML with a DOCTYPE or ENTITY declaration is refused "
+            "(XML entities can expand without bound or read other files)"
+        )
     if fmt == "json-ld":
         try:
             document = json.loads(data.decode("utf-8"))
@@ -68,17 +79,22 @@ def parse_rdf_file(path: Path) -> Graph:
             raise UsageError(f"{path}: not valid JSON ({exc})") from None
         remote = _remote_contexts(document)
         if remote:
-            raise UsageError(f"{path}: remote JSON-LD context {remote[0]!r} is not fetched; "
-                             "put the context inline in the file")
+            raise UsageError(
+                f"{path}: remote JSON-LD context {remote[0]!r} is not fetched; "
+                "put the context inline in the file"
+            )
         try:
             graph.parse(data=json.dumps(document), format="json-ld")
         except Exception as exc:  # noqa: BLE001 - the JSON-LD processor raises many kinds
-            raise UsageError(f"{path}: not readable JSON-LD ({type(exc).__name__}: "
-                             f"{str(exc)[:200]})") from None
+            raise UsageError(
+                f"{path}: not readable JSON-LD ({type(exc).__name__}: {str(exc)[:200]})"
+            ) from None
         return graph
     try:
         graph.parse(data=data, format=fmt)
     except Exception as exc:  # noqa: BLE001 - rdflib raises many parser error types
-        raise UsageError(f"{path}: not a readable RDF file (format {fmt}; "
-                         f"{type(exc).__name__}: {str(exc)[:200]})") from None
+        raise UsageError(
+            f"{path}: not a readable RDF file (format {fmt}; "
+            f"{type(exc).__name__}: {str(exc)[:200]})"
+        ) from None
     return graph

@@ -18,7 +18,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from kg.errors import ReasonerError
 from kg.namespaces import DATA, DMKG
 
-__all__ = ["Inference", "reason", "reasoning_signature", "java_available"]
+__all__ = ["Inference", "java_available", "reason", "reasoning_signature"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,10 @@ def reasoning_signature(ontology: Graph) -> set[URIRef]:
 def reason(data: Graph, ontology: Graph) -> Inference:
     """Run HermiT over ontology + data; raise ReasonerError if inconsistent or failing."""
     if not java_available():
-        raise ReasonerError("the OWL reasoner HermiT needs Java, and no 'java' command was found "
-                            "(install a Java runtime, e.g. 'apt-get install default-jre-headless')")
+        raise ReasonerError(
+            "the OWL reasoner HermiT needs Java, and no 'java' command was found "
+            "(install a Java runtime, e.g. 'apt-get install default-jre-headless')"
+        )
     import owlready2  # imported here: it is slow to import and only the build needs it
 
     with tempfile.TemporaryDirectory(prefix="dmkg-reason-") as tmp:
@@ -79,8 +81,11 @@ def reason(data: Graph, ontology: Graph) -> Inference:
             raise ReasonerError(f"HermiT failed: {first[0][:300]}") from None
         triples = set()
         dmkg_ns = str(DMKG._NS)
-        subjects = {s for s in data.subjects(RDF.type) if isinstance(s, URIRef)
-                    and str(s).startswith(str(DATA))}
+        subjects = {
+            s
+            for s in data.subjects(RDF.type)
+            if isinstance(s, URIRef) and str(s).startswith(str(DATA))
+        }
         for subject in sorted(subjects):
             individual = world[str(subject)]
             if individual is None:
@@ -94,5 +99,3 @@ def reason(data: Graph, ontology: Graph) -> Inference:
                     triples.add(triple)
         world.close()
     return Inference(frozenset(triples))
-
-

@@ -14,12 +14,12 @@ from pathlib import Path
 
 __all__ = [
     "RESOURCE_KINDS",
-    "resource_dir",
-    "resource_files",
     "data_dir",
     "ontology_files",
-    "shape_files",
     "query_files",
+    "resource_dir",
+    "resource_files",
+    "shape_files",
 ]
 
 RESOURCE_KINDS = ("ontology", "shapes", "queries")

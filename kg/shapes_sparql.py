@@ -51,8 +51,15 @@ from kg.namespaces import DMKG, PROV, SHAPES, bind_prefixes
 from kg.ontology import load_shapes
 from kg.validate import ValidationReport, Violation, _locate, _short
 
-__all__ = ["CheckResult", "CompiledCheck", "ShapeCompileError", "StoreValidationReport",
-           "compile_shapes", "run_checks", "validate_store"]
+__all__ = [
+    "CheckResult",
+    "CompiledCheck",
+    "ShapeCompileError",
+    "StoreValidationReport",
+    "compile_shapes",
+    "run_checks",
+    "validate_store",
+]
 
 
 class ShapeCompileError(DmkgError):
@@ -116,37 +123,109 @@ class StoreValidationReport(ValidationReport):
         more = sum(self.omitted.values())
         if self.conforms or not more:
             return super().text()
-        lines = [(f"does not conform: {len(self.violations) + more} violation(s), the first "
-                  f"{len(self.violations)} listed")]
+        lines = [
+            (
+                f"does not conform: {len(self.violations) + more} violation(s), the first "
+                f"{len(self.violations)} listed"
+            )
+        ]
         lines += [f"  - {v}" for v in self.violations]
-        lines += [f"  ... and {n} more violation(s) of {what}"
-                  for what, n in sorted(self.omitted.items())]
+        lines += [
+            f"  ... and {n} more violation(s) of {what}" for what, n in sorted(self.omitted.items())
+        ]
         return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- compiling
 
 #: shape parameters that select or describe, but do not constrain
-_DESCRIPTIVE = frozenset(SH[p] for p in (
-    "path", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "message",
-    "name", "description", "order", "group", "defaultValue", "severity", "deactivated",
-))
+_DESCRIPTIVE = frozenset(
+    SH[p]
+    for p in (
+        "path",
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "message",
+        "name",
+        "description",
+        "order",
+        "group",
+        "defaultValue",
+        "severity",
+        "deactivated",
+    )
+)
 #: constraint parameters this compiler translates
-_CONSTRAINTS = frozenset(SH[p] for p in (
-    "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
-    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "flags", "languageIn",
-    "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not", "and", "or",
-    "xone", "node", "property", "hasValue", "in", "closed", "ignoredProperties",
-))
+_CONSTRAINTS = frozenset(
+    SH[p]
+    for p in (
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "flags",
+        "languageIn",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "not",
+        "and",
+        "or",
+        "xone",
+        "node",
+        "property",
+        "hasValue",
+        "in",
+        "closed",
+        "ignoredProperties",
+    )
+)
 #: parameters with at most one value per shape
-_SINGLE = frozenset(SH[p] for p in (
-    "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
-    "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "flags", "languageIn",
-    "uniqueLang", "closed", "ignoredProperties", "path", "deactivated",
-))
+_SINGLE = frozenset(
+    SH[p]
+    for p in (
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "flags",
+        "languageIn",
+        "uniqueLang",
+        "closed",
+        "ignoredProperties",
+        "path",
+        "deactivated",
+    )
+)
 #: parameters only a property shape may have
-_PROPERTY_ONLY = (SH.minCount, SH.maxCount, SH.uniqueLang, SH.equals, SH.disjoint, SH.lessThan,
-                  SH.lessThanOrEquals)
+_PROPERTY_ONLY = (
+    SH.minCount,
+    SH.maxCount,
+    SH.uniqueLang,
+    SH.equals,
+    SH.disjoint,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+)
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -166,8 +245,12 @@ _RANGES = {  # parameter -> (component, comparison true for a conforming value)
     SH.maxInclusive: ("MaxInclusive", "{c} >= {v}"),
     SH.maxExclusive: ("MaxExclusive", "{c} > {v}"),
 }
-_PAIRS = {SH.equals: "Equals", SH.disjoint: "Disjoint", SH.lessThan: "LessThan",
-          SH.lessThanOrEquals: "LessThanOrEquals"}
+_PAIRS = {
+    SH.equals: "Equals",
+    SH.disjoint: "Disjoint",
+    SH.lessThan: "LessThan",
+    SH.lessThanOrEquals: "LessThanOrEquals",
+}
 #: the largest count a count test spells out as pairwise-distinct variables
 _MAX_COUNT = 8
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
@@ -208,7 +291,7 @@ class _Compiler:
         if not isinstance(term, URIRef):
             raise self.fail(f"expected an IRI, found {term.n3()}")
         for prefix, namespace in sorted(self.namespaces.items(), key=lambda x: -len(x[1])):
-            local = str(term)[len(namespace):]
+            local = str(term)[len(namespace) :]
             if str(term).startswith(namespace) and (not local or _PN_LOCAL.fullmatch(local)):
                 return f"{prefix}:{local}"
         return f"<{term}>"
@@ -252,14 +335,15 @@ class _Compiler:
         return isinstance(value, Literal) and value.toPython() is True
 
     def message(self, shape: Node) -> str:
-        found = sorted(self.g.objects(shape, SH.message), key=lambda m: (
-            not (isinstance(m, Literal) and m.language in (None, "en")), str(m)))
+        found = sorted(
+            self.g.objects(shape, SH.message),
+            key=lambda m: (not (isinstance(m, Literal) and m.language in (None, "en")), str(m)),
+        )
         return str(found[0]) if found else ""
 
     def check_parameters(self, shape: Node, is_property: bool) -> None:
         for parameter in set(self.g.predicates(shape)):
-            if (str(parameter).startswith(str(SH))
-                    and parameter not in _DESCRIPTIVE | _CONSTRAINTS):
+            if str(parameter).startswith(str(SH)) and parameter not in _DESCRIPTIVE | _CONSTRAINTS:
                 raise self.fail(f"{_short(self.names, parameter)} is not supported")
         for parameter in _PROPERTY_ONLY if not is_property else ():
             if self.values(shape, parameter):
@@ -280,10 +364,18 @@ class _Compiler:
             if len(steps) < 2:
                 raise self.fail("a sequence path needs at least two steps")
             return "(" + "/".join(steps) + ")"
-        kinds = {SH.inversePath: "^{}", SH.zeroOrMorePath: "{}*", SH.oneOrMorePath: "{}+",
-                 SH.zeroOrOnePath: "{}?", SH.alternativePath: ""}
-        found = [(kinds[p], o) for p, o in self.g.predicate_objects(node)
-                 if isinstance(p, URIRef) and p in kinds]
+        kinds = {
+            SH.inversePath: "^{}",
+            SH.zeroOrMorePath: "{}*",
+            SH.oneOrMorePath: "{}+",
+            SH.zeroOrOnePath: "{}?",
+            SH.alternativePath: "",
+        }
+        found = [
+            (kinds[p], o)
+            for p, o in self.g.predicate_objects(node)
+            if isinstance(p, URIRef) and p in kinds
+        ]
         if len(found) != 1:
             raise self.fail(f"unsupported or malformed sh:path {node.n3()}")
         form, inner = found[0]
@@ -323,15 +415,17 @@ class _Compiler:
             parts = self.property_tests(shape, var, self.path(path), stack)
         else:
             parts = [t for _, t in self.value_tests(shape, var, stack)]
-            parts += [f"sameTerm({var}, {self.constant(h)})"
-                      for h in self.values(shape, SH.hasValue)]
+            parts += [
+                f"sameTerm({var}, {self.constant(h)})" for h in self.values(shape, SH.hasValue)
+            ]
             parts += [self.conforms(p, var, stack) for p in self.values(shape, SH.property)]
             if self.flag(shape, SH.closed):
                 parts.append(f"NOT EXISTS {{ {self.closed_pattern(shape, var)} }}")
         return "(" + " && ".join(parts) + ")" if parts else "true"
 
-    def property_tests(self, shape: Node, var: str, path: str,
-                       stack: tuple[Node, ...]) -> list[str]:
+    def property_tests(
+        self, shape: Node, var: str, path: str, stack: tuple[Node, ...]
+    ) -> list[str]:
         """Expressions all true when focus ``var`` conforms to the property shape ``shape``."""
         parts = [t for _, t in self.count_tests(shape, var, path)]
         y = self.fresh()
@@ -339,15 +433,18 @@ class _Compiler:
         each += [self.conforms(p, y, stack) for p in self.values(shape, SH.property)]
         if each:
             parts.append(f"NOT EXISTS {{ {var} {path} {y} FILTER(!({' && '.join(each)})) }}")
-        parts += [f"NOT EXISTS {{ {pattern} }}"
-                  for _, pattern in self.pair_patterns(shape, var, path, self.fresh())]
+        parts += [
+            f"NOT EXISTS {{ {pattern} }}"
+            for _, pattern in self.pair_patterns(shape, var, path, self.fresh())
+        ]
         return parts
 
     def value_tests(self, shape: Node, var: str, stack: tuple[Node, ...]) -> list[_Test]:
         """Per value constraint of ``shape``: an expression true when ``var`` satisfies it."""
         tests: list[_Test] = [
             ("Class", f"EXISTS {{ {var} rdf:type/rdfs:subClassOf* {self.iri(c)} }}")
-            for c in self.values(shape, SH["class"])]
+            for c in self.values(shape, SH["class"])
+        ]
         datatype = self.one(shape, SH.datatype)
         if datatype is not None:
             tests.append(("Datatype", self.datatype_test(datatype, var)))
@@ -362,8 +459,10 @@ class _Compiler:
                 if not isinstance(bound, Literal):
                     raise self.fail(f"{_short(self.names, parameter)} must be a literal")
                 tests.append((name, f"COALESCE({comparison.format(c=bound.n3(), v=var)}, false)"))
-        for parameter, name, op in ((SH.minLength, "MinLength", ">="),
-                                    (SH.maxLength, "MaxLength", "<=")):
+        for parameter, name, op in (
+            (SH.minLength, "MinLength", ">="),
+            (SH.maxLength, "MaxLength", "<="),
+        ):
             length = self.integer(shape, parameter)
             if length is not None:  # STR() of a blank node fails: a violation, as SHACL says
                 tests.append((name, f"COALESCE(STRLEN(STR({var})) {op} {length}, false)"))
@@ -375,8 +474,10 @@ class _Compiler:
             tests.append(("Pattern", f"COALESCE({regex}, false)"))
         languages = self.one(shape, SH.languageIn)
         if languages is not None:
-            ranges = [f"langMatches(LANG({var}), {Literal(str(x)).n3()})"
-                      for x in self.items(languages, "sh:languageIn")]
+            ranges = [
+                f"langMatches(LANG({var}), {Literal(str(x)).n3()})"
+                for x in self.items(languages, "sh:languageIn")
+            ]
             any_range = " || ".join(ranges) or "false"
             tests.append(("LanguageIn", f"(isLiteral({var}) && ({any_range}))"))
         allowed = self.one(shape, SH["in"])
@@ -384,12 +485,15 @@ class _Compiler:
             same = [f"sameTerm({var}, {self.constant(x)})" for x in self.items(allowed, "sh:in")]
             tests.append(("In", "(" + (" || ".join(same) or "false") + ")"))
         tests += [("Node", self.conforms(n, var, stack)) for n in self.values(shape, SH.node)]
-        tests += [("Not", f"!{self.conforms(n, var, stack)}")
-                  for n in self.values(shape, SH["not"])]
+        tests += [
+            ("Not", f"!{self.conforms(n, var, stack)}") for n in self.values(shape, SH["not"])
+        ]
         for parameter, name in ((SH["and"], "And"), (SH["or"], "Or"), (SH.xone, "Xone")):
             for members in self.values(shape, parameter):
-                parts = [self.conforms(m, var, stack)
-                         for m in self.items(members, _short(self.names, parameter))]
+                parts = [
+                    self.conforms(m, var, stack)
+                    for m in self.items(members, _short(self.names, parameter))
+                ]
                 if name == "Xone":
                     total = " + ".join(f"IF({p}, 1, 0)" for p in parts) or "0"
                     tests.append((name, f"(({total}) = 1)"))
@@ -407,8 +511,10 @@ class _Compiler:
             return f"({same} && COALESCE(STRLEN(STR({self.iri(datatype)}({var}))) >= 0, false))"
         if datatype in _ANY_FORM or not str(datatype).startswith((str(XSD), str(RDF), str(RDFS))):
             return f"({same})"
-        raise self.fail(f"sh:datatype {_short(self.names, datatype)} is not supported (the "
-                        "store rewrites such literals or cannot tell if they are well formed)")
+        raise self.fail(
+            f"sh:datatype {_short(self.names, datatype)} is not supported (the "
+            "store rewrites such literals or cannot tell if they are well formed)"
+        )
 
     def distinct_values(self, var: str, path: str, n: int) -> str:
         """A pattern that matches when ``var`` has ``n`` or more distinct values on ``path``."""
@@ -417,7 +523,8 @@ class _Compiler:
         names = [self.fresh() for _ in range(n)]
         differ = " && ".join(f"!sameTerm({a}, {b})" for a, b in combinations(names, 2))
         return " . ".join(f"{var} {path} {v}" for v in names) + (
-            f" FILTER({differ})" if differ else "")
+            f" FILTER({differ})" if differ else ""
+        )
 
     def count_tests(self, shape: Node, var: str, path: str) -> list[_Test]:
         """Expressions true when satisfied, for counts, sh:hasValue and sh:uniqueLang."""
@@ -429,13 +536,21 @@ class _Compiler:
         if high is not None:
             more = self.distinct_values(var, path, high + 1)
             tests.append(("MaxCount", f"NOT EXISTS {{ {more} }}"))
-        tests += [("HasValue", f"EXISTS {{ {var} {path} {self.constant(h)} }}")
-                  for h in self.values(shape, SH.hasValue)]
+        tests += [
+            ("HasValue", f"EXISTS {{ {var} {path} {self.constant(h)} }}")
+            for h in self.values(shape, SH.hasValue)
+        ]
         if self.flag(shape, SH.uniqueLang):
             a, b = self.fresh(), self.fresh()
-            tests.append(("UniqueLang", (
-                f"NOT EXISTS {{ {var} {path} {a} . {var} {path} {b} FILTER(!sameTerm({a}, {b})"
-                f" && LANG({a}) != \"\" && LANG({a}) = LANG({b})) }}")))
+            tests.append(
+                (
+                    "UniqueLang",
+                    (
+                        f"NOT EXISTS {{ {var} {path} {a} . {var} {path} {b} FILTER(!sameTerm({a}, {b})"
+                        f' && LANG({a}) != "" && LANG({a}) = LANG({b})) }}'
+                    ),
+                )
+            )
         return tests
 
     def pair_patterns(self, shape: Node, focus: str, path: str, value: str) -> list[_Test]:
@@ -445,20 +560,39 @@ class _Compiler:
             for other in self.values(shape, parameter):
                 q = self.iri(other)
                 if name == "Equals":
-                    found.append((name, (
-                        f"{{ {focus} {path} {value} MINUS {{ {focus} {q} {value} }} }} UNION "
-                        f"{{ {focus} {q} {value} MINUS {{ {focus} {path} {value} }} }}")))
+                    found.append(
+                        (
+                            name,
+                            (
+                                f"{{ {focus} {path} {value} MINUS {{ {focus} {q} {value} }} }} UNION "
+                                f"{{ {focus} {q} {value} MINUS {{ {focus} {path} {value} }} }}"
+                            ),
+                        )
+                    )
                 elif name == "Disjoint":
                     found.append((name, f"{focus} {path} {value} . {focus} {q} {value}"))
                 else:  # values that cannot be compared violate it too
                     op, o = ("<" if name == "LessThan" else "<="), self.fresh()
-                    found.append((name, (f"{focus} {path} {value} . {focus} {q} {o} "
-                                         f"FILTER(!COALESCE({value} {op} {o}, false))")))
+                    found.append(
+                        (
+                            name,
+                            (
+                                f"{focus} {path} {value} . {focus} {q} {o} "
+                                f"FILTER(!COALESCE({value} {op} {o}, false))"
+                            ),
+                        )
+                    )
         return found
 
     def closed_pattern(self, shape: Node, var: str, predicate: str = "", value: str = "") -> str:
-        allowed = sorted({self.iri(path) for prop in self.g.objects(shape, SH.property)
-                          for path in self.g.objects(prop, SH.path) if isinstance(path, URIRef)})
+        allowed = sorted(
+            {
+                self.iri(path)
+                for prop in self.g.objects(shape, SH.property)
+                for path in self.g.objects(prop, SH.path)
+                if isinstance(path, URIRef)
+            }
+        )
         ignored = self.one(shape, SH.ignoredProperties)
         if ignored is not None:
             allowed += [self.iri(p) for p in self.items(ignored, "sh:ignoredProperties")]
@@ -471,11 +605,15 @@ class _Compiler:
     def target(self, shape: Node) -> str | None:
         """A pattern binding ``?focus`` to each focus node of ``shape`` (None: no target)."""
         classes = set(self.g.objects(shape, SH.targetClass))
-        if any(RDFS.Class in set(self.g.transitive_objects(t, RDFS.subClassOf))
-               for t in self.g.objects(shape, RDF.type)):
+        if any(
+            RDFS.Class in set(self.g.transitive_objects(t, RDFS.subClassOf))
+            for t in self.g.objects(shape, RDF.type)
+        ):
             classes.add(shape)  # a shape that is also a class targets its instances
-        parts = [f"?focus rdf:type/rdfs:subClassOf* {self.iri(c)} ."
-                 for c in sorted(classes, key=lambda n: n.n3())]
+        parts = [
+            f"?focus rdf:type/rdfs:subClassOf* {self.iri(c)} ."
+            for c in sorted(classes, key=lambda n: n.n3())
+        ]
         nodes = self.values(shape, SH.targetNode)
         if nodes:
             parts.append(f"VALUES ?focus {{ {' '.join(self.constant(n) for n in nodes)} }}")
@@ -497,15 +635,27 @@ class _Compiler:
             return self.compile_property(shape, shape, target)
         message, checks = self.message(shape), []
         for name, test in self.value_tests(shape, "?focus", (shape,)):
-            checks.append(self.check(shape, name, "", message, target, "focus", f"!{test}",
-                                     has_value=True))
+            checks.append(
+                self.check(shape, name, "", message, target, "focus", f"!{test}", has_value=True)
+            )
         for value in self.values(shape, SH.hasValue):
             test = f"!sameTerm(?focus, {self.constant(value)})"
             checks.append(self.check(shape, "HasValue", "", message, target, "focus", test))
         if self.flag(shape, SH.closed):
             pattern = self.closed_pattern(shape, "?focus", "?path", "?value")
-            checks.append(self.check(shape, "Closed", "", message, target, "value", pattern,
-                                     has_value=True, unbounded=True))
+            checks.append(
+                self.check(
+                    shape,
+                    "Closed",
+                    "",
+                    message,
+                    target,
+                    "value",
+                    pattern,
+                    has_value=True,
+                    unbounded=True,
+                )
+            )
         for prop in self.values(shape, SH.property):
             self.check_parameters(prop, True)
             if not self.flag(prop, SH.deactivated):
@@ -517,35 +667,93 @@ class _Compiler:
         if path_node is None:
             raise self.fail("a sh:property value without sh:path")
         if self.values(prop, SH.property):
-            raise self.fail("sh:property on a property shape at the top level (its results "
-                            "would be about the value nodes)")
+            raise self.fail(
+                "sh:property on a property shape at the top level (its results "
+                "would be about the value nodes)"
+            )
         path, message = self.path(path_node), self.message(prop)
         unbounded = self.unbounded(path_node)
         checks = []
         high = self.integer(prop, SH.maxCount)
         for name, test in self.count_tests(prop, "?focus", path):
-            checks.append(self.check(shape, name, path, message, target, "focus",
-                                     f"!{test}", unbounded=unbounded,
-                                     max_count=high if name == "MaxCount" else None))
+            checks.append(
+                self.check(
+                    shape,
+                    name,
+                    path,
+                    message,
+                    target,
+                    "focus",
+                    f"!{test}",
+                    unbounded=unbounded,
+                    max_count=high if name == "MaxCount" else None,
+                )
+            )
         for cls in self.values(prop, SH["class"]):  # MINUS: one hash of the class's instances
-            pattern = (f"?focus {path} ?value MINUS {{ ?value rdf:type/rdfs:subClassOf* "
-                       f"{self.iri(cls)} }}")
-            checks.append(self.check(shape, "Class", path, message, target, "value", pattern,
-                                     has_value=True, unbounded=unbounded))
+            pattern = (
+                f"?focus {path} ?value MINUS {{ ?value rdf:type/rdfs:subClassOf* {self.iri(cls)} }}"
+            )
+            checks.append(
+                self.check(
+                    shape,
+                    "Class",
+                    path,
+                    message,
+                    target,
+                    "value",
+                    pattern,
+                    has_value=True,
+                    unbounded=unbounded,
+                )
+            )
         for name, test in self.value_tests(prop, "?value", (prop,)):
             if name != "Class":
                 pattern = f"?focus {path} ?value FILTER(!{test})"
-                checks.append(self.check(shape, name, path, message, target, "value", pattern,
-                                         has_value=True, unbounded=unbounded,
-                                         value_test=f"!{test}"))
+                checks.append(
+                    self.check(
+                        shape,
+                        name,
+                        path,
+                        message,
+                        target,
+                        "value",
+                        pattern,
+                        has_value=True,
+                        unbounded=unbounded,
+                        value_test=f"!{test}",
+                    )
+                )
         for name, pattern in self.pair_patterns(prop, "?focus", path, "?value"):
-            checks.append(self.check(shape, name, path, message, target, "value", pattern,
-                                     has_value=True, unbounded=unbounded))
+            checks.append(
+                self.check(
+                    shape,
+                    name,
+                    path,
+                    message,
+                    target,
+                    "value",
+                    pattern,
+                    has_value=True,
+                    unbounded=unbounded,
+                )
+            )
         return checks
 
-    def check(self, shape: Node, name: str, path: str, message: str, target: str, level: str,
-              test: str, *, has_value: bool = False, unbounded: bool = False,
-              value_test: str = "", max_count: int | None = None) -> CompiledCheck:
+    def check(
+        self,
+        shape: Node,
+        name: str,
+        path: str,
+        message: str,
+        target: str,
+        level: str,
+        test: str,
+        *,
+        has_value: bool = False,
+        unbounded: bool = False,
+        value_test: str = "",
+        max_count: int | None = None,
+    ) -> CompiledCheck:
         component = URIRef(f"{SH}{name}ConstraintComponent")
         if level == "focus":
             select = "?focus ?value" if has_value else "?focus"
@@ -555,8 +763,20 @@ class _Compiler:
             body = f"{target} {test}"
         sparql = self.prologue(body) + f"SELECT DISTINCT {select} WHERE {{ {body} }}"
         fallback = f"{_short(self.names, component)} not met" + (f" on {path}" if path else "")
-        return CompiledCheck(str(shape), str(component), path, message or fallback, sparql,
-                             target, level, test, has_value, unbounded, value_test, max_count)
+        return CompiledCheck(
+            str(shape),
+            str(component),
+            path,
+            message or fallback,
+            sparql,
+            target,
+            level,
+            test,
+            has_value,
+            unbounded,
+            value_test,
+            max_count,
+        )
 
     def prologue(self, text: str) -> str:
         used = {p for p in _PREFIX_USE.findall(text) if p in self.namespaces} | {"rdf", "rdfs"}
@@ -616,8 +836,12 @@ class _Query:
 
 
 def _prefixes(checks: list[CompiledCheck], members: Iterable[int]) -> str:
-    lines = {line for i in members for line in checks[i].sparql.splitlines()
-             if line.startswith("PREFIX ")}
+    lines = {
+        line
+        for i in members
+        for line in checks[i].sparql.splitlines()
+        if line.startswith("PREFIX ")
+    }
     return "".join(line + "\n" for line in sorted(lines))
 
 
@@ -630,12 +854,17 @@ def _flags(tests: list[str]) -> str:
     return " ".join(f"(COALESCE({t}, false) AS ?_t{k})" for k, t in enumerate(tests))
 
 
-def _flagged(checks: list[CompiledCheck], query: _Query, flags: Iterable[_Term | None],
-             test: Callable[[CompiledCheck], str]) -> list[int]:
+def _flagged(
+    checks: list[CompiledCheck],
+    query: _Query,
+    flags: Iterable[_Term | None],
+    test: Callable[[CompiledCheck], str],
+) -> list[int]:
     """The checks of ``query`` whose flag is true in one row."""
     tests = sorted({test(checks[i]) for i in query.members})
-    true = {t for t, flag in zip(tests, flags)
-            if isinstance(flag, ox.Literal) and flag.value == "true"}
+    true = {
+        t for t, flag in zip(tests, flags) if isinstance(flag, ox.Literal) and flag.value == "true"
+    }
     return [i for i in query.members if test(checks[i]) in true]
 
 
@@ -648,33 +877,59 @@ def _first_queries(checks: list[CompiledCheck], names: Graph) -> list[_Query]:
     queries = []
     for i, check in enumerate(checks):
         if check.level == "value" and check.unbounded:
-            name = " ".join(x for x in (_short(names, URIRef(check.shape)), check.path,
-                                        _short(names, URIRef(check.component))) if x)
+            name = " ".join(
+                x
+                for x in (
+                    _short(names, URIRef(check.shape)),
+                    check.path,
+                    _short(names, URIRef(check.component)),
+                )
+                if x
+            )
             queries.append(_Query(name, "single", check.sparql, (i,)))
         elif check.max_count is not None and not check.unbounded:
             # no node with 2 values (triples = distinct subjects), or none at all for 0
             distinct = "COUNT(DISTINCT ?s)" if check.max_count else "0"
-            screens[f"SELECT (COUNT(*) AS ?n) ({distinct} AS ?d) "
-                    f"WHERE {{ ?s {check.path} ?o }}"].append(i)
+            screens[
+                f"SELECT (COUNT(*) AS ?n) ({distinct} AS ?d) WHERE {{ ?s {check.path} ?o }}"
+            ].append(i)
         elif check.level == "value" and check.value_test:
             scans[check.path].append(i)
         elif check.level == "value":
             patterns[check.test].append(i)
     for text, members in screens.items():
-        queries.append(_Query(f"screen {checks[members[0]].path} ({len(members)} maxCount)",
-                              "screen", _prefixes(checks, members) + text, tuple(members)))
+        queries.append(
+            _Query(
+                f"screen {checks[members[0]].path} ({len(members)} maxCount)",
+                "screen",
+                _prefixes(checks, members) + text,
+                tuple(members),
+            )
+        )
     for path, members in scans.items():
         tests = sorted({checks[i].value_test for i in members})
-        text = (f"SELECT ?focus ?value {_flags(tests)} "
-                f"WHERE {{ ?focus {path} ?value FILTER({_any_flag(tests)}) }}")
-        queries.append(_Query(f"values of {path} ({len(members)} checks)", "scan",
-                              _prefixes(checks, members) + text, tuple(members)))
+        text = (
+            f"SELECT ?focus ?value {_flags(tests)} "
+            f"WHERE {{ ?focus {path} ?value FILTER({_any_flag(tests)}) }}"
+        )
+        queries.append(
+            _Query(
+                f"values of {path} ({len(members)} checks)",
+                "scan",
+                _prefixes(checks, members) + text,
+                tuple(members),
+            )
+        )
     for test, members in patterns.items():
         check = checks[members[0]]
-        queries.append(_Query(f"{_short(names, URIRef(check.component))} on {check.path}",
-                              "pattern", _prefixes(checks, members)
-                              + f"SELECT DISTINCT ?focus ?value WHERE {{ {test} }}",
-                              tuple(members)))
+        queries.append(
+            _Query(
+                f"{_short(names, URIRef(check.component))} on {check.path}",
+                "pattern",
+                _prefixes(checks, members) + f"SELECT DISTINCT ?focus ?value WHERE {{ {test} }}",
+                tuple(members),
+            )
+        )
     return queries
 
 
@@ -688,14 +943,22 @@ def _focus_queries(checks: list[CompiledCheck], names: Graph, skip: set[int]) ->
     for (shape, target), members in groups.items():
         tests = sorted({checks[i].test for i in members})
         text = f"SELECT ?focus {_flags(tests)} WHERE {{ {target} FILTER({_any_flag(tests)}) }}"
-        queries.append(_Query(f"{_short(names, URIRef(shape))} focus checks ({len(members)})",
-                              "focus", _prefixes(checks, members) + text, tuple(members)))
+        queries.append(
+            _Query(
+                f"{_short(names, URIRef(shape))} focus checks ({len(members)})",
+                "focus",
+                _prefixes(checks, members) + text,
+                tuple(members),
+            )
+        )
     return queries
 
 
-def _member_queries(checks: list[CompiledCheck], names: Graph,
-                    candidates: dict[int, set[tuple[_Term, _Term | None]]]
-                    ) -> tuple[list[_Query], list[str]]:
+def _member_queries(
+    checks: list[CompiledCheck],
+    names: Graph,
+    candidates: dict[int, set[tuple[_Term, _Term | None]]],
+) -> tuple[list[_Query], list[str]]:
     """Queries re-running value checks with many flagged values, and queries looking the
     other flagged values' focus nodes up in their targets (numbered by the returned list)."""
     queries: list[_Query] = []
@@ -712,10 +975,11 @@ def _member_queries(checks: list[CompiledCheck], names: Graph,
         users = [i for i, c in enumerate(checks) if c.target == target]
         foci = sorted(wanted[target], key=str)
         for start in range(0, len(foci), 1000):
-            values = " ".join(str(f) for f in foci[start:start + 1000])
+            values = " ".join(str(f) for f in foci[start : start + 1000])
             text = f"SELECT DISTINCT ?focus WHERE {{ VALUES ?focus {{ {values} }} {target} }}"
-            queries.append(_Query(f"target {t} lookup", "member",
-                                  _prefixes(checks, users) + text, (t,)))
+            queries.append(
+                _Query(f"target {t} lookup", "member", _prefixes(checks, users) + text, (t,))
+            )
     return queries, targets
 
 
@@ -727,8 +991,9 @@ def _execute(store: ox.Store, query: _Query) -> tuple[float, list[tuple[_Term | 
     return time.perf_counter() - start, rows
 
 
-def _find(store: ox.Store, checks: list[CompiledCheck], names: Graph, threads: int
-          ) -> tuple[dict[int, set[_Row]], dict[str, float]]:
+def _find(
+    store: ox.Store, checks: list[CompiledCheck], names: Graph, threads: int
+) -> tuple[dict[int, set[_Row]], dict[str, float]]:
     """The violations of each check (by index) and the time each query took."""
     seconds: dict[str, float] = {}
     found: dict[int, set[_Row]] = defaultdict(set)
@@ -760,8 +1025,11 @@ def _find(store: ox.Store, checks: list[CompiledCheck], names: Graph, threads: i
         else:
             for focus, value, *flags in rows:
                 assert focus is not None
-                hit = (query.members if query.kind == "pattern"
-                       else _flagged(checks, query, flags, lambda c: c.value_test))
+                hit = (
+                    query.members
+                    if query.kind == "pattern"
+                    else _flagged(checks, query, flags, lambda c: c.value_test)
+                )
                 for i in hit:
                     candidates[i].add((focus, value))
 
@@ -799,14 +1067,14 @@ def _run_names(checks: list[CompiledCheck]) -> Graph:
     """Prefixes for a run: dmkg's and those the compiler used (for sh:closed's result paths)."""
     names = _names()
     for check in checks:
-        for prefix, namespace in re.findall(r"^PREFIX (\S*): <(.*)>$", check.sparql,
-                                            re.MULTILINE):
+        for prefix, namespace in re.findall(r"^PREFIX (\S*): <(.*)>$", check.sparql, re.MULTILINE):
             names.bind(prefix, namespace, override=False)
     return names
 
 
-def _results(checks: list[CompiledCheck], rows: dict[int, set[_Row]], names: Graph,
-             limit: int | None = None) -> tuple[list[CheckResult], dict[int, int]]:
+def _results(
+    checks: list[CompiledCheck], rows: dict[int, set[_Row]], names: Graph, limit: int | None = None
+) -> tuple[list[CheckResult], dict[int, int]]:
     """The rows as results, in a stable order; at most ``limit`` per check, with the number
     left out per check."""
     results, left_out = [], {}
@@ -815,16 +1083,21 @@ def _results(checks: list[CompiledCheck], rows: dict[int, set[_Row]], names: Gra
         if limit is not None and len(ordered) > limit:
             left_out[i] = len(ordered) - limit
             ordered = ordered[:limit]
-        results += [CheckResult(checks[i], _to_rdflib(focus),
-                                _to_rdflib(value) if value is not None else None,
-                                _short(names, _to_rdflib(path)) if path is not None
-                                else checks[i].path)
-                    for focus, value, path in ordered]
+        results += [
+            CheckResult(
+                checks[i],
+                _to_rdflib(focus),
+                _to_rdflib(value) if value is not None else None,
+                _short(names, _to_rdflib(path)) if path is not None else checks[i].path,
+            )
+            for focus, value, path in ordered
+        ]
     return results, left_out
 
 
-def run_checks(store: ox.Store, checks: list[CompiledCheck], *, threads: int = 2
-               ) -> tuple[list[CheckResult], dict[str, float]]:
+def run_checks(
+    store: ox.Store, checks: list[CompiledCheck], *, threads: int = 2
+) -> tuple[list[CheckResult], dict[str, float]]:
     """Every violation of ``checks`` in the default graph of ``store``, and the seconds each
     query of the run took (on ``threads`` threads)."""
     names = _run_names(checks)
@@ -840,16 +1113,18 @@ def _neighbourhood(store: ox.Store, foci: Iterable[Node]) -> Graph:
         wanted = f"?p IN ({', '.join(p.n3() for p in predicates)}){extra}"
         ordered = sorted({n for n in nodes if not isinstance(n, BNode)}, key=lambda n: n.n3())
         for start in range(0, len(ordered), 1000):
-            values = " ".join(n.n3() for n in ordered[start:start + 1000])
+            values = " ".join(n.n3() for n in ordered[start : start + 1000])
             solutions = store.query(
-                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER({wanted}) }}")
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER({wanted}) }}"
+            )
             assert isinstance(solutions, ox.QuerySolutions)
             for s, p, o in solutions:
                 graph.add((_to_rdflib(s), _to_rdflib(p), _to_rdflib(o)))
 
     at = (DMKG.curatedFile, DMKG.curatedLine, DMKG.column, DMKG.inRow)
-    located = (f" || (?p = {RDF.type.n3()} && ?o IN ({DMKG.SourceLocation.n3()}, "
-               f"{DMKG.SourceRow.n3()}))")
+    located = (
+        f" || (?p = {RDF.type.n3()} && ?o IN ({DMKG.SourceLocation.n3()}, {DMKG.SourceRow.n3()}))"
+    )
     copy(foci, (DMKG.ofPatient, PROV.wasDerivedFrom, *at), located)
     copy(graph.objects(None, DMKG.ofPatient), (PROV.wasDerivedFrom,))
     copy(graph.objects(None, PROV.wasDerivedFrom), (*at, DMKG.curatedItem, DMKG.section))
@@ -857,8 +1132,9 @@ def _neighbourhood(store: ox.Store, foci: Iterable[Node]) -> Graph:
     return graph
 
 
-def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int = 1000,
-                   threads: int = 2) -> StoreValidationReport:
+def validate_store(
+    store: ox.Store, shapes: Graph | None = None, *, limit: int = 1000, threads: int = 2
+) -> StoreValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against the shapes.
 
     Lists at most ``limit`` violations per check and counts the others; each is located in
@@ -871,13 +1147,30 @@ def validate_store(store: ox.Store, shapes: Graph | None = None, *, limit: int =
     omitted: dict[str, int] = defaultdict(int)
     for i, n in left_out.items():
         check = checks[i]
-        omitted[" ".join(x for x in (_short(names, URIRef(check.shape)), check.path,
-                                     _short(names, URIRef(check.component))) if x)] += n
+        omitted[
+            " ".join(
+                x
+                for x in (
+                    _short(names, URIRef(check.shape)),
+                    check.path,
+                    _short(names, URIRef(check.component)),
+                )
+                if x
+            )
+        ] += n
     located = _neighbourhood(store, (r.focus for r in kept))
     violations = []
     for r in kept:
         file, line, column = _locate(located, r.focus)
-        violations.append(Violation(
-            file=file, line=line, column=column, value=_short(names, r.value),
-            message=r.check.message, focus=_short(names, r.focus), path=r.path))
+        violations.append(
+            Violation(
+                file=file,
+                line=line,
+                column=column,
+                value=_short(names, r.value),
+                message=r.check.message,
+                focus=_short(names, r.focus),
+                path=r.path,
+            )
+        )
     return StoreValidationReport(not rows, sorted(set(violations)), dict(omitted), seconds)

@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.sparql import Query
 from kg.errors import QueryError
 from kg.queries import QueryResult
 
-__all__ = ["check_read_only", "run_sparql", "SparqlAnswer"]
+__all__ = ["SparqlAnswer", "check_read_only", "run_sparql"]
 
 
 def _walk(node: Any, seen: set[int] | None = None) -> Any:
@@ -51,8 +51,9 @@ def _is_update(text: str) -> bool:
 def check_read_only(text: str) -> Query:
     """Parse ``text`` and refuse updates, SERVICE and FROM / FROM NAMED."""
     if _is_update(text):
-        raise QueryError("only read-only queries are run (SELECT, ASK, CONSTRUCT, DESCRIBE); "
-                         "this is an update")
+        raise QueryError(
+            "only read-only queries are run (SELECT, ASK, CONSTRUCT, DESCRIBE); this is an update"
+        )
     try:
         query = prepareQuery(text)
     except Exception as exc:  # noqa: BLE001 - pyparsing raises several error types
@@ -61,16 +62,18 @@ def check_read_only(text: str) -> Query:
         raise QueryError("FROM and FROM NAMED are refused: queries run on the local graph only")
     for node in _walk(query.algebra):
         if getattr(node, "name", None) == "ServiceGraphPattern":
-            raise QueryError("SERVICE is refused: dmkg does not call other endpoints on a "
-                             "user's behalf")
+            raise QueryError(
+                "SERVICE is refused: dmkg does not call other endpoints on a user's behalf"
+            )
     return query
 
 
 class SparqlAnswer:
     """A SELECT result, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
 
-    def __init__(self, select: QueryResult | None = None, ask: bool | None = None,
-                 graph: Graph | None = None) -> None:
+    def __init__(
+        self, select: QueryResult | None = None, ask: bool | None = None, graph: Graph | None = None
+    ) -> None:
         self.select, self.ask, self.graph = select, ask, graph
 
 

@@ -65,14 +65,29 @@ __all__ = [
 #: column order for tables and CSV output
 ASSOCIATION_COLUMNS = (
     "kind",
-    "exposure", "exposure_id", "exposure_kind",
-    "reference", "reference_id",
-    "outcome", "outcome_id",
-    "a", "b", "c", "d", "excluded",
-    "proportion", "prop_ci_low", "prop_ci_high",
-    "proportion_reference", "prop_reference_ci_low", "prop_reference_ci_high",
-    "odds_ratio", "or_ci_low", "or_ci_high",
-    "p_fisher", "reported_p",
+    "exposure",
+    "exposure_id",
+    "exposure_kind",
+    "reference",
+    "reference_id",
+    "outcome",
+    "outcome_id",
+    "a",
+    "b",
+    "c",
+    "d",
+    "excluded",
+    "proportion",
+    "prop_ci_low",
+    "prop_ci_high",
+    "proportion_reference",
+    "prop_reference_ci_low",
+    "prop_reference_ci_high",
+    "odds_ratio",
+    "or_ci_low",
+    "or_ci_high",
+    "p_fisher",
+    "reported_p",
     "source",
 )
 #: how an unbounded odds ratio or bound is written
@@ -81,12 +96,16 @@ CONFIDENCE_LEVEL = 0.95
 
 _NS = {"dmkg": DMKG._NS, "prov": PROV, "rdfs": RDFS}
 
-_PATIENTS = prepareQuery("""
+_PATIENTS = prepareQuery(
+    """
     SELECT ?patient ?doi WHERE {
       ?patient a dmkg:Patient ; dmkg:describedIn/dmkg:doi ?doi .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_OBSERVATIONS = prepareQuery("""
+_OBSERVATIONS = prepareQuery(
+    """
     SELECT ?patient ?exposure ?status ?kind WHERE {
       { ?obs a dmkg:FindingObservation ; dmkg:finding ?exposure ; dmkg:findingStatus ?status .
         BIND("finding" AS ?kind) }
@@ -94,12 +113,17 @@ _OBSERVATIONS = prepareQuery("""
       { ?obs a dmkg:AntibodyTestResult ; dmkg:antibody ?exposure ; dmkg:antibodyStatus ?status .
         BIND("antibody" AS ?kind) }
       ?obs dmkg:ofPatient ?patient .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
-_SITES = prepareQuery("""
+_SITES = prepareQuery(
+    """
     SELECT ?patient ?site WHERE {
       ?diagnosis a dmkg:CancerDiagnosis ; dmkg:ofPatient ?patient ; dmkg:cancerSite ?site .
-    }""", initNs=_NS)
+    }""",
+    initNs=_NS,
+)
 
 _EXPOSED = {DMKG.Present, DMKG.Positive}
 _UNEXPOSED = {DMKG.Absent, DMKG.Negative}
@@ -118,7 +142,7 @@ def curie(iri: Node) -> str:
     text = str(iri)
     for prefix, namespace in (("dmkg", str(DMKG._NS)), ("dmkgd", str(DATA))):
         if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 
@@ -163,9 +187,18 @@ def two_by_two(a: int, b: int, c: int, d: int) -> dict[str, Any]:
     return dict(zip(_STAT_KEYS, _statistics(a, b, c, d)))
 
 
-_STAT_KEYS = ("proportion", "prop_ci_low", "prop_ci_high",
-              "proportion_reference", "prop_reference_ci_low", "prop_reference_ci_high",
-              "odds_ratio", "or_ci_low", "or_ci_high", "p_fisher")
+_STAT_KEYS = (
+    "proportion",
+    "prop_ci_low",
+    "prop_ci_high",
+    "proportion_reference",
+    "prop_reference_ci_low",
+    "prop_reference_ci_high",
+    "odds_ratio",
+    "or_ci_low",
+    "or_ci_high",
+    "p_fisher",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -175,13 +208,22 @@ def _statistics(a: int, b: int, c: int, d: int) -> tuple[float | str | None, ...
     p_value = float(fisher_exact(table, alternative="two-sided").pvalue)
     ratio = odds_ratio(table, kind="conditional")
     ci = ratio.confidence_interval(confidence_level=CONFIDENCE_LEVEL)
-    exposed = binomtest(a, a + b).proportion_ci(confidence_level=CONFIDENCE_LEVEL,
-                                                method="wilson")
-    reference = binomtest(c, c + d).proportion_ci(confidence_level=CONFIDENCE_LEVEL,
-                                                  method="wilson")
-    return (a / (a + b), float(exposed.low), float(exposed.high),
-            c / (c + d), float(reference.low), float(reference.high),
-            _number(ratio.statistic), _number(ci.low), _number(ci.high), p_value)
+    exposed = binomtest(a, a + b).proportion_ci(confidence_level=CONFIDENCE_LEVEL, method="wilson")
+    reference = binomtest(c, c + d).proportion_ci(
+        confidence_level=CONFIDENCE_LEVEL, method="wilson"
+    )
+    return (
+        a / (a + b),
+        float(exposed.low),
+        float(exposed.high),
+        c / (c + d),
+        float(reference.low),
+        float(reference.high),
+        _number(ratio.statistic),
+        _number(ci.low),
+        _number(ci.high),
+        p_value,
+    )
 
 
 def patient_associations(graph: Graph) -> list[dict[str, Any]]:
@@ -195,8 +237,9 @@ def patient_associations(graph: Graph) -> list[dict[str, Any]]:
     sites: dict[Node, set[Node]] = defaultdict(set)
     for row in select(graph, _SITES):
         sites[row["patient"]].add(row["site"])
-    all_sites = sorted({s for found in sites.values() for s in found},
-                       key=lambda s: label(graph, s).casefold())
+    all_sites = sorted(
+        {s for found in sites.values() for s in found}, key=lambda s: label(graph, s).casefold()
+    )
     rows: list[dict[str, Any]] = []
     for exposure, by_patient in statuses.items():
         # a patient with both a yes and a no record of the same exposure is left out
@@ -213,21 +256,33 @@ def patient_associations(graph: Graph) -> list[dict[str, Any]]:
             if a + c == 0 or b + d == 0:
                 continue
             reference = _REFERENCE[kind]
-            rows.append({
-                "kind": "patient-level",
-                "exposure": label(graph, exposure), "exposure_id": curie(exposure),
-                "exposure_kind": kind,
-                "reference": f"{label(graph, exposure)} {label(graph, reference)}",
-                "reference_id": curie(reference),
-                "outcome": label(graph, site), "outcome_id": curie(site),
-                "a": a, "b": b, "c": c, "d": d,
-                "excluded": len(doi) - len(included),
-                **two_by_two(a, b, c, d),
-                "reported_p": None,
-                "source": "; ".join(sorted({doi[p] for p in included if p in doi})),
-            })
-    rows.sort(key=lambda r: (_KIND_ORDER[r["exposure_kind"]], r["exposure"].casefold(),
-                             r["outcome"].casefold()))
+            rows.append(
+                {
+                    "kind": "patient-level",
+                    "exposure": label(graph, exposure),
+                    "exposure_id": curie(exposure),
+                    "exposure_kind": kind,
+                    "reference": f"{label(graph, exposure)} {label(graph, reference)}",
+                    "reference_id": curie(reference),
+                    "outcome": label(graph, site),
+                    "outcome_id": curie(site),
+                    "a": a,
+                    "b": b,
+                    "c": c,
+                    "d": d,
+                    "excluded": len(doi) - len(included),
+                    **two_by_two(a, b, c, d),
+                    "reported_p": None,
+                    "source": "; ".join(sorted({doi[p] for p in included if p in doi})),
+                }
+            )
+    rows.sort(
+        key=lambda r: (
+            _KIND_ORDER[r["exposure_kind"]],
+            r["exposure"].casefold(),
+            r["outcome"].casefold(),
+        )
+    )
     return [{c: r[c] for c in ASSOCIATION_COLUMNS} for r in rows]
 
 
@@ -270,13 +325,25 @@ def cohort_comparisons(graph: Graph) -> list[CohortComparison]:
         row = graph.value(location, DMKG.inRow) or location  # a table cell's source row
         publication = graph.value(row, DMKG.inPublication)
         doi = graph.value(publication, DMKG.doi) if publication is not None else None
-        found.append(CohortComparison(
-            node, feature, first[0], second[0], first[1], first[2], second[1], second[2],
-            str(doi) if doi is not None else "",
-            _text(graph, node, DMKG.printedPValue), _text(graph, node, DMKG.pValueComparator),
-            _text(graph, row, DMKG.table), _text(graph, row, DMKG.row),
-            _text(graph, location, DMKG.column),
-            int(_text(graph, row, DMKG.curatedLine) or 0)))
+        found.append(
+            CohortComparison(
+                node,
+                feature,
+                first[0],
+                second[0],
+                first[1],
+                first[2],
+                second[1],
+                second[2],
+                str(doi) if doi is not None else "",
+                _text(graph, node, DMKG.printedPValue),
+                _text(graph, node, DMKG.pValueComparator),
+                _text(graph, row, DMKG.table),
+                _text(graph, row, DMKG.row),
+                _text(graph, location, DMKG.column),
+                int(_text(graph, row, DMKG.curatedLine) or 0),
+            )
+        )
     return sorted(found, key=lambda c: (c.source, c.table or "", c.line))
 
 
@@ -308,11 +375,18 @@ def cohort_associations(graph: Graph) -> list[dict[str, Any]]:
             excluded += int(size) - assessed if size is not None else 0
         row = {
             "kind": "cohort",
-            "exposure": label(graph, comp.cohort1), "exposure_id": curie(comp.cohort1),
+            "exposure": label(graph, comp.cohort1),
+            "exposure_id": curie(comp.cohort1),
             "exposure_kind": "cohort",
-            "reference": label(graph, comp.cohort2), "reference_id": curie(comp.cohort2),
-            "outcome": label(graph, comp.feature), "outcome_id": curie(comp.feature),
-            "a": a, "b": b, "c": c, "d": d, "excluded": excluded,
+            "reference": label(graph, comp.cohort2),
+            "reference_id": curie(comp.cohort2),
+            "outcome": label(graph, comp.feature),
+            "outcome_id": curie(comp.feature),
+            "a": a,
+            "b": b,
+            "c": c,
+            "d": d,
+            "excluded": excluded,
             **two_by_two(a, b, c, d),
             "reported_p": comp.printed_p,
             "source": comp.source,

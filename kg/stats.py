@@ -29,12 +29,19 @@ class GraphSummary:
         return sum(int(s["patients"]) for s in self.sources)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"triples": self.triples, "patients": self.patients, "sources": self.sources,
-                "records": self.records, "inferred_patients": self.inferred}
+        return {
+            "triples": self.triples,
+            "patients": self.patients,
+            "sources": self.sources,
+            "records": self.records,
+            "inferred_patients": self.inferred,
+        }
 
     def text(self) -> str:
-        lines = [f"dmkg graph: {self.triples:,} triples, {len(self.sources)} sources, "
-                 f"{self.patients} patients"]
+        lines = [
+            f"dmkg graph: {self.triples:,} triples, {len(self.sources)} sources, "
+            f"{self.patients} patients"
+        ]
         lines.append("sources:")
         for s in self.sources:
             lines.append(f"  {s['doi']:<28} {s['patients']:>4} patients  {s['title'][:60]}")
@@ -56,10 +63,14 @@ def summarise(graph: Graph | Store, triples: int | None = None) -> GraphSummary:
         {"doi": str(r["doi"]), "title": str(r["title"]), "patients": int(str(r["patients"]))}
         for r in run_query(graph, "summary-sources").records()
     ]
-    records = {str(r["label"]): int(str(r["records"]))
-               for r in run_query(graph, "summary-records").records()}
-    inferred = {str(r["label"]): int(str(r["patients"]))
-                for r in run_query(graph, "summary-inferred").records()}
+    records = {
+        str(r["label"]): int(str(r["records"]))
+        for r in run_query(graph, "summary-records").records()
+    }
+    inferred = {
+        str(r["label"]): int(str(r["patients"]))
+        for r in run_query(graph, "summary-inferred").records()
+    }
     if triples is None:
         triples = len(graph) if isinstance(graph, Graph) else 0
     return GraphSummary(triples, sources, records, inferred)

@@ -59,7 +59,6 @@ _TMP = ".dmkg-tmp-"
 _OLD = ".dmkg-old-"
 
 
-
 @dataclass
 class StoreBuildResult:
     """What a store build made and how long each stage took (seconds)."""
@@ -83,8 +82,9 @@ class StoreBuildResult:
 
 
 @contextmanager
-def _stage(result_stages: dict[str, float], name: str, what: str, progress: Progress
-           ) -> Iterator[None]:
+def _stage(
+    result_stages: dict[str, float], name: str, what: str, progress: Progress
+) -> Iterator[None]:
     progress(f"[{name}] {what} ...")
     start = time.perf_counter()
     yield
@@ -236,9 +236,15 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
 def _infer_into(store: Any, out: str) -> int:
     """Run the rules in the batch store and append what they added to the batch's file."""
     # the defined classes (an owl:intersectionOf definition) are what the rules assert
-    return _append_added(store, out, apply_rules(store), (
-        "CONSTRUCT { ?s a ?c } WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass>/"
-        "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }"))
+    return _append_added(
+        store,
+        out,
+        apply_rules(store),
+        (
+            "CONSTRUCT { ?s a ?c } WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass>/"
+            "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }"
+        ),
+    )
 
 
 def _links_into(store: Any, out: str) -> int:
@@ -274,9 +280,14 @@ def _plan(folders: list[Path], workers: int, batch: int) -> list[tuple[Path, int
     return tasks
 
 
-def load_ntriples(folders: list[Path], out_dir: Path, workers: int,
-                  on_batch: Callable[[BatchOutcome], None] | None = None, *,
-                  batch: int = BATCH_PATIENTS) -> list[BatchOutcome]:
+def load_ntriples(
+    folders: list[Path],
+    out_dir: Path,
+    workers: int,
+    on_batch: Callable[[BatchOutcome], None] | None = None,
+    *,
+    batch: int = BATCH_PATIENTS,
+) -> list[BatchOutcome]:
     """Load and gate every folder in batches with ``workers`` processes; N-Triples files
     (data and inferences) in ``out_dir``. ``on_batch`` sees each batch as it passes.
 
@@ -287,8 +298,10 @@ def load_ntriples(folders: list[Path], out_dir: Path, workers: int,
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise CurationErrors([CurationError("two sources with the same id", dup)])
-    tasks = [(str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"))
-             for folder, k, n in _plan(folders, workers, batch)]
+    tasks = [
+        (str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"))
+        for folder, k, n in _plan(folders, workers, batch)
+    ]
     outcomes: list[BatchOutcome] = []
 
     def take(outcome: BatchOutcome) -> None:
@@ -328,13 +341,15 @@ def _raise_problems(outcomes: list[BatchOutcome]) -> None:
             bad[name] = bad.get(name, 0) + rows
     if bad:
         text = "\n".join(f"  - {name}: {rows} row(s)" for name, rows in sorted(bad.items()))
-        raise ValidationFailed(f"data checks in queries/ found problems:\n{text}",
-                               sum(bad.values()))
+        raise ValidationFailed(
+            f"data checks in queries/ found problems:\n{text}", sum(bad.values())
+        )
 
 
 # ------------------------------------------------------------------------------------------
 # 4. infer: the rules that stand in for HermiT
 # ------------------------------------------------------------------------------------------
+
 
 def rule_files() -> list[Path]:
     """The SPARQL update rules in ``ontology/rules/``, in the order they run."""
@@ -351,6 +366,7 @@ def apply_rules(store: Any) -> int:
 # ------------------------------------------------------------------------------------------
 # the store folder
 # ------------------------------------------------------------------------------------------
+
 
 def is_store(path: Path) -> bool:
     """True if ``path`` is a folder a store build wrote."""
@@ -370,8 +386,10 @@ def _prepare(target: Path) -> None:
     for stale in old:
         shutil.rmtree(stale, ignore_errors=True)
     if target.exists() and not is_store(target) and any(target.iterdir()):
-        raise UsageError(f"{target}: exists and is not a dmkg store (no {STORE_MANIFEST}); "
-                         "give an empty or new folder, or a store an earlier build wrote")
+        raise UsageError(
+            f"{target}: exists and is not a dmkg store (no {STORE_MANIFEST}); "
+            "give an empty or new folder, or a store an earlier build wrote"
+        )
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -387,8 +405,10 @@ def open_store(path: Path) -> Any:
     import pyoxigraph as ox
 
     if not is_store(path):
-        raise UsageError(f"{path}: not a dmkg store (expected {STORE_MANIFEST} and "
-                         f"{STORE_SUBDIR}/ written by 'dmkg build --store {path}')")
+        raise UsageError(
+            f"{path}: not a dmkg store (expected {STORE_MANIFEST} and "
+            f"{STORE_SUBDIR}/ written by 'dmkg build --store {path}')"
+        )
     try:
         return ox.Store.read_only(str(path / STORE_SUBDIR))
     except OSError as exc:
@@ -419,9 +439,15 @@ def read_manifest(path: Path) -> dict[str, Any]:
 # the pipeline
 # ------------------------------------------------------------------------------------------
 
-def build_store(folders: list[Path] | None = None, target: Path | None = None, *,
-                workers: int | None = None, progress: Progress = _stderr,
-                batch: int = BATCH_PATIENTS) -> StoreBuildResult:
+
+def build_store(
+    folders: list[Path] | None = None,
+    target: Path | None = None,
+    *,
+    workers: int | None = None,
+    progress: Progress = _stderr,
+    batch: int = BATCH_PATIENTS,
+) -> StoreBuildResult:
     """Build the graph of ``folders`` into a store at ``target`` (in memory if None)."""
     import pyoxigraph as ox
 
@@ -445,8 +471,9 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
     text_dir.mkdir()
     try:
         store = ox.Store(str(staging / STORE_SUBDIR)) if target is not None else ox.Store()
-        store.bulk_load(load_ontology().serialize(format="nt", encoding="utf-8"),
-                        format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(
+            load_ontology().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+        )
 
         steps: dict[str, float] = {}
         peaks: dict[str, float] = {}
@@ -457,18 +484,25 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
                 store.bulk_load(path=outcome.file, format=ox.RdfFormat.N_TRIPLES, lenient=True)
                 os.unlink(outcome.file)
 
-        with _stage(stages, "load+validate", f"loading {len(folders)} source(s) in batches of "
-                    f"up to {batch:,} patients with {workers} process(es); each batch "
-                    "checked against the shapes (compiled to SPARQL), classified by the rules "
-                    "in ontology/rules and checked by queries/*-violation, then added to the "
-                    "store", progress):
+        with _stage(
+            stages,
+            "load+validate",
+            f"loading {len(folders)} source(s) in batches of "
+            f"up to {batch:,} patients with {workers} process(es); each batch "
+            "checked against the shapes (compiled to SPARQL), classified by the rules "
+            "in ontology/rules and checked by queries/*-violation, then added to the "
+            "store",
+            progress,
+        ):
             outcomes = load_ntriples(folders, text_dir, workers, into_store, batch=batch)
         data_triples = sum(o.triples for o in outcomes)
         inferred = sum(o.inferred for o in outcomes)
         summary = _merge_summaries([o.summary for o in outcomes])
         with _stage(stages, "catalogue", "adding the query catalogue", progress):
-            store.bulk_load(catalogue_graph().serialize(format="nt", encoding="utf-8"),
-                            format=ox.RdfFormat.N_TRIPLES)
+            store.bulk_load(
+                catalogue_graph().serialize(format="nt", encoding="utf-8"),
+                format=ox.RdfFormat.N_TRIPLES,
+            )
             shutil.rmtree(text_dir, ignore_errors=True)
         triples = len(store)
         summary["triples"] = triples
@@ -477,10 +511,20 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
                 steps[name] = steps.get(name, 0.0) + seconds
                 peaks[name] = max(peaks.get(name, 0.0), outcome.step_peaks_mb[name])
         ran = [name for name in BATCH_STEPS if name in steps]  # in the order they run
-        result = StoreBuildResult(None, store, triples, data_triples, inferred,
-                                  int(summary["patients"]), stages, summary,
-                                  {k: steps[k] for k in ran}, {k: peaks[k] for k in ran},
-                                  len(outcomes), min(workers, len(outcomes)) or 1)
+        result = StoreBuildResult(
+            None,
+            store,
+            triples,
+            data_triples,
+            inferred,
+            int(summary["patients"]),
+            stages,
+            summary,
+            {k: steps[k] for k in ran},
+            {k: peaks[k] for k in ran},
+            len(outcomes),
+            min(workers, len(outcomes)) or 1,
+        )
         if target is not None:
             # each batch's bulk load leaves its own files covering the whole key range, and a
             # lookup must search every one; one full compaction makes queries that look terms
@@ -489,12 +533,18 @@ def build_store(folders: list[Path] | None = None, target: Path | None = None, *
                 store.optimize()
             with _stage(stages, "persist", f"writing the store to {target}", progress):
                 store.flush()
-                manifest = {"format": "dmkg-store/1", "dmkg_version": __version__,
-                            "triples": triples, "data_triples": data_triples,
-                            "inferred_triples": inferred, "sources": [f.name for f in folders],
-                            "summary": summary}
-                (staging / STORE_MANIFEST).write_text(json.dumps(manifest, indent=2,
-                                                                 sort_keys=True) + "\n")
+                manifest = {
+                    "format": "dmkg-store/1",
+                    "dmkg_version": __version__,
+                    "triples": triples,
+                    "data_triples": data_triples,
+                    "inferred_triples": inferred,
+                    "sources": [f.name for f in folders],
+                    "summary": summary,
+                }
+                (staging / STORE_MANIFEST).write_text(
+                    json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+                )
                 del store
                 result.store = None
                 _swap_in(staging, target)
@@ -527,7 +577,9 @@ def _merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
             records[label] = records.get(label, 0) + n
         for label, n in part.get("inferred_patients", {}).items():
             inferred[label] = inferred.get(label, 0) + n
-    return {"sources": [sources[d] for d in sorted(sources)],
-            "records": dict(sorted(records.items())),
-            "inferred_patients": dict(sorted(inferred.items())),
-            "patients": sum(s["patients"] for s in sources.values())}
+    return {
+        "sources": [sources[d] for d in sorted(sources)],
+        "records": dict(sorted(records.items())),
+        "inferred_patients": dict(sorted(inferred.items())),
+        "patients": sum(s["patients"] for s in sources.values()),
+    }

@@ -41,9 +41,23 @@ from kg.namespaces import DMKG
 from kg.queries import QueryResult
 from kg.sparql import SparqlAnswer, check_read_only, run_sparql
 
-__all__ = ["Store", "EmbeddedStore", "OxigraphStore", "RemoteStore", "Endpoint", "RemoteError",
-           "with_values", "values_block", "term_from_json", "graph_iri", "DEFAULT_GRAPH_IRI",
-           "DEFAULT_TIMEOUT", "benchmark_engines", "replicate", "BENCH_PARAMS"]
+__all__ = [
+    "BENCH_PARAMS",
+    "DEFAULT_GRAPH_IRI",
+    "DEFAULT_TIMEOUT",
+    "EmbeddedStore",
+    "Endpoint",
+    "OxigraphStore",
+    "RemoteError",
+    "RemoteStore",
+    "Store",
+    "benchmark_engines",
+    "graph_iri",
+    "replicate",
+    "term_from_json",
+    "values_block",
+    "with_values",
+]
 
 #: the named graph that ``dmkg publish`` writes and ``--endpoint`` queries read by default
 DEFAULT_GRAPH_IRI = "https://w3id.org/dmkg/graph"
@@ -57,6 +71,7 @@ _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # VALUES blocks
 # ---------------------------------------------------------------------------------------------
 
+
 def values_block(bindings: Mapping[str, Identifier]) -> str:
     """One row of ``VALUES`` for ``bindings``, each value written by rdflib's ``n3()``.
 
@@ -69,11 +84,14 @@ def values_block(bindings: Mapping[str, Identifier]) -> str:
     names, terms = [], []
     for name, value in bindings.items():
         if not _VARIABLE.fullmatch(name):
-            raise QueryError(f"{name!r} is not a SPARQL variable name (expected letters, digits "
-                             "and underscores)")
+            raise QueryError(
+                f"{name!r} is not a SPARQL variable name (expected letters, digits and underscores)"
+            )
         if not isinstance(value, (URIRef, Literal)):
-            raise QueryError(f"variable ?{name}: only IRIs and literals can be bound remotely, "
-                             f"not {type(value).__name__}")
+            raise QueryError(
+                f"variable ?{name}: only IRIs and literals can be bound remotely, "
+                f"not {type(value).__name__}"
+            )
         names.append(f"?{name}")
         terms.append(value.n3())
     return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
@@ -92,8 +110,9 @@ def graph_iri(value: str, flag: str = "--graph") -> str:
     kg.errors.RemoteError: --graph 'build/dmkg.nt' is not an absolute IRI (expected e.g. https://w3id.org/dmkg/graph)
     """
     if not (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) and _IRIREF.fullmatch(f"<{value}>")):
-        raise RemoteError(f"{flag} {value!r} is not an absolute IRI (expected e.g. "
-                          f"{DEFAULT_GRAPH_IRI})")
+        raise RemoteError(
+            f"{flag} {value!r} is not an absolute IRI (expected e.g. {DEFAULT_GRAPH_IRI})"
+        )
     return value
 
 
@@ -139,7 +158,7 @@ def _outer_group(text: str) -> int:
             match = _WORD.match(text, i)
             assert match is not None
             word = match.group().upper()
-            if braces == 0 and parens == 0 and text[i - 1:i] not in ("?", "$", ":"):
+            if braces == 0 and parens == 0 and text[i - 1 : i] not in ("?", "$", ":"):
                 last_word = word
                 if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                     form = word
@@ -164,6 +183,7 @@ def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
 # ---------------------------------------------------------------------------------------------
 # SPARQL JSON results -> rdflib terms
 # ---------------------------------------------------------------------------------------------
+
 
 def term_from_json(cell: Mapping[str, str]) -> Node:
     """An rdflib term from one cell of SPARQL 1.1 JSON results.
@@ -198,6 +218,7 @@ def term_from_json(cell: Mapping[str, str]) -> Node:
 # ---------------------------------------------------------------------------------------------
 # The stores
 # ---------------------------------------------------------------------------------------------
+
 
 class Store(ABC):
     """Where the graph lives and queries run. Subclasses give the same rows and term types."""
@@ -241,9 +262,10 @@ class EmbeddedStore(Store):
     def select(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         from kg.queries import _prepare
 
-        result = self.graph.query(_prepare(text, "query"),
-                                  initBindings={Variable(k): v for k, v in
-                                                (bindings or {}).items()})
+        result = self.graph.query(
+            _prepare(text, "query"),
+            initBindings={Variable(k): v for k, v in (bindings or {}).items()},
+        )
         columns = [str(v) for v in (result.vars or [])]
         rows = [[row[i] for i in range(len(columns))] for row in result]  # type: ignore[index]
         return QueryResult(columns, rows)
@@ -282,12 +304,16 @@ class Endpoint:
     def __post_init__(self) -> None:
         for name in ("url", "update_url", "gsp_url"):
             value = getattr(self, name)
-            if value is not None and urllib.parse.urlsplit(value).scheme not in ("http",
-                                                                                  "https"):
-                flag = {"url": "--endpoint", "update_url": "--update-endpoint",
-                        "gsp_url": "--gsp-endpoint"}[name]
-                raise RemoteError(f"{flag} {value!r} is not an http(s) URL (expected e.g. "
-                                  "http://127.0.0.1:7878/query)")
+            if value is not None and urllib.parse.urlsplit(value).scheme not in ("http", "https"):
+                flag = {
+                    "url": "--endpoint",
+                    "update_url": "--update-endpoint",
+                    "gsp_url": "--gsp-endpoint",
+                }[name]
+                raise RemoteError(
+                    f"{flag} {value!r} is not an http(s) URL (expected e.g. "
+                    "http://127.0.0.1:7878/query)"
+                )
         if self.auth not in ("basic", "digest"):
             raise RemoteError(f"unknown authentication {self.auth!r}; expected basic or digest")
         if self.timeout <= 0:
@@ -316,9 +342,16 @@ class Endpoint:
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
         return urllib.request.build_opener(*handlers)
 
-    def request(self, url: str, *, method: str = "POST", data: bytes | None = None,
-                content_type: str | None = None, accept: str | None = None,
-                what: str = "request") -> bytes:
+    def request(
+        self,
+        url: str,
+        *,
+        method: str = "POST",
+        data: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+        what: str = "request",
+    ) -> bytes:
         """Send one HTTP request and return the body; any failure is a :class:`RemoteError`."""
         req = urllib.request.Request(url, data=data, method=method)
         if content_type:
@@ -335,63 +368,94 @@ class Endpoint:
                 body: bytes = response.read()
                 return body
         except urllib.error.HTTPError as exc:
-            raise self.http_error(url, exc.code, exc.reason, _read(exc), exc.headers,
-                                  what) from None
+            raise self.http_error(
+                url, exc.code, exc.reason, _read(exc), exc.headers, what
+            ) from None
         except Exception as exc:  # noqa: BLE001 - mapped to one clear message below
             raise self.transport_error(url, exc, what) from None
 
     def update_request(self, text: str, what: str = "update") -> None:
         """POST a SPARQL 1.1 Update (``application/sparql-update``)."""
-        self.request(self.update, data=text.encode("utf-8"),
-                     content_type="application/sparql-update", what=what)
+        self.request(
+            self.update,
+            data=text.encode("utf-8"),
+            content_type="application/sparql-update",
+            what=what,
+        )
 
     # -- error messages ----------------------------------------------------------------------
 
     def transport_error(self, url: str, exc: BaseException, what: str) -> RemoteError:
         reason = getattr(exc, "reason", None)
         if isinstance(exc, (TimeoutError, socket.timeout)) or isinstance(
-                reason, (TimeoutError, socket.timeout)):
-            return RemoteError(f"{what} to {url}: no answer within {self.timeout:g} s "
-                               "(the server is slow or stuck; raise --timeout if it is only "
-                               "slow)")
+            reason, (TimeoutError, socket.timeout)
+        ):
+            return RemoteError(
+                f"{what} to {url}: no answer within {self.timeout:g} s "
+                "(the server is slow or stuck; raise --timeout if it is only "
+                "slow)"
+            )
         if isinstance(reason, ConnectionRefusedError) or isinstance(exc, ConnectionRefusedError):
-            return RemoteError(f"{what} to {url}: connection refused (is the server running "
-                               "and listening on that host and port?)")
-        if isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError,
-                            BrokenPipeError, http.client.IncompleteRead)) or isinstance(
-                reason, (ConnectionResetError, BrokenPipeError)):
-            return RemoteError(f"{what} to {url}: the server closed the connection before "
-                               "answering (did it stop or crash?)")
+            return RemoteError(
+                f"{what} to {url}: connection refused (is the server running "
+                "and listening on that host and port?)"
+            )
+        if isinstance(
+            exc,
+            (
+                http.client.RemoteDisconnected,
+                ConnectionResetError,
+                BrokenPipeError,
+                http.client.IncompleteRead,
+            ),
+        ) or isinstance(reason, (ConnectionResetError, BrokenPipeError)):
+            return RemoteError(
+                f"{what} to {url}: the server closed the connection before "
+                "answering (did it stop or crash?)"
+            )
         if isinstance(exc, urllib.error.URLError):
             return RemoteError(f"{what} to {url}: cannot connect ({exc.reason})")
         return RemoteError(f"{what} to {url} failed: {type(exc).__name__}: {str(exc)[:200]}")
 
-    def http_error(self, url: str, code: int, reason: str, body: str, headers: Any,
-                   what: str) -> RemoteError:
+    def http_error(
+        self, url: str, code: int, reason: str, body: str, headers: Any, what: str
+    ) -> RemoteError:
         detail = _first_lines(body)
         text = f"{what} to {url}: HTTP {code} {reason}"
         if code in (401, 403):
             challenge = str((headers or {}).get("WWW-Authenticate", "") or "")
-            hint = ("wrong or missing credentials: give --user and --password (or the "
-                    "DMKG_USER and DMKG_PASSWORD environment variables)")
+            hint = (
+                "wrong or missing credentials: give --user and --password (or the "
+                "DMKG_USER and DMKG_PASSWORD environment variables)"
+            )
             if self.auth != "digest" and not challenge.lower().startswith("basic"):
-                hint += ("; the server did not ask for Basic authentication: if it takes Digest "
-                         "(as Virtuoso's /sparql-auth does), add --auth digest")
+                hint += (
+                    "; the server did not ask for Basic authentication: if it takes Digest "
+                    "(as Virtuoso's /sparql-auth does), add --auth digest"
+                )
             if code == 403:
-                hint = ("the account may not do this (for updates on Virtuoso, grant "
-                        "SPARQL_UPDATE or use /sparql-auth with an account that may update)")
+                hint = (
+                    "the account may not do this (for updates on Virtuoso, grant "
+                    "SPARQL_UPDATE or use /sparql-auth with an account that may update)"
+                )
             return RemoteError(f"{text}: {hint}")
         if code == 404:
-            return RemoteError(f"{text}: no SPARQL service at this URL (Oxigraph: /query and "
-                               "/update; Fuseki: /DATASET/query; Virtuoso: /sparql; GraphDB: "
-                               "/repositories/REPO)")
+            return RemoteError(
+                f"{text}: no SPARQL service at this URL (Oxigraph: /query and "
+                "/update; Fuseki: /DATASET/query; Virtuoso: /sparql; GraphDB: "
+                "/repositories/REPO)"
+            )
         if code in (405, 415):
-            return RemoteError(f"{text}: this URL does not take this kind of request; is it the "
-                               f"right endpoint for a {what}? {detail}".rstrip())
+            return RemoteError(
+                f"{text}: this URL does not take this kind of request; is it the "
+                f"right endpoint for a {what}? {detail}".rstrip()
+            )
         if "permission" in detail.lower():  # Virtuoso answers 500 "SR186: No permission"
-            return RemoteError(f"{text}: the account may not do this (for updates on Virtuoso, "
-                               "use /sparql-auth with --auth digest and an account that may "
-                               f"update, or grant SPARQL_UPDATE): {detail}")
+            return RemoteError(
+                f"{text}: the account may not do this (for updates on Virtuoso, "
+                "use /sparql-auth with --auth digest and an account that may "
+                f"update, or grant SPARQL_UPDATE): {detail}"
+            )
         if 400 <= code < 500:
             return RemoteError(f"{text}: the server refused the request: {detail}")
         return RemoteError(f"{text}: server error: {detail}")
@@ -436,9 +500,11 @@ class _QueryTextStore(Store):
         found: dict[URIRef, list[Node]] = {iri: [] for iri in wanted}
         if not wanted:
             return found
-        text = ("SELECT ?iri ?label WHERE { VALUES ?iri { "
-                + " ".join(iri.n3() for iri in wanted)
-                + f" }} ?iri {RDFS.label.n3()} ?label }}")
+        text = (
+            "SELECT ?iri ?label WHERE { VALUES ?iri { "
+            + " ".join(iri.n3() for iri in wanted)
+            + f" }} ?iri {RDFS.label.n3()} ?label }}"
+        )
         for iri, label in self.select(text).rows:
             if isinstance(iri, URIRef) and label is not None:
                 found.setdefault(iri, []).append(label)
@@ -446,13 +512,14 @@ class _QueryTextStore(Store):
 
     def lookup_graph(self) -> Graph:
         graph = Graph()
-        text = (f"SELECT ?pub ?p ?doi WHERE {{ VALUES ?p {{ {DMKG.doi.n3()} "
-                f"{DMKG.alsoDoi.n3()} }} ?pub ?p ?doi }}")
+        text = (
+            f"SELECT ?pub ?p ?doi WHERE {{ VALUES ?p {{ {DMKG.doi.n3()} "
+            f"{DMKG.alsoDoi.n3()} }} ?pub ?p ?doi }}"
+        )
         for pub, prop, doi in self.select(text).rows:
             if pub is not None and prop is not None and doi is not None:
                 graph.add((pub, prop, doi))
         return graph
-
 
 
 class OxigraphStore(_QueryTextStore):
@@ -477,8 +544,7 @@ class OxigraphStore(_QueryTextStore):
         import pyoxigraph as ox
 
         store = ox.Store()
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES if fmt == "nt"
-                        else ox.RdfFormat.TURTLE)
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE)
         return cls(store)
 
     @classmethod
@@ -491,8 +557,7 @@ class OxigraphStore(_QueryTextStore):
         except SyntaxError as exc:
             raise QueryError(f"the query does not parse: {str(exc)[:300]}") from None
         except (OSError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"the query failed: {type(exc).__name__}: {str(exc)[:300]}"
-                             ) from None
+            raise QueryError(f"the query failed: {type(exc).__name__}: {str(exc)[:300]}") from None
 
     def _rows(self, answer: Any) -> QueryResult:
         columns = [v.value for v in answer.variables]
@@ -508,8 +573,7 @@ class OxigraphStore(_QueryTextStore):
                 found = seen[value] = _from_ox(value)
             return found
 
-        rows: list[list[Node | None]] = [[term(value) for value in solution]
-                                         for solution in answer]
+        rows: list[list[Node | None]] = [[term(value) for value in solution] for solution in answer]
         return QueryResult(columns, rows)
 
     def select(self, text: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
@@ -523,8 +587,9 @@ class OxigraphStore(_QueryTextStore):
         if kind in ("ConstructQuery", "DescribeQuery"):
             graph = Graph()
             for triple in self._run(text):
-                graph.add((_from_ox(triple.subject), _from_ox(triple.predicate),
-                           _from_ox(triple.object)))
+                graph.add(
+                    (_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object))
+                )
             return SparqlAnswer(graph=graph)
         return SparqlAnswer(select=self._rows(self._run(text)))
 
@@ -542,8 +607,7 @@ def _from_ox(term: Any) -> Any:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else
-                   URIRef(datatype))
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
 class RemoteStore(_QueryTextStore):
@@ -590,17 +654,26 @@ class RemoteStore(_QueryTextStore):
             # SPARQLWrapper maps 400/401/404/414/500 to its own classes; the HTTP error
             # (with its headers) is the context of the one it raised
             cause = exc.__context__
-            code = getattr(cause, "code", None) or {"QueryBadFormed": 400, "Unauthorized": 401,
-                                                    "EndPointNotFound": 404, "URITooLong": 414,
-                                                    "EndPointInternalError": 500}.get(
-                type(exc).__name__, 500)
+            code = getattr(cause, "code", None) or {
+                "QueryBadFormed": 400,
+                "Unauthorized": 401,
+                "EndPointNotFound": 404,
+                "URITooLong": 414,
+                "EndPointInternalError": 500,
+            }.get(type(exc).__name__, 500)
             body_text = _wrapper_body(exc)
-            raise self.endpoint.http_error(url, int(code), getattr(cause, "reason", "") or "",
-                                           body_text, getattr(cause, "headers", None),
-                                           "query") from None
+            raise self.endpoint.http_error(
+                url,
+                int(code),
+                getattr(cause, "reason", "") or "",
+                body_text,
+                getattr(cause, "headers", None),
+                "query",
+            ) from None
         except urllib.error.HTTPError as exc:
-            raise self.endpoint.http_error(url, exc.code, exc.reason, _read(exc), exc.headers,
-                                           "query") from None
+            raise self.endpoint.http_error(
+                url, exc.code, exc.reason, _read(exc), exc.headers, "query"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - mapped to one clear message
             raise self.endpoint.transport_error(url, exc, "query") from None
 
@@ -609,20 +682,22 @@ class RemoteStore(_QueryTextStore):
         try:
             answer = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            raise RemoteError(f"query to {self.endpoint.url}: the answer is not SPARQL JSON "
-                              f"results (is this a SPARQL endpoint?): {_first_lines(body, 120)}"
-                              ) from None
+            raise RemoteError(
+                f"query to {self.endpoint.url}: the answer is not SPARQL JSON "
+                f"results (is this a SPARQL endpoint?): {_first_lines(body, 120)}"
+            ) from None
         if not isinstance(answer, dict) or not ("boolean" in answer or "results" in answer):
-            raise RemoteError(f"query to {self.endpoint.url}: the answer is not SPARQL JSON "
-                              "results (no 'results' or 'boolean')")
+            raise RemoteError(
+                f"query to {self.endpoint.url}: the answer is not SPARQL JSON "
+                "results (no 'results' or 'boolean')"
+            )
         return answer
 
     def _result(self, answer: dict[str, Any]) -> QueryResult:
         columns = [str(v) for v in answer.get("head", {}).get("vars", [])]
         rows: list[list[Node | None]] = []
         for binding in answer.get("results", {}).get("bindings", []):
-            rows.append([term_from_json(binding[c]) if c in binding else None
-                         for c in columns])
+            rows.append([term_from_json(binding[c]) if c in binding else None for c in columns])
         return QueryResult(columns, rows)
 
     # -- the Store interface -----------------------------------------------------------------
@@ -641,8 +716,10 @@ class RemoteStore(_QueryTextStore):
             try:
                 graph.parse(data=body.decode("utf-8"), format="turtle")
             except Exception as exc:  # noqa: BLE001 - parser errors of several kinds
-                raise RemoteError(f"query to {self.endpoint.url}: the answer is not N-Triples "
-                                  f"or Turtle ({type(exc).__name__})") from None
+                raise RemoteError(
+                    f"query to {self.endpoint.url}: the answer is not N-Triples "
+                    f"or Turtle ({type(exc).__name__})"
+                ) from None
             return SparqlAnswer(graph=graph)
         return SparqlAnswer(select=self._result(self._json(text)))
 
@@ -681,8 +758,13 @@ def replicate(graph: Graph, copies: int) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def benchmark_engines(graph: Graph, scales: Iterable[int] = (1, 100), repeat: int = 3,
-                      rdflib_max_scale: int = 10, progress: Any = None) -> list[dict[str, Any]]:
+def benchmark_engines(
+    graph: Graph,
+    scales: Iterable[int] = (1, 100),
+    repeat: int = 3,
+    rdflib_max_scale: int = 10,
+    progress: Any = None,
+) -> list[dict[str, Any]]:
     """Seconds to load the graph (N-Triples) and to run each canned query, on rdflib's
     in-memory store and on an in-process Oxigraph store (:class:`OxigraphStore`, what
     ``dmkg query`` uses); best of ``repeat`` runs. rdflib runs the queries only up to
@@ -705,16 +787,25 @@ def benchmark_engines(graph: Graph, scales: Iterable[int] = (1, 100), repeat: in
         del data
         if progress:
             progress(f"scale {scale}: {triples:,} triples loaded")
-        results.append({"scale": scale, "triples": triples, "step": "load N-Triples",
-                        "rdflib_s": round(rdflib_load, 3), "oxigraph_s": round(oxigraph_load, 3),
-                        "rows": None})
+        results.append(
+            {
+                "scale": scale,
+                "triples": triples,
+                "step": "load N-Triples",
+                "rdflib_s": round(rdflib_load, 3),
+                "oxigraph_s": round(oxigraph_load, 3),
+                "rows": None,
+            }
+        )
         for query in list_queries(include_checks=False):
             bound = bind_params(query, BENCH_PARAMS.get(query.name, {}), rdf)
             runs: dict[str, Any] = {
-                "oxigraph": lambda q=query, b=bound, o=ox: len(o.select(q.text, b).rows)}
+                "oxigraph": lambda q=query, b=bound, o=ox: len(o.select(q.text, b).rows)
+            }
             if scale <= rdflib_max_scale:
-                runs["rdflib"] = lambda q=query, b=bound, g=rdf: len(list(g.query(
-                    q.prepared, initBindings={Variable(k): v for k, v in b.items()})))
+                runs["rdflib"] = lambda q=query, b=bound, g=rdf: len(
+                    list(g.query(q.prepared, initBindings={Variable(k): v for k, v in b.items()}))
+                )
             seconds: dict[str, float | None] = {"rdflib": None}
             rows: dict[str, int] = {}
             for engine, run in runs.items():
@@ -727,8 +818,16 @@ def benchmark_engines(graph: Graph, scales: Iterable[int] = (1, 100), repeat: in
             if progress:
                 progress(f"scale {scale}: {query.name} done")
             counts = sorted(set(rows.values()))
-            results.append({"scale": scale, "triples": triples, "step": query.name,
-                            "rdflib_s": seconds["rdflib"], "oxigraph_s": seconds["oxigraph"],
-                            "rows": counts[0] if len(counts) == 1 else
-                            f"{rows.get('rdflib')} vs {rows['oxigraph']}"})
+            results.append(
+                {
+                    "scale": scale,
+                    "triples": triples,
+                    "step": query.name,
+                    "rdflib_s": seconds["rdflib"],
+                    "oxigraph_s": seconds["oxigraph"],
+                    "rows": counts[0]
+                    if len(counts) == 1
+                    else f"{rows.get('rdflib')} vs {rows['oxigraph']}",
+                }
+            )
     return results

@@ -36,8 +36,13 @@ from kg.errors import UsageError
 from kg.namespaces import DMKG
 from kg.resources import resource_files
 
-__all__ = ["LINKS_CONSTRUCT", "add_summary_links", "check_built_with_links", "link_files",
-           "run_update_files"]
+__all__ = [
+    "LINKS_CONSTRUCT",
+    "add_summary_links",
+    "check_built_with_links",
+    "link_files",
+    "run_update_files",
+]
 
 #: every summary link in a graph or store that holds the ontology
 LINKS_CONSTRUCT = """PREFIX dmkg: <https://w3id.org/dmkg/ontology/>
@@ -86,5 +91,7 @@ def check_built_with_links(graph: Graph | Any, origin: str) -> None:
         declared = bool(graph.query(f"ASK {{ <{DMKG.summaryLink}> a <{OWL.ObjectProperty}> }}"))
         records = bool(graph.query(f"ASK {{ ?record <{DMKG.ofPatient}> ?patient }}"))
     if records and not declared:
-        raise UsageError(f"{origin}: built by an older dmkg, without the summary links the "
-                         "canned queries read; run 'dmkg build' again")
+        raise UsageError(
+            f"{origin}: built by an older dmkg, without the summary links the "
+            "canned queries read; run 'dmkg build' again"
+        )

@@ -96,17 +96,32 @@ def load_params(path: Path = PARAMS_FILE) -> dict[str, Any]:
         params: dict[str, Any] = yaml.safe_load(handle)
     shares = {name: entry["share"] for name, entry in params["serotypes"].items()}
     if abs(sum(shares.values()) - 1) > 1e-9:
-        raise CurationError("serotype shares do not add up to 1", shown, column="serotypes",
-                            value=f"{sum(shares.values()):.6f}", expected="1")
+        raise CurationError(
+            "serotype shares do not add up to 1",
+            shown,
+            column="serotypes",
+            value=f"{sum(shares.values()):.6f}",
+            expected="1",
+        )
     for key, value in _probabilities(params):
         if not 0 <= value <= 1:
-            raise CurationError("not a probability", shown, column=key, value=str(value),
-                                expected="a number from 0 to 1")
+            raise CurationError(
+                "not a probability",
+                shown,
+                column=key,
+                value=str(value),
+                expected="a number from 0 to 1",
+            )
     for name, finding in params["findings"].items():
         for group, pair in finding.items():
             if isinstance(pair, list) and not 0 <= pair[0] <= pair[1] > 0:
-                raise CurationError("not a count n of N", shown, column=f"findings.{name}."
-                                    f"{group}", value=str(pair), expected="[n, N], 0 <= n <= N")
+                raise CurationError(
+                    "not a count n of N",
+                    shown,
+                    column=f"findings.{name}.{group}",
+                    value=str(pair),
+                    expected="[n, N], 0 <= n <= N",
+                )
     return params
 
 
@@ -123,8 +138,7 @@ def _probabilities(params: dict[str, Any]) -> Iterator[tuple[str, float]]:
         yield f"outcome.no_cancer.{key}", params["outcome"]["no_cancer"][key]
 
 
-def generate_registry(patients: int, seed: int, params: dict[str, Any] | None = None
-                      ) -> Registry:
+def generate_registry(patients: int, seed: int, params: dict[str, Any] | None = None) -> Registry:
     """Draw ``patients`` rows with ``numpy.random.default_rng(seed)``."""
     _check_counts(patients, seed)
     p = params if params is not None else load_params()
@@ -137,8 +151,11 @@ def generate_registry(patients: int, seed: int, params: dict[str, Any] | None = 
     risk = np.array([p["serotypes"][s]["cancer"] for s in names])
     cancer = rng.random(n) < risk[serotype]
 
-    ages = np.where(cancer, _quantile_draw(rng, p["age"]["cancer"]["quantiles"], n),
-                    _quantile_draw(rng, p["age"]["no_cancer"]["quantiles"], n))
+    ages = np.where(
+        cancer,
+        _quantile_draw(rng, p["age"]["cancer"]["quantiles"], n),
+        _quantile_draw(rng, p["age"]["no_cancer"]["quantiles"], n),
+    )
     site = _sites(rng, p["cancer_sites"], female)
     interval = _intervals(rng, p["interval"], n)
     outcome = _outcomes(rng, p["outcome"], cancer)
@@ -151,8 +168,9 @@ def generate_registry(patients: int, seed: int, params: dict[str, Any] | None = 
 
     panel = rng.random(n)
     not_performed = panel < p["antibody_panel"]["not_performed"]["p"]
-    not_reported = ~not_performed & (panel < p["antibody_panel"]["not_performed"]["p"]
-                                     + p["antibody_panel"]["not_reported"]["p"])
+    not_reported = ~not_performed & (
+        panel < p["antibody_panel"]["not_performed"]["p"] + p["antibody_panel"]["not_reported"]["p"]
+    )
     antibodies: list[tuple[str, list[str]]] = []
     for number, name in enumerate(names):
         if "column" not in p["serotypes"][name]:
@@ -164,36 +182,56 @@ def generate_registry(patients: int, seed: int, params: dict[str, Any] | None = 
     cancer_cell = np.where(cancer, site, "none")
     hidden = rng.random(n)
     unknown = hidden < p["cancer_cell"]["unknown"]["p"]
-    unreported = ~unknown & (hidden < p["cancer_cell"]["unknown"]["p"]
-                             + p["cancer_cell"]["not_reported"]["p"])
+    unreported = ~unknown & (
+        hidden < p["cancer_cell"]["unknown"]["p"] + p["cancer_cell"]["not_reported"]["p"]
+    )
     cancer_cell = np.where(unknown, "unknown", np.where(unreported, "", cancer_cell))
     named = cancer & ~unknown & ~unreported
     interval_cell = np.where(named, interval, "")
 
-    header = (CASE, AGE, SEX, CANCER, INTERVAL, *(c for c, _ in findings),
-              *(c for c, _ in antibodies), OUTCOME)
-    columns = ([str(i) for i in range(1, n + 1)], ages.astype(str).tolist(),
-               np.where(female, "F", "M").tolist(), cancer_cell.tolist(), interval_cell.tolist(),
-               *(cells for _, cells in findings), *(cells for _, cells in antibodies),
-               outcome.tolist())
+    header = (
+        CASE,
+        AGE,
+        SEX,
+        CANCER,
+        INTERVAL,
+        *(c for c, _ in findings),
+        *(c for c, _ in antibodies),
+        OUTCOME,
+    )
+    columns = (
+        [str(i) for i in range(1, n + 1)],
+        ages.astype(str).tolist(),
+        np.where(female, "F", "M").tolist(),
+        cancer_cell.tolist(),
+        interval_cell.tolist(),
+        *(cells for _, cells in findings),
+        *(cells for _, cells in antibodies),
+        outcome.tolist(),
+    )
     return Registry(header, columns)
 
 
 def _check_counts(patients: object, seed: object) -> None:
-    if isinstance(patients, bool) or not isinstance(patients, int) \
-            or not 1 <= patients <= MAX_PATIENTS:
-        raise UsageError(f"--patients {patients}: the number of patients must be a whole "
-                         f"number from 1 to {MAX_PATIENTS:,}")
+    if (
+        isinstance(patients, bool)
+        or not isinstance(patients, int)
+        or not 1 <= patients <= MAX_PATIENTS
+    ):
+        raise UsageError(
+            f"--patients {patients}: the number of patients must be a whole "
+            f"number from 1 to {MAX_PATIENTS:,}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"--seed {seed}: the seed must be a whole number of 0 or more")
 
 
-def _quantile_draw(rng: np.random.Generator, quantiles: Sequence[Sequence[float]],
-                   n: int) -> npt.NDArray[np.int64]:
+def _quantile_draw(
+    rng: np.random.Generator, quantiles: Sequence[Sequence[float]], n: int
+) -> npt.NDArray[np.int64]:
     """Whole years from a piecewise-linear quantile function [[probability, value], ...]."""
     probs, values = zip(*quantiles)
-    years: npt.NDArray[np.int64] = np.rint(np.interp(rng.random(n), probs, values)).astype(
-        np.int64)
+    years: npt.NDArray[np.int64] = np.rint(np.interp(rng.random(n), probs, values)).astype(np.int64)
     return years
 
 
@@ -204,7 +242,8 @@ def _sites(rng: np.random.Generator, spec: dict[str, Any], female: Bools) -> Str
         labels = list(spec[sex])
         weights = np.array([spec[sex][label] for label in labels], dtype=float)
         site[mask] = np.array(labels, dtype=object)[
-            rng.choice(len(labels), size=int(mask.sum()), p=weights / weights.sum())]
+            rng.choice(len(labels), size=int(mask.sum()), p=weights / weights.sum())
+        ]
     return site.astype(str)
 
 
@@ -215,15 +254,17 @@ def _intervals(rng: np.random.Generator, spec: dict[str, Any], n: int) -> String
     pick = rng.integers(len(months), size=n)
     before = rng.random(n) < spec["before_dm"]["p"]
     signed = np.where(before, -months[pick], months[pick])
-    return np.char.add(np.char.add(signed.astype(str), " ("),
-                       np.char.add(relations[pick].astype(str), ")"))
+    return np.char.add(
+        np.char.add(signed.astype(str), " ("), np.char.add(relations[pick].astype(str), ")")
+    )
 
 
 def _outcomes(rng: np.random.Generator, spec: dict[str, Any], cancer: Bools) -> Strings:
     """Outcome cells: the paper's cells for cancer patients, the stated rates otherwise."""
     n = len(cancer)
     with_cancer = np.array(spec["cancer"]["cells"], dtype=object)[
-        rng.integers(len(spec["cancer"]["cells"]), size=n)]
+        rng.integers(len(spec["cancer"]["cells"]), size=n)
+    ]
     rest = spec["no_cancer"]
     status = rng.choice(3, size=n, p=[rest["dead"], rest["alive"], rest["lost"]])
     low, high = rest["months"]
@@ -233,8 +274,9 @@ def _outcomes(rng: np.random.Generator, spec: dict[str, Any], cancer: Bools) -> 
     return np.where(cancer, with_cancer, without).astype(str)
 
 
-def _finding_rates(finding: dict[str, Any], names: list[str],
-                   serotype: npt.NDArray[np.int64], cancer: Bools) -> npt.NDArray[np.float64]:
+def _finding_rates(
+    finding: dict[str, Any], names: list[str], serotype: npt.NDArray[np.int64], cancer: Bools
+) -> npt.NDArray[np.float64]:
     """Each patient's probability of the finding: a serotype's own rate where the finding
     gives one (anti-Mi-2), else the rate of patients with or without a cancer."""
     rate = np.where(cancer, _share(finding["cancer"]), _share(finding["other"]))
@@ -248,8 +290,9 @@ def _share(pair: Sequence[int]) -> float:
     return pair[0] / pair[1]
 
 
-def _mask(rng: np.random.Generator, cells: Strings, spec: dict[str, Any],
-          unknown_code: str) -> list[str]:
+def _mask(
+    rng: np.random.Generator, cells: Strings, spec: dict[str, Any], unknown_code: str
+) -> list[str]:
     """Replace cells by the unknown code or an empty cell (not reported) at the stated rates."""
     draw = rng.random(len(cells))
     unknown = draw < spec["unknown"]["p"]
@@ -258,26 +301,35 @@ def _mask(rng: np.random.Generator, cells: Strings, spec: dict[str, Any],
     return masked
 
 
-def source_yaml(registry: Registry, *, source_id: str, seed: int,
-                params: dict[str, Any] | None = None, params_digest: str = "") -> str:
+def source_yaml(
+    registry: Registry,
+    *,
+    source_id: str,
+    seed: int,
+    params: dict[str, Any] | None = None,
+    params_digest: str = "",
+) -> str:
     """The source.yaml that declares the registry's columns, codes, study and cohort."""
     p = params if params is not None else load_params()
     n = registry.patients
     q = _quote
-    title = f"Synthetic dermatomyositis registry: {n} patients, seed {seed} (dmkg synth; " \
+    title = (
+        f"Synthetic dermatomyositis registry: {n} patients, seed {seed} (dmkg synth; "
         "not real patients)"
+    )
     cohort = f"{source_id}: synthetic DM registry, {n} patients"
     lines = [
         MARKER,
         f"# Written by `dmkg synth --patients {n} --seed {seed}` from kg/synth-params.yaml"
-        + (f" (sha256 {params_digest})" if params_digest else "") + ".",
+        + (f" (sha256 {params_digest})" if params_digest else "")
+        + ".",
         "# The same patients, seed and parameters give byte-identical files; this folder is",
-        "# replaced by the next `dmkg synth` run. Format: README.md, \"Curated data format\".",
+        '# replaced by the next `dmkg synth` run. Format: README.md, "Curated data format".',
         f"id: {source_id}",
         "publication:",
         f"  doi: 10.5555/dmkg-synth.{source_id}",
         f"  title: {q(title)}",
-        "  authors: \"dmkg synth\"",
+        '  authors: "dmkg synth"',
         "study:",
         "  design: case series",
         f"  label: {q(f'Synthetic DM registry {source_id} (dmkg synth)')}",
@@ -303,14 +355,18 @@ def source_yaml(registry: Registry, *, source_id: str, seed: int,
         f"      {q(INTERVAL)}: {{kind: cancer-interval}}",
     ]
     for term, finding in p["findings"].items():
-        lines.append(f"      {q(finding['column'])}: {{kind: finding, term: {q(term)}, "
-                     "codes: finding}")
+        lines.append(
+            f"      {q(finding['column'])}: {{kind: finding, term: {q(term)}, codes: finding}}"
+        )
     for term, serotype in p["serotypes"].items():
         if "column" in serotype:
-            lines.append(f"      {q(serotype['column'])}: {{kind: antibody, term: {q(term)}, "
-                         "codes: antibody}")
-    lines.append(f"      {q(OUTCOME)}: {{kind: outcome, codes: {{D: dead, A: alive, "
-                 "L: lost to follow-up}}")
+            lines.append(
+                f"      {q(serotype['column'])}: {{kind: antibody, term: {q(term)}, "
+                "codes: antibody}"
+            )
+    lines.append(
+        f"      {q(OUTCOME)}: {{kind: outcome, codes: {{D: dead, A: alive, L: lost to follow-up}}}}"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -332,8 +388,10 @@ def write_registry(out: Path, *, patients: int, seed: int, source_id: str = "syn
     """
     _check_counts(patients, seed)
     if not isinstance(source_id, str) or not _SOURCE_ID.fullmatch(source_id):
-        raise UsageError(f"--source-id {source_id!r}: a source id is a folder name of letters, "
-                         "digits, '-' and '_' (up to 64, not starting with '-' or '_')")
+        raise UsageError(
+            f"--source-id {source_id!r}: a source id is a folder name of letters, "
+            "digits, '-' and '_' (up to 64, not starting with '-' or '_')"
+        )
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a folder")
@@ -350,9 +408,11 @@ def write_registry(out: Path, *, patients: int, seed: int, source_id: str = "syn
     tmp.mkdir()
     try:
         (tmp / TABLE_FILE).write_bytes(registry.tsv().encode("utf-8"))
-        (tmp / "source.yaml").write_bytes(source_yaml(
-            registry, source_id=source_id, seed=seed, params=params,
-            params_digest=digest).encode("utf-8"))
+        (tmp / "source.yaml").write_bytes(
+            source_yaml(
+                registry, source_id=source_id, seed=seed, params=params, params_digest=digest
+            ).encode("utf-8")
+        )
         if target.exists():
             _check_replaceable(target)
             old = out / f".{source_id}.synth-old-{secrets.token_hex(6)}"
@@ -382,8 +442,10 @@ def _check_replaceable(target: Path) -> None:
         elif not yaml_file.is_file() or _first_line(yaml_file) != MARKER:
             reason = "its source.yaml was not written by dmkg synth"
     if reason:
-        raise UsageError(f"{target} exists and is not the output of an earlier 'dmkg synth' "
-                         f"({reason}); choose another --out or --source-id")
+        raise UsageError(
+            f"{target} exists and is not the output of an earlier 'dmkg synth' "
+            f"({reason}); choose another --out or --source-id"
+        )
 
 
 def _first_line(path: Path) -> str:

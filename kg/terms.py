@@ -25,7 +25,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from kg.errors import CurationError
 from kg.namespaces import DMKG, OBOINOWL
 
-__all__ = ["TermIndex", "normalise", "closure"]
+__all__ = ["TermIndex", "closure", "normalise"]
 
 _SYNONYM_PROPERTIES = (OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym)
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
@@ -70,19 +70,26 @@ class TermIndex:
         self._labels: dict[URIRef, str] = {}
         ns = str(DMKG._NS)
         properties = {
-            s for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+            s
+            for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
             for s in ontology.subjects(RDF.type, kind)
         }
         for subject, label in ontology.subject_objects(RDFS.label):
-            if isinstance(subject, URIRef) and str(subject).startswith(ns) \
-                    and subject not in properties:
+            if (
+                isinstance(subject, URIRef)
+                and str(subject).startswith(ns)
+                and subject not in properties
+            ):
                 self._labels[subject] = str(label)
                 self._by_name[normalise(str(label))].add(subject)
                 self._spelling.setdefault(normalise(str(label)), str(label))
         for prop in _SYNONYM_PROPERTIES:
             for subject, synonym in ontology.subject_objects(prop):
-                if isinstance(subject, URIRef) and str(subject).startswith(ns) \
-                        and subject not in properties:
+                if (
+                    isinstance(subject, URIRef)
+                    and str(subject).startswith(ns)
+                    and subject not in properties
+                ):
                     self._by_name[normalise(str(synonym))].add(subject)
                     self._spelling.setdefault(normalise(str(synonym)), str(synonym))
         self._parents: dict[URIRef, set[URIRef]] = defaultdict(set)
@@ -91,7 +98,11 @@ class TermIndex:
                 self._parents[child].add(parent)
         self._types: dict[URIRef, set[URIRef]] = defaultdict(set)
         for individual, cls in ontology.subject_objects(RDF.type):
-            if isinstance(individual, URIRef) and isinstance(cls, URIRef) and cls != OWL.NamedIndividual:
+            if (
+                isinstance(individual, URIRef)
+                and isinstance(cls, URIRef)
+                and cls != OWL.NamedIndividual
+            ):
                 self._types[individual].add(cls)
         self._resolved: dict[tuple[str, URIRef | None], URIRef] = {}
 
@@ -136,10 +147,16 @@ class TermIndex:
         if len(candidates) == 1:
             found = self._resolved[(text, root)] = next(iter(candidates))
             return found
-        kind = f"a label or synonym of a term under {self.label(root)!r}" if root else "a known term"
+        kind = (
+            f"a label or synonym of a term under {self.label(root)!r}" if root else "a known term"
+        )
         if not candidates:
-            close = [self._spelling.get(name, name) for name in difflib.get_close_matches(
-                normalise(text), self.names_under(root), n=3, cutoff=0.6)]
+            close = [
+                self._spelling.get(name, name)
+                for name in difflib.get_close_matches(
+                    normalise(text), self.names_under(root), n=3, cutoff=0.6
+                )
+            ]
             raise CurationError("unknown term", file, row, column, text, kind, close)
         names = ", ".join(sorted(self.label(c) for c in candidates))
         raise CurationError(f"ambiguous term (matches {names})", file, row, column, text, kind)

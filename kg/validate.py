@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from kg.namespaces import DMKG, PROV
 from kg.ontology import load_ontology, load_shapes
 
-__all__ = ["Violation", "ValidationReport", "validate_graph"]
+__all__ = ["ValidationReport", "Violation", "validate_graph"]
 
 
 @dataclass(frozen=True, order=True)
@@ -34,8 +34,9 @@ class Violation:
         column = self.column
         if column and not column.startswith(("item ", "section ")):
             column = f"column {column!r}"
-        where = ", ".join(x for x in (self.file, f"line {self.line}" if self.line else "",
-                                      column) if x)
+        where = ", ".join(
+            x for x in (self.file, f"line {self.line}" if self.line else "", column) if x
+        )
         text = f"{where or self.focus}: {self.message}"
         if self.value:
             text += f" (value {self.value!r})"
@@ -92,23 +93,30 @@ def _locate(data: Graph, focus: Node) -> tuple[str, str, str]:
                 column = f"item {item} (section {section})" if item else f"section {section}"
             if file is not None:
                 return str(file), str(line or ""), column
-    if ((focus, RDF.type, DMKG.SourceLocation) in data
-            or (focus, RDF.type, DMKG.SourceRow) in data):
+    if (focus, RDF.type, DMKG.SourceLocation) in data or (focus, RDF.type, DMKG.SourceRow) in data:
         row = data.value(focus, DMKG.inRow) or focus
-        return (str(data.value(row, DMKG.curatedFile) or ""),
-                str(data.value(row, DMKG.curatedLine) or ""),
-                str(data.value(focus, DMKG.column) or ""))
+        return (
+            str(data.value(row, DMKG.curatedFile) or ""),
+            str(data.value(row, DMKG.curatedLine) or ""),
+            str(data.value(focus, DMKG.column) or ""),
+        )
     return "", "", ""
 
 
-def validate_graph(data: Graph, ontology: Graph | None = None,
-                   shapes: Graph | None = None) -> ValidationReport:
+def validate_graph(
+    data: Graph, ontology: Graph | None = None, shapes: Graph | None = None
+) -> ValidationReport:
     """Validate ``data`` against the shapes, with the ontology for the class hierarchy."""
     ontology = ontology if ontology is not None else load_ontology()
     shapes = shapes if shapes is not None else load_shapes()
     conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
-        allow_warnings=False, abort_on_first=False,
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+        abort_on_first=False,
     )
     violations = []
     # only top-level results: those nested in a failed sh:node check repeat the same problem
@@ -116,11 +124,15 @@ def validate_graph(data: Graph, ontology: Graph | None = None,
     for result in results.objects(report, SH.result):
         focus = results.value(result, SH.focusNode)
         file, line, column = _locate(data, focus) if focus is not None else ("", "", "")
-        violations.append(Violation(
-            file=file, line=line, column=column,
-            value=_short(data, results.value(result, SH.value)),
-            message=str(results.value(result, SH.resultMessage) or "constraint not met"),
-            focus=_short(data, focus),
-            path=_short(results, results.value(result, SH.resultPath)),
-        ))
+        violations.append(
+            Violation(
+                file=file,
+                line=line,
+                column=column,
+                value=_short(data, results.value(result, SH.value)),
+                message=str(results.value(result, SH.resultMessage) or "constraint not met"),
+                focus=_short(data, focus),
+                path=_short(results, results.value(result, SH.resultPath)),
+            )
+        )
     return ValidationReport(bool(conforms), sorted(set(violations)))

@@ -20,7 +20,7 @@ import pytest
 from rdflib import BNode, Graph
 
 import kg
-import kg.api as api
+from kg import api
 from kg.api import CACHE_ENV, KnowledgeGraph, cache_dir, cache_key, load
 from kg.build import BuildResult
 from kg.errors import CurationErrors, NotFoundError, QueryError, UsageError
@@ -43,15 +43,24 @@ SEXES = {"male": 9, "female": 16 + 1}
 MSA_POSITIVE = {"15", "16", "17", "18", "20", "22", "23"}
 # patients-matching anti-TIF1-gamma + heliotrope rash, aged 60 or more: 17 (77), 18 (77),
 # 22 (60) and the case report (61).
-TIF_HELIOTROPE_60 = {("requena2024 case 17", 77), ("requena2024 case 18", 77),
-                     ("requena2024 case 22", 60), ("curroncol2021 case 1", 61)}
+TIF_HELIOTROPE_60 = {
+    ("requena2024 case 17", 77),
+    ("requena2024 case 18", 77),
+    ("requena2024 case 22", 60),
+    ("curroncol2021 case 1", 61),
+}
 # Case 5 (Table 1 row 5, Table 2 row 5, the 6th line of each TSV): 43, F, "Infiltrating ductal
 # carcinoma of the breast", 12 months, myositis Yes, dysphagia Yes, CPK 1399, ILD No,
 # "ANA+ 1/640, anti-Jo-1, anti-RNP, Ro, La, Sm -", "D (3)"; Table 2: + + +++ + U No U U No.
 CASE5_FINDINGS = 9 + 4  # nine Table 2 columns + myositis, dysphagia, CK elevation, ILD
-CASE5_ANTIBODIES = {"antinuclear antibody": "positive", "anti-Jo-1 antibody": "negative",
-                    "anti-U1-RNP antibody": "negative", "anti-Ro/SSA antibody": "negative",
-                    "anti-La/SSB antibody": "negative", "anti-Sm antibody": "negative"}
+CASE5_ANTIBODIES = {
+    "antinuclear antibody": "positive",
+    "anti-Jo-1 antibody": "negative",
+    "anti-U1-RNP antibody": "negative",
+    "anti-Ro/SSA antibody": "negative",
+    "anti-La/SSB antibody": "negative",
+    "anti-Sm antibody": "negative",
+}
 # The case report lists ten treatments (four neoadjuvant drugs, IVIG, prednisone, mastectomy,
 # axillary dissection, adjuvant trastuzumab, an aromatase inhibitor).
 CASE_REPORT_TREATMENTS = 10
@@ -70,9 +79,9 @@ def _no_bnodes(graph: Graph) -> set[Any]:
 # Loading and the cache
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
-def stub_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-               built: BuildResult) -> list[Any]:
+def stub_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, built: BuildResult) -> list[Any]:
     """Point the cache to tmp_path and replace the ten-second build by the session's graph."""
     calls: list[Any] = []
 
@@ -86,7 +95,8 @@ def stub_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 
 
 def test_first_load_builds_and_caches_later_loads_read_the_cache(
-        stub_build: list[Any], built: BuildResult, tmp_path: Path) -> None:
+    stub_build: list[Any], built: BuildResult, tmp_path: Path
+) -> None:
     first = load(progress=lambda _: None)
     assert len(stub_build) == 1
     cached = list((tmp_path / "cache").glob("bundled-*.nt"))
@@ -98,8 +108,9 @@ def test_first_load_builds_and_caches_later_loads_read_the_cache(
     assert len(second.patients()) == 26
 
 
-def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
-                                              tmp_path: Path) -> None:
+def test_cache_folder_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine"
     monkeypatch.delenv(CACHE_ENV)
@@ -127,11 +138,13 @@ def test_older_bundled_cache_files_are_removed(stub_build: list[Any], tmp_path: 
     (folder / "sources-1111.nt").write_text("")  # a user's graph: kept
     load(progress=lambda _: None)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"bundled-{cache_key()}.nt", "sources-1111.nt"])
+        [f"bundled-{cache_key()}.nt", "sources-1111.nt"]
+    )
 
 
-def test_an_unwritable_cache_only_warns(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                        built: BuildResult) -> None:
+def test_an_unwritable_cache_only_warns(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, built: BuildResult
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
@@ -153,8 +166,9 @@ def test_cache_key_changes_with_any_curated_file(tmp_path: Path) -> None:
     before = cache_key([copy])
     assert cache_key([copy]) == before
     table = copy / "table2.tsv"
-    table.write_text(table.read_text(encoding="utf-8").replace("5\tU\t+\t+++", "5\tU\t+\t++"),
-                     encoding="utf-8")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("5\tU\t+\t+++", "5\tU\t+\t++"), encoding="utf-8"
+    )
     assert cache_key([copy]) != before
     assert cache_key([copy], run_reasoner=False) != cache_key([copy])
     assert cache_key() != cache_key([copy])
@@ -194,17 +208,25 @@ def test_load_a_users_curated_folder_goes_through_the_gate(tmp_path: Path) -> No
     assert {k: int(heliotrope[k]) for k in HELIOTROPE} == HELIOTROPE
     # a mistake in the copy: case 5's age "43" typed as "430"
     table = mine / "table1.tsv"
-    table.write_text(table.read_text(encoding="utf-8").replace("5\t43\tF", "5\t430\tF"),
-                     encoding="utf-8")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("5\t43\tF", "5\t430\tF"), encoding="utf-8"
+    )
     with pytest.raises(CurationErrors, match="age out of range"):
         load(mine, cache=False, run_reasoner=False, progress=lambda _: None)
 
 
 def test_import_kg_stays_light() -> None:
-    code = ("import sys, kg; heavy = ['pandas', 'matplotlib', 'networkx', 'owlready2', "
-            "'lifelines', 'scipy']; print([m for m in heavy if m in sys.modules])")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    code = (
+        "import sys, kg; heavy = ['pandas', 'matplotlib', 'networkx', 'owlready2', "
+        "'lifelines', 'scipy']; print([m for m in heavy if m in sys.modules])"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert run.stdout.strip() == "[]"
 
 
@@ -216,6 +238,7 @@ def test_public_api_is_re_exported() -> None:
 # ---------------------------------------------------------------------------------------------
 # Queries and SPARQL
 # ---------------------------------------------------------------------------------------------
+
 
 def test_query_gives_typed_columns_and_hand_counts(kgraph: KnowledgeGraph) -> None:
     signs = kgraph.query("sign-frequency", source=REQUENA)
@@ -239,8 +262,9 @@ def test_query_medians_are_floats_with_missing_values(kgraph: KnowledgeGraph) ->
 
 
 def test_query_parameters_take_python_values(kgraph: KnowledgeGraph) -> None:
-    found = kgraph.query("patients-matching", antibody="anti-TIF1-gamma", sign="heliotrope rash",
-                         min_age=60)
+    found = kgraph.query(
+        "patients-matching", antibody="anti-TIF1-gamma", sign="heliotrope rash", min_age=60
+    )
     assert found["age"].dtype == "int64"
     assert set(zip(found["patient"], found["age"].tolist(), strict=True)) == TIF_HELIOTROPE_60
 
@@ -257,8 +281,9 @@ def test_sparql_select_ask_construct_and_refusals(kgraph: KnowledgeGraph) -> Non
     prefix = "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> "
     counted = kgraph.sparql(prefix + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }")
     assert isinstance(counted, pd.DataFrame) and counted["n"].tolist() == [26]
-    sexes = kgraph.sparql(prefix + "SELECT ?sex (COUNT(?p) AS ?n) WHERE { ?p dmkg:sex ?sex } "
-                          "GROUP BY ?sex")
+    sexes = kgraph.sparql(
+        prefix + "SELECT ?sex (COUNT(?p) AS ?n) WHERE { ?p dmkg:sex ?sex } GROUP BY ?sex"
+    )
     assert isinstance(sexes, pd.DataFrame)
     assert dict(zip(sexes["sex"], sexes["n"].tolist(), strict=True)) == SEXES
     assert kgraph.sparql(prefix + "ASK { ?p a dmkg:MSAPositivePatient }") is True
@@ -271,6 +296,7 @@ def test_sparql_select_ask_construct_and_refusals(kgraph: KnowledgeGraph) -> Non
 # ---------------------------------------------------------------------------------------------
 # Patients
 # ---------------------------------------------------------------------------------------------
+
 
 def test_patients_one_row_each_with_hand_counts(kgraph: KnowledgeGraph) -> None:
     patients = kgraph.patients()
@@ -287,8 +313,11 @@ def test_patients_one_row_each_with_hand_counts(kgraph: KnowledgeGraph) -> None:
     assert row["age"] == 77 and row["sex"] == "female" and row["outcome"] == "dead"
     assert row["followup_months"] == 49.0 and row["cancer_sites"] == "breast cancer"
     assert set(row["antibodies"].split("; ")) == {
-        "antinuclear antibody", "anti-Mi-1 antibody", "anti-Mi-2 antibody",
-        "anti-TIF1-gamma antibody"}
+        "antinuclear antibody",
+        "anti-Mi-1 antibody",
+        "anti-Mi-2 antibody",
+        "anti-TIF1-gamma antibody",
+    }
     lost = patients[patients["outcome"] == "lost to follow-up"]
     assert set(lost["case"]) == {"9", "10", "11", "12"} and lost["followup_months"].isna().all()
 
@@ -299,11 +328,13 @@ def test_patient_case_5_with_provenance(kgraph: KnowledgeGraph) -> None:
     assert len(case5.findings) == CASE5_FINDINGS
     heliotrope = case5.findings.set_index("finding").loc["heliotrope rash"]
     assert heliotrope["status"] == "present" and heliotrope["grade"] == 3
-    assert (heliotrope["table"], heliotrope["row"], heliotrope["column"]) == \
-        ("Table 2", "5", "Heliotrope rash")
+    assert (heliotrope["table"], heliotrope["row"], heliotrope["column"]) == (
+        "Table 2",
+        "5",
+        "Heliotrope rash",
+    )
     assert heliotrope["verbatim"] == "+++" and heliotrope["location_verbatim"] == "+++"
-    assert (heliotrope["curated_file"], heliotrope["curated_line"]) == \
-        ("requena2024/table2.tsv", 6)
+    assert (heliotrope["curated_file"], heliotrope["curated_line"]) == ("requena2024/table2.tsv", 6)
     assert case5.findings["grade"].dtype == "Int64"
     antibodies = case5.tests[case5.tests["kind"] == "antibody"]
     assert dict(zip(antibodies["test"], antibodies["result"], strict=True)) == CASE5_ANTIBODIES
@@ -311,8 +342,7 @@ def test_patient_case_5_with_provenance(kgraph: KnowledgeGraph) -> None:
     assert ana["titer"] == "1/640" and ana["column"] == "Autoantibodies"
     assert ana["location_verbatim"] == "ANA+ 1/640, anti-Jo-1, anti-RNP, Ro, La, Sm -"
     ck = case5.tests[case5.tests["kind"] == "laboratory"].iloc[0]
-    assert (ck["value"], ck["result"], ck["column"]) == (1399.0, "above normal range",
-                                                          "CPK (U/L)")
+    assert (ck["value"], ck["result"], ck["column"]) == (1399.0, "above normal range", "CPK (U/L)")
     cancer = case5.cancers.iloc[0]
     assert len(case5.cancers) == 1 and cancer["site"] == "breast cancer"
     assert cancer["interval_months"] == 12.0
@@ -339,8 +369,11 @@ def test_patient_from_a_case_report(kgraph: KnowledgeGraph) -> None:
     assert len(report.treatments) == CASE_REPORT_TREATMENTS
     assert report.treatments["intervention"].value_counts()["trastuzumab"] == 2
     first = report.treatments.set_index("curated_item").loc["patients[1].treatments[1]"]
-    assert (first["intervention"], first["dose"], first["section"]) == \
-        ("cyclophosphamide", "600 mg/m2", "Case presentation")
+    assert (first["intervention"], first["dose"], first["section"]) == (
+        "cyclophosphamide",
+        "600 mg/m2",
+        "Case presentation",
+    )
     assert pd.isna(first["table"])
     cancer = report.cancers.iloc[0]
     assert cancer["stage"] == "T2N2M0" and cancer["grade"] == 2 and cancer["size_mm"] == 36.0
@@ -352,13 +385,19 @@ def test_patient_from_a_case_report(kgraph: KnowledgeGraph) -> None:
 # The ontology
 # ---------------------------------------------------------------------------------------------
 
+
 def test_ontology_in_owlready2(kgraph: KnowledgeGraph) -> None:
     onto = kgraph.ontology
     assert onto is kgraph.ontology  # loaded once per object
     assert kgraph.term("heliotropic rash").iri == "https://w3id.org/dmkg/ontology/HeliotropeRash"
     assert kgraph.term("dmkg:AntiMi2") is kgraph.term("anti-Mi-2")
-    assert sorted(c.name for c in kgraph.subclasses("anti-synthetase antibody")) == \
-        ["AntiEJ", "AntiJo1", "AntiOJ", "AntiPL12", "AntiPL7"]
+    assert sorted(c.name for c in kgraph.subclasses("anti-synthetase antibody")) == [
+        "AntiEJ",
+        "AntiJo1",
+        "AntiOJ",
+        "AntiPL12",
+        "AntiPL7",
+    ]
     direct = {c.name for c in kgraph.subclasses("autoantibody", direct=True)}
     assert {"MyositisSpecificAutoantibody", "MyositisAssociatedAutoantibody"} <= direct
     assert "AntiJo1" not in direct

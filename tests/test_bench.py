@@ -48,11 +48,27 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("bench")
     out = io.StringIO()
     with redirect_stdout(out):
-        code = main(["bench", "--patients", f"{LARGE},{SMALL}", "--rdflib-max-patients",
-                     str(SMALL), "--workers", "2", "--json", str(tmp / "bench.json"),
-                     "--keep", str(tmp / "keep")])
-    return {"code": code, "text": out.getvalue(), "tmp": tmp,
-            "json": json.loads((tmp / "bench.json").read_text(encoding="utf-8"))}
+        code = main(
+            [
+                "bench",
+                "--patients",
+                f"{LARGE},{SMALL}",
+                "--rdflib-max-patients",
+                str(SMALL),
+                "--workers",
+                "2",
+                "--json",
+                str(tmp / "bench.json"),
+                "--keep",
+                str(tmp / "keep"),
+            ]
+        )
+    return {
+        "code": code,
+        "text": out.getvalue(),
+        "tmp": tmp,
+        "json": json.loads((tmp / "bench.json").read_text(encoding="utf-8")),
+    }
 
 
 def size(run: dict[str, Any], patients: int) -> dict[str, Any]:
@@ -83,8 +99,7 @@ def names(result: dict[str, Any]) -> list[str]:
 def label(name: str) -> str:
     if name in BATCH_STEPS:
         return f"{name} (summed)"
-    return {"build": "build (total)"}.get(name, f"query {name}" if name in QUERIES
-                                                 else name)
+    return {"build": "build (total)"}.get(name, f"query {name}" if name in QUERIES else name)
 
 
 def test_cli_prints_the_tables_and_exits_0(run: dict[str, Any]) -> None:
@@ -134,7 +149,8 @@ def test_the_batch_steps_add_up_within_the_stage(run: dict[str, Any]) -> None:
 
 def test_the_graph_holds_the_registry_and_the_engines_agree(run: dict[str, Any]) -> None:
     with (run["tmp"] / "keep" / f"{SMALL}-patients" / "synth" / "registry.tsv").open(
-            encoding="utf-8", newline="") as handle:
+        encoding="utf-8", newline=""
+    ) as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     assert len(rows) == SMALL
     matching = sum(r[ANTIBODY_COLUMN] == "+" and r[FINDING_COLUMN] == "+" for r in rows)
@@ -173,8 +189,9 @@ def test_a_size_above_the_rdflib_limit_is_not_run(run: dict[str, Any]) -> None:
         assert float(cells[label(name)][5]) > 0  # pyoxigraph still ran
     large = size(run, LARGE)
     assert all(r["rdflib_s"] is None and r["rdflib_ratio"] is None for r in large["stages"])
-    assert large["rdflib_reason"].startswith(f"{LARGE} patients is above "
-                                             f"--rdflib-max-patients {SMALL}")
+    assert large["rdflib_reason"].startswith(
+        f"{LARGE} patients is above --rdflib-max-patients {SMALL}"
+    )
     assert f"rdflib not run: {large['rdflib_reason']}." in run["text"]
     assert size(run, SMALL)["rdflib_reason"] is None
 
@@ -192,9 +209,11 @@ def test_goals_follow_their_numbers(run: dict[str, Any]) -> None:
     goals = {g["name"].split(" (")[0]: g for g in run["json"]["goals"]}
     large = size(run, LARGE)
     queries = [r["dmkg_s"] for r in large["stages"] if r["kind"] == "query"]
-    expected = {"build": (large["build_s"], GOALS["build_s"]),
-                "peak memory": (large["peak_mb"], GOALS["peak_mb"]),
-                "each canned query": (max(queries), GOALS["query_s"])}
+    expected = {
+        "build": (large["build_s"], GOALS["build_s"]),
+        "peak memory": (large["peak_mb"], GOALS["peak_mb"]),
+        "each canned query": (max(queries), GOALS["query_s"]),
+    }
     assert run["json"]["goal_size"] == LARGE
     assert {n: (g["value"], g["limit"]) for n, g in goals.items()} == expected
     for name, goal in goals.items():
@@ -210,8 +229,12 @@ def test_a_query_over_the_time_limit_is_a_lower_bound() -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     quick = "SELECT ?s WHERE { ?s <urn:p> ?o FILTER(?o < ?limit) }"
     seconds, rows, status = rdflib_queries(
-        graph, {"slow": (slow, {}), "quick": (quick, {"limit": Literal(7)})}, timeout=0.5,
-        repeat=2, progress=lambda _: None)
+        graph,
+        {"slow": (slow, {}), "quick": (quick, {"limit": Literal(7)})},
+        timeout=0.5,
+        repeat=2,
+        progress=lambda _: None,
+    )
     assert status == {"slow": "timeout", "quick": "ok"}
     assert seconds["slow"] == 0.5 and "slow" not in rows
     assert rows["quick"] == 7
@@ -220,31 +243,35 @@ def test_a_query_over_the_time_limit_is_a_lower_bound() -> None:
 
 
 def test_the_sampler_counts_child_processes() -> None:
-    hold = 300 * 2 ** 20
-    code = (f"import sys; block = b'x' * {hold}; print('ready', flush=True); "
-            "sys.stdin.read()")
+    hold = 300 * 2**20
+    code = f"import sys; block = b'x' * {hold}; print('ready', flush=True); sys.stdin.read()"
     with MemorySampler() as memory:
         before = tree_rss()
         memory.begin("child")
-        child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         try:
             assert child.stdout is not None and child.stdout.readline() == "ready\n"
             peak = memory.end("child")
         finally:
             child.communicate("")
-    assert peak * 2 ** 20 >= before + hold
+    assert peak * 2**20 >= before + hold
     assert memory.peaks == {"child": peak}
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--patients", "0"], "'0' is not a whole number above 0"),
-    (["--patients", "1000,ten"], "'ten' is not a whole number above 0"),
-    (["--patients", "10", "--baseline-timeout", "0"], "--baseline-timeout 0: must be above 0"),
-    (["--patients", "10", "--json", "/nonexistent-dir/bench.json"], "does not exist"),
-])
-def test_usage_errors_exit_2(argv: list[str], message: str,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--patients", "0"], "'0' is not a whole number above 0"),
+        (["--patients", "1000,ten"], "'ten' is not a whole number above 0"),
+        (["--patients", "10", "--baseline-timeout", "0"], "--baseline-timeout 0: must be above 0"),
+        (["--patients", "10", "--json", "/nonexistent-dir/bench.json"], "does not exist"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["bench", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err

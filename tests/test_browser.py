@@ -27,8 +27,16 @@ from kg.web.server import BackgroundServer
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +48,27 @@ def site(graph: Graph) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def page(site: str) -> Iterator[Any]:
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} not found: the browser tests need Debian's Chromium "
-                    "(apt-get install -y chromium chromium-driver)")
+        pytest.fail(
+            f"{CHROMIUM} not found: the browser tests need Debian's Chromium "
+            "(apt-get install -y chromium chromium-driver)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the browser tests need Playwright (pip install playwright); they use "
-                    f"{CHROMIUM}, so 'playwright install' is not needed")
+        pytest.fail(
+            "the browser tests need Playwright (pip install playwright); they use "
+            f"{CHROMIUM}, so 'playwright install' is not needed"
+        )
     ARTIFACTS.mkdir(exist_ok=True)
     profile = tempfile.mkdtemp(prefix="dmkg-chromium-")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1280, "height": 900})
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(30_000)
         tab = context.new_page()
         yield tab
@@ -87,8 +103,10 @@ def test_a_visit_through_the_site(site: str, page: Any) -> None:
     heliotrope.click()
     page.wait_for_url("**/term/HeliotropeRash")
     assert page.inner_text("#term-label").startswith("heliotrope rash")
-    assert page.get_attribute("a.xref[data-curie='HP:0040324']", "href") == \
-        "https://hpo.jax.org/browse/term/HP:0040324"
+    assert (
+        page.get_attribute("a.xref[data-curie='HP:0040324']", "href")
+        == "https://hpo.jax.org/browse/term/HP:0040324"
+    )
     present = page.locator("table.status-counts tr[data-status=present] td.patients-count")
     assert present.inner_text() == "21"  # 20 in Requena Table 2 + the case report
     _shot(page, "3-class-page")

@@ -23,8 +23,10 @@ MSA_POSITIVE_REQUENA = {"15", "16", "17", "18", "20", "22", "23"}
 
 def test_reasoner_materialises_defined_classes(built: BuildResult) -> None:
     g = built.graph
-    msa = {(str(g.value(p, DMKG.caseLabel)), str(g.value(p, DMKG.describedIn)).rsplit("/", 1)[-1])
-           for p in g.subjects(RDF.type, DMKG.MSAPositivePatient)}
+    msa = {
+        (str(g.value(p, DMKG.caseLabel)), str(g.value(p, DMKG.describedIn)).rsplit("/", 1)[-1])
+        for p in g.subjects(RDF.type, DMKG.MSAPositivePatient)
+    }
     assert msa == {(c, "requena2024") for c in MSA_POSITIVE_REQUENA} | {("1", "curroncol2021")}
     cam = set(g.subjects(RDF.type, DMKG.CancerAssociatedDMPatient))
     assert len(cam) == 26
@@ -39,8 +41,10 @@ def test_summary_counts(built: BuildResult) -> None:
     s = built.summary
     assert s.patients == 26
     assert {src["doi"]: src["patients"] for src in s.sources} == {
-        "10.1016/j.ad.2025.02.012": 25, "10.1016/j.jaad.2020.03.058": 0,
-        "10.3390/curroncol28030182": 1}
+        "10.1016/j.ad.2025.02.012": 25,
+        "10.1016/j.jaad.2020.03.058": 0,
+        "10.3390/curroncol28030182": 1,
+    }
     # Requena: 25 x 13 finding columns; case report: 15 findings
     assert s.records["finding observation"] == 25 * 13 + 15
     # Requena: 97 readings of the antibody column; case report: 3
@@ -74,8 +78,9 @@ def _broken_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "requena2024"
     shutil.copytree(data_dir() / "requena2024", folder)
     meta = folder / "source.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("n: 21, N: 25", "n: 26, N: 25"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("n: 21, N: 25", "n: 26, N: 25"), encoding="utf-8"
+    )
     return folder
 
 
@@ -91,8 +96,12 @@ def test_failed_build_keeps_previous_output(built: BuildResult, tmp_path: Path) 
     write_graph(built, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     broken = _broken_copy(tmp_path / "src")
-    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--data", str(broken),
-                          "--out", str(out)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(broken), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 1, run.stderr
     assert "Traceback" not in run.stderr
     assert "does not conform" in run.stderr

@@ -65,8 +65,11 @@ REQUENA_SIGNS: dict[URIRef, dict[str, int]] = {
 # (1024 IU/L) present, and findings Requena does not record (proximal weakness, EMG and biopsy
 # findings, the breast rash): 15 present findings in all.
 CASE_REPORT_PRESENT_FINDINGS = 15
-ALL_SOURCES_SIGN_CHANGES = {DMKG.HeliotropeRash: 1, DMKG.Dysphagia: 1,
-                            DMKG.ElevatedCreatineKinase: 1}
+ALL_SOURCES_SIGN_CHANGES = {
+    DMKG.HeliotropeRash: 1,
+    DMKG.Dysphagia: 1,
+    DMKG.ElevatedCreatineKinase: 1,
+}
 
 # Requena Table 1 "Autoantibodies" column, read test by test. ANA+ in cases 1, 2, 5, 13, 14, 16,
 # 18, 21, 23 (9; the Total row prints "ANA+: 8"); ANA listed under a trailing "-" in 7, 8, 9,
@@ -89,9 +92,15 @@ CASE_REPORT_POSITIVE = {DMKG.AntinuclearAntibody, DMKG.AntiRo52, DMKG.AntiTIF1ga
 # Requena Table 1 "Associated cancer": breast = 7 "breast"/ductal carcinoma rows (5, 14, 18,
 # 20, 21, 22, 23) + the diffuse large B-cell lymphoma of the breast (case 6); lung 1, 13, 15,
 # 16, 19, 24; bladder 2, 3, 10, 17; ovary 8, 11, 12, 25; stomach 4; prostate 7; cervix 9.
-REQUENA_SITES = {DMKG.BreastMalignancy: 8, DMKG.LungMalignancy: 6, DMKG.BladderMalignancy: 4,
-                 DMKG.OvarianMalignancy: 4, DMKG.GastricMalignancy: 1,
-                 DMKG.ProstateMalignancy: 1, DMKG.CervicalMalignancy: 1}
+REQUENA_SITES = {
+    DMKG.BreastMalignancy: 8,
+    DMKG.LungMalignancy: 6,
+    DMKG.BladderMalignancy: 4,
+    DMKG.OvarianMalignancy: 4,
+    DMKG.GastricMalignancy: 1,
+    DMKG.ProstateMalignancy: 1,
+    DMKG.CervicalMalignancy: 1,
+}
 ALL_SITES = {**REQUENA_SITES, DMKG.BreastMalignancy: 9}  # + the case report's breast cancer
 
 # Positive antibody x cancer site (Requena rows as above, + the case report's breast cancer):
@@ -136,8 +145,7 @@ TIMING_CASE_21 = ("progression", Decimal(1))
 #  U (case 12): L, no months.
 SURVIVAL_MYOSITIS = {
     DMKG.Present: {"patients": 15, "dead": 13, "alive": 2, "lost": 0, "median": Decimal(15)},
-    DMKG.Absent: {"patients": 9, "dead": 4, "alive": 2, "lost": 3,
-                  "median": Decimal("27.5")},
+    DMKG.Absent: {"patients": 9, "dead": 4, "alive": 2, "lost": 3, "median": Decimal("27.5")},
     DMKG.Unknown: {"patients": 1, "dead": 0, "alive": 0, "lost": 1, "median": None},
 }
 
@@ -171,6 +179,7 @@ EXAMPLE_PARAMS = {"patients-matching": {"antibody": "anti-TIF1-gamma", "sign": "
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
+
 def _py(value: Identifier | None) -> Any:
     """A cell as a Python value: ints, Decimals and strings for literals, IRIs unchanged."""
     if isinstance(value, Literal):
@@ -202,9 +211,18 @@ NEW_QUERIES = [n for n in ALL_QUERIES if not n.startswith("summary-")]
 
 
 def test_expected_queries_exist() -> None:
-    expected = {"sign-frequency", "antibody-frequency", "cancer-sites", "antibody-cancer",
-                "sign-antibody", "dm-cancer-timing", "survival-by-finding",
-                "cohort-comparison", "antibody-cancer-evidence", "patients-matching"}
+    expected = {
+        "sign-frequency",
+        "antibody-frequency",
+        "cancer-sites",
+        "antibody-cancer",
+        "sign-antibody",
+        "dm-cancer-timing",
+        "survival-by-finding",
+        "cohort-comparison",
+        "antibody-cancer-evidence",
+        "patients-matching",
+    }
     assert expected <= set(ALL_QUERIES)
     assert len([n for n in ALL_QUERIES if n.endswith("-violation")]) >= 4
 
@@ -216,7 +234,7 @@ def test_header_and_returned_columns(graph: Graph, name: str) -> None:
     assert len(query.description) > 20, "no '# description:' line"
     assert query.columns, "no '# columns:' line"
     result = run_query(graph, name, EXAMPLE_PARAMS.get(name, {}))
-    assert result.columns[:len(query.columns)] == list(query.columns)
+    assert result.columns[: len(query.columns)] == list(query.columns)
     if name in NEW_QUERIES:
         assert result.columns == list(query.columns), "declare every column in '# columns:'"
         assert "ORDER BY" in query.text
@@ -233,7 +251,7 @@ REQUIRED_COLUMNS = {
     "survival-by-finding": "status patients dead alive lost median_followup_months",
     "cohort-comparison": "feature n1 N1 n2 N2 reported_p cohort1 cohort2 test source value1 value2",
     "antibody-cancer-evidence": "antibody measure value ci_low ci_high population source cited "
-                                "label",
+    "label",
     "patients-matching": "patient case age sex source",
 }
 
@@ -249,19 +267,25 @@ def test_columns_named_as_agreed(name: str) -> None:
 
 def test_parameters_as_agreed() -> None:
     def params(name: str) -> dict[str, tuple[str, str | None, bool]]:
-        return {p.name: (p.type if p.type != "term" else f"term:{p.root}", p.default, p.required)
-                for p in load_query(name).params}
+        return {
+            p.name: (p.type if p.type != "term" else f"term:{p.root}", p.default, p.required)
+            for p in load_query(name).params
+        }
 
-    for name in ("sign-frequency", "antibody-frequency", "cancer-sites", "dm-cancer-timing",
-                 "cohort-comparison"):
+    for name in (
+        "sign-frequency",
+        "antibody-frequency",
+        "cancer-sites",
+        "dm-cancer-timing",
+        "cohort-comparison",
+    ):
         assert params(name)["source"] == ("doi", None, False)
     assert params("survival-by-finding")["finding"] == ("term:ClinicalFinding", "myositis", False)
     matching = params("patients-matching")
     assert matching["antibody"] == ("term:Autoantibody", None, True)
     assert matching["sign"] == ("term:ClinicalFinding", None, True)
     assert matching["min_age"] == ("integer", "0", False)
-    assert load_query("survival-by-finding").medians == (("months_list",
-                                                          "median_followup_months"),)
+    assert load_query("survival-by-finding").medians == (("months_list", "median_followup_months"),)
 
 
 @pytest.mark.parametrize("name", NEW_QUERIES)
@@ -280,6 +304,7 @@ def test_portable_sparql(name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # sign-frequency
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("finding", list(REQUENA_SIGNS), ids=lambda f: f.split("/")[-1])
 def test_sign_frequency_requena(graph: Graph, finding: URIRef) -> None:
@@ -309,13 +334,13 @@ def test_sign_frequency_all_sources_adds_the_case_report(graph: Graph) -> None:
 def test_sign_frequency_case_report_only(graph: Graph) -> None:
     rows = _by(run_query(graph, "sign-frequency", {"source": CASE_REPORT}), "sign")
     assert len(rows) == CASE_REPORT_PRESENT_FINDINGS
-    assert all(r["present"] == 1 and r["patients"] == 1 and r["absent"] == 0
-               for r in rows.values())
+    assert all(r["present"] == 1 and r["patients"] == 1 and r["absent"] == 0 for r in rows.values())
 
 
 # ---------------------------------------------------------------------------------------------
 # antibody-frequency
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("antibody", list(REQUENA_ANTIBODIES), ids=lambda a: a.split("/")[-1])
 def test_antibody_frequency_requena(graph: Graph, antibody: URIRef) -> None:
@@ -333,8 +358,7 @@ def test_antibody_frequency_all_sources(graph: Graph) -> None:
     assert rows[DMKG.AntiRo52]["positive"] == 1
     assert rows[DMKG.AntiRoSSA]["positive"] == 0  # no roll-up of anti-Ro52 into anti-Ro/SSA
     assert rows[DMKG.Autoantibody]["not_tested"] == 3
-    case_report = _by(run_query(graph, "antibody-frequency", {"source": CASE_REPORT}),
-                      "antibody")
+    case_report = _by(run_query(graph, "antibody-frequency", {"source": CASE_REPORT}), "antibody")
     assert set(case_report) == CASE_REPORT_POSITIVE
     assert all(r["positive"] == 1 and r["patients"] == 1 for r in case_report.values())
 
@@ -343,10 +367,17 @@ def test_antibody_frequency_all_sources(graph: Graph) -> None:
 # cancer-sites, antibody-cancer, sign-antibody
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source, expected", [(REQUENA, REQUENA_SITES), (None, ALL_SITES),
-                                              (CASE_REPORT, {DMKG.BreastMalignancy: 1}),
-                                              (MONSEAU, {})],
-                         ids=["requena", "all", "case-report", "monseau"])
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (REQUENA, REQUENA_SITES),
+        (None, ALL_SITES),
+        (CASE_REPORT, {DMKG.BreastMalignancy: 1}),
+        (MONSEAU, {}),
+    ],
+    ids=["requena", "all", "case-report", "monseau"],
+)
 def test_cancer_sites(graph: Graph, source: str | None, expected: dict[URIRef, int]) -> None:
     params = {"source": source} if source else {}
     rows = _records(run_query(graph, "cancer-sites", params))
@@ -361,8 +392,9 @@ def test_antibody_cancer(graph: Graph) -> None:
     assert requena[(DMKG.AntiTIF1gamma, DMKG.BreastMalignancy)]["patients"] == 4
 
 
-@pytest.mark.parametrize("pair", list(SIGN_ANTIBODY), ids=lambda p: "x".join(
-    x.split("/")[-1] for x in p))
+@pytest.mark.parametrize(
+    "pair", list(SIGN_ANTIBODY), ids=lambda p: "x".join(x.split("/")[-1] for x in p)
+)
 def test_sign_antibody(graph: Graph, pair: tuple[URIRef, URIRef]) -> None:
     rows = _by(run_query(graph, "sign-antibody"), "sign", "antibody")
     assert rows[pair]["patients"] == SIGN_ANTIBODY[pair]
@@ -377,6 +409,7 @@ def test_sign_antibody_source_filter(graph: Graph) -> None:
 # ---------------------------------------------------------------------------------------------
 # dm-cancer-timing
 # ---------------------------------------------------------------------------------------------
+
 
 def test_dm_cancer_timing(graph: Graph) -> None:
     rows = _records(run_query(graph, "dm-cancer-timing"))
@@ -400,21 +433,37 @@ def test_dm_cancer_timing(graph: Graph) -> None:
 def test_dm_cancer_timing_source_filter(graph: Graph) -> None:
     rows = _records(run_query(graph, "dm-cancer-timing", {"source": CASE_REPORT}))
     assert [(r["relation"], r["interval_months"], r["site"], r["source"]) for r in rows] == [
-        ("onset", 0, DMKG.BreastMalignancy, CASE_REPORT)]
+        ("onset", 0, DMKG.BreastMalignancy, CASE_REPORT)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
 # survival-by-finding
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("params", [{}, {"finding": "myositis"}, {"finding": "dmkg:Myositis"},
-                                    {"finding": "myositis", "source": REQUENA}],
-                         ids=["default", "label", "curie", "requena"])
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"finding": "myositis"},
+        {"finding": "dmkg:Myositis"},
+        {"finding": "myositis", "source": REQUENA},
+    ],
+    ids=["default", "label", "curie", "requena"],
+)
 def test_survival_by_myositis(graph: Graph, params: dict[str, str]) -> None:
     rows = _by(run_query(graph, "survival-by-finding", params), "status")
-    got = {status: {"patients": r["patients"], "dead": r["dead"], "alive": r["alive"],
-                    "lost": r["lost"], "median": r["median_followup_months"]}
-           for status, r in rows.items()}
+    got = {
+        status: {
+            "patients": r["patients"],
+            "dead": r["dead"],
+            "alive": r["alive"],
+            "lost": r["lost"],
+            "median": r["median_followup_months"],
+        }
+        for status, r in rows.items()
+    }
     assert got == SURVIVAL_MYOSITIS
 
 
@@ -424,22 +473,28 @@ def test_survival_by_finding_other_finding(graph: Graph) -> None:
     # 2 3 5 5 9 10 10 13 15 15 16 17 22 44 49 52 180 -> median 15. Absent in 6 D (180),
     # 19 D (4), 20 A (38), 21 D (23) -> median 30.5. The case report adds a patient who is alive
     # with no follow-up time: she counts as alive but not toward the median.
-    requena = _by(run_query(graph, "survival-by-finding",
-                            {"finding": "heliotrope rash", "source": REQUENA}), "status")
-    survival = {s: (r["patients"], r["dead"], r["alive"], r["lost"], r["median_followup_months"])
-                for s, r in requena.items()}
-    assert survival == {DMKG.Present: (20, 14, 3, 3, 15),
-                        DMKG.Absent: (4, 3, 1, 0, Decimal("30.5")),
-                        DMKG.Unknown: (1, 0, 0, 1, None)}
+    requena = _by(
+        run_query(graph, "survival-by-finding", {"finding": "heliotrope rash", "source": REQUENA}),
+        "status",
+    )
+    survival = {
+        s: (r["patients"], r["dead"], r["alive"], r["lost"], r["median_followup_months"])
+        for s, r in requena.items()
+    }
+    assert survival == {
+        DMKG.Present: (20, 14, 3, 3, 15),
+        DMKG.Absent: (4, 3, 1, 0, Decimal("30.5")),
+        DMKG.Unknown: (1, 0, 0, 1, None),
+    }
     rows = _by(run_query(graph, "survival-by-finding", {"finding": "heliotrope rash"}), "status")
     present = rows[DMKG.Present]
-    assert (present["patients"], present["alive"], present["median_followup_months"]) == (
-        21, 4, 15)
+    assert (present["patients"], present["alive"], present["median_followup_months"]) == (21, 4, 15)
 
 
 # ---------------------------------------------------------------------------------------------
 # cohort-comparison
 # ---------------------------------------------------------------------------------------------
+
 
 def test_cohort_comparison(graph: Graph) -> None:
     rows = _by(run_query(graph, "cohort-comparison"), "feature")
@@ -467,6 +522,7 @@ def test_cohort_comparison_source_filter(graph: Graph) -> None:
 # antibody-cancer-evidence
 # ---------------------------------------------------------------------------------------------
 
+
 def test_antibody_cancer_evidence(graph: Graph) -> None:
     rows = _records(run_query(graph, "antibody-cancer-evidence"))
     assert {(r["antibody"], r["measure"], r["value"], r["source"]) for r in rows} == EVIDENCE
@@ -485,9 +541,9 @@ def test_antibody_cancer_evidence(graph: Graph) -> None:
 # patients-matching
 # ---------------------------------------------------------------------------------------------
 
+
 def _cases(result: QueryResult) -> dict[str, int]:
-    return {("CR" if r["source"] == CASE_REPORT else r["case"]): r["age"]
-            for r in _records(result)}
+    return {("CR" if r["source"] == CASE_REPORT else r["case"]): r["age"] for r in _records(result)}
 
 
 @pytest.mark.parametrize("min_age", [None, "0", "60", "61", "77", "78"])
@@ -501,31 +557,54 @@ def test_patients_matching_tif1_heliotrope(graph: Graph, min_age: str | None) ->
 
 
 def test_patients_matching_tif1_heliotrope_60_by_hand(graph: Graph) -> None:
-    rows = _records(run_query(graph, "patients-matching",
-                              {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash",
-                               "min_age": "60"}))
+    rows = _records(
+        run_query(
+            graph,
+            "patients-matching",
+            {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "60"},
+        )
+    )
     # cases 17 (77, M), 18 (77, F), 22 (60, F) and the case report (61, F)
     assert [(r["case"], r["age"], r["sex"], r["source"]) for r in rows] == [
-        ("17", 77, DMKG.Male, REQUENA), ("18", 77, DMKG.Female, REQUENA),
-        ("22", 60, DMKG.Female, REQUENA), ("1", 61, DMKG.Female, CASE_REPORT)]
+        ("17", 77, DMKG.Male, REQUENA),
+        ("18", 77, DMKG.Female, REQUENA),
+        ("22", 60, DMKG.Female, REQUENA),
+        ("1", 61, DMKG.Female, CASE_REPORT),
+    ]
 
 
 def test_patients_matching_rolls_up_antibody_and_finding(graph: Graph) -> None:
     # anti-Ro/SSA finds the case report's anti-Ro52 (Requena's anti-Ro tests are all negative)
-    got = _cases(run_query(graph, "patients-matching",
-                           {"antibody": "anti-Ro/SSA", "sign": "heliotrope rash"}))
+    got = _cases(
+        run_query(
+            graph, "patients-matching", {"antibody": "anti-Ro/SSA", "sign": "heliotrope rash"}
+        )
+    )
     assert got == {"CR": 61}
-    assert _cases(run_query(graph, "patients-matching",
-                            {"antibody": "anti-Ro52", "sign": "heliotrope rash"})) == got
+    assert (
+        _cases(
+            run_query(
+                graph, "patients-matching", {"antibody": "anti-Ro52", "sign": "heliotrope rash"}
+            )
+        )
+        == got
+    )
     # myositis-specific antibody: anti-TIF1-gamma+ 15, 16, 17, 18, 20, 22, 23 and anti-Mi-2+ 18;
     # "Gottron papules or sign" rolls up Table 2's Gottron papules: present in all but 23
-    got = _cases(run_query(graph, "patients-matching",
-                           {"antibody": "myositis-specific autoantibody",
-                            "sign": "Gottron papules or sign"}))
+    got = _cases(
+        run_query(
+            graph,
+            "patients-matching",
+            {"antibody": "myositis-specific autoantibody", "sign": "Gottron papules or sign"},
+        )
+    )
     assert set(got) == {"15", "16", "17", "18", "20", "22"}
     # anti-Mi-2 + any cutaneous finding: case 18 only (Requena's one anti-Mi-2+ patient)
-    got = _cases(run_query(graph, "patients-matching",
-                           {"antibody": "anti-Mi-2", "sign": "cutaneous finding"}))
+    got = _cases(
+        run_query(
+            graph, "patients-matching", {"antibody": "anti-Mi-2", "sign": "cutaneous finding"}
+        )
+    )
     assert got == {"18": 77}
 
 
@@ -533,8 +612,11 @@ def test_patients_matching_unknown_age(graph: Graph) -> None:
     """A patient whose age is not known is kept with min_age 0 and left out above it."""
     copy = Graph()
     copy += graph
-    case17 = next(p for p in copy.subjects(DMKG.caseLabel, Literal("17"))
-                  if (p, DMKG.describedIn, DATA["publication/requena2024"]) in copy)
+    case17 = next(
+        p
+        for p in copy.subjects(DMKG.caseLabel, Literal("17"))
+        if (p, DMKG.describedIn, DATA["publication/requena2024"]) in copy
+    )
     copy.remove((case17, DMKG.ageAtDiagnosis, None))
     params = {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash"}
     assert _cases(run_query(copy, "patients-matching", params))["17"] is None
@@ -552,20 +634,39 @@ def test_patients_matching_source_filter(graph: Graph) -> None:
 # the source parameter
 # ---------------------------------------------------------------------------------------------
 
-SOURCE_QUERIES = [q.name for q in list_queries(include_checks=False)
-                  if any(p.name == "source" for p in q.params)]
+SOURCE_QUERIES = [
+    q.name for q in list_queries(include_checks=False) if any(p.name == "source" for p in q.params)
+]
 #: the columns that identify a row of the per-patient count queries
-COUNT_KEYS = {"sign-frequency": ("sign",), "antibody-frequency": ("antibody",),
-              "cancer-sites": ("site",), "antibody-cancer": ("antibody", "site"),
-              "sign-antibody": ("sign", "antibody"), "survival-by-finding": ("status",)}
+COUNT_KEYS = {
+    "sign-frequency": ("sign",),
+    "antibody-frequency": ("antibody",),
+    "cancer-sites": ("site",),
+    "antibody-cancer": ("antibody", "site"),
+    "sign-antibody": ("sign", "antibody"),
+    "survival-by-finding": ("status",),
+}
 #: columns that count patients; each patient is described in one source, so they add up
-PATIENT_COUNTS = {"present", "absent", "unknown", "equivocal", "not_reported", "positive",
-                  "negative", "not_tested", "patients", "dead", "alive", "lost"}
+PATIENT_COUNTS = {
+    "present",
+    "absent",
+    "unknown",
+    "equivocal",
+    "not_reported",
+    "positive",
+    "negative",
+    "not_tested",
+    "patients",
+    "dead",
+    "alive",
+    "lost",
+}
 
 
 def test_source_parameter_where_agreed() -> None:
-    assert set(COUNT_KEYS) | {"dm-cancer-timing", "cohort-comparison",
-                              "patients-matching"} == set(SOURCE_QUERIES)
+    assert set(COUNT_KEYS) | {"dm-cancer-timing", "cohort-comparison", "patients-matching"} == set(
+        SOURCE_QUERIES
+    )
 
 
 @pytest.mark.parametrize("name", SOURCE_QUERIES)
@@ -573,24 +674,30 @@ def test_source_filter_partitions_the_rows(graph: Graph, name: str) -> None:
     """Split by source, the rows carry only that source, or the patient counts add up."""
     base = EXAMPLE_PARAMS.get(name, {})
     everything = run_query(graph, name, base)
-    parts = {doi: run_query(graph, name, {**base, "source": doi})
-             for doi in (REQUENA, MONSEAU, CASE_REPORT)}
+    parts = {
+        doi: run_query(graph, name, {**base, "source": doi})
+        for doi in (REQUENA, MONSEAU, CASE_REPORT)
+    }
     if name in COUNT_KEYS:
         keys = COUNT_KEYS[name]
         total: dict[tuple[Any, ...], Counter[str]] = {}
         for part in parts.values():
             for r in _records(part):
                 total.setdefault(tuple(r[k] for k in keys), Counter()).update(
-                    {c: r[c] for c in PATIENT_COUNTS & set(r)})
-        whole = {tuple(r[k] for k in keys): {c: r[c] for c in PATIENT_COUNTS & set(r)}
-                 for r in _records(everything)}
+                    {c: r[c] for c in PATIENT_COUNTS & set(r)}
+                )
+        whole = {
+            tuple(r[k] for k in keys): {c: r[c] for c in PATIENT_COUNTS & set(r)}
+            for r in _records(everything)
+        }
         assert {k: {c: v.get(c, 0) for c in whole[k]} for k, v in total.items()} == whole
     else:
         assert "source" in everything.columns
         for doi, part in parts.items():
             assert {r["source"] for r in _records(part)} <= {doi}
         assert sorted(map(str, sum((p.rows for p in parts.values()), []))) == sorted(
-            map(str, everything.rows))
+            map(str, everything.rows)
+        )
 
 
 @pytest.mark.parametrize("doi", [f"https://doi.org/{REQUENA}", f"doi:{REQUENA}", f" {REQUENA} "])
@@ -605,30 +712,50 @@ def test_source_accepts_doi_spellings(graph: Graph, doi: str) -> None:
 
 BAD_PARAMS = [
     ("sign-frequency", {"sorce": REQUENA}, r"no parameter 'sorce'.*source"),
-    ("cancer-sites", {"source": "10.1000/not.in.the.graph"},
-     r"no publication with DOI '10\.1000/not\.in\.the\.graph'.*known: .*10\.1016/j\.ad"),
+    (
+        "cancer-sites",
+        {"source": "10.1000/not.in.the.graph"},
+        r"no publication with DOI '10\.1000/not\.in\.the\.graph'.*known: .*10\.1016/j\.ad",
+    ),
     ("cancer-sites", {"source": "requena2024"}, r"'requena2024' is not a DOI"),
     ("dm-cancer-timing", {"source": "10.1016"}, r"is not a DOI"),
-    ("patients-matching", {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash",
-                           "min_age": "sixty"}, r"min_age.*'sixty' is not a whole number"),
-    ("patients-matching", {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash",
-                           "min_age": "60.5"}, r"not a whole number"),
-    ("patients-matching", {"antibody": "anti-TIF1-gama", "sign": "heliotrope rash"},
-     r"antibody.*'anti-TIF1-gama' is not a known autoantibody; did you mean 'anti-TIF1-gamma'"),
-    ("patients-matching", {"antibody": "anti-Jo-1", "sign": "anti-Jo-1"},
-     r"sign.*'anti-Jo-1' is not a known clinical finding"),
-    ("patients-matching", {"antibody": "dmkg:HeliotropeRash", "sign": "heliotrope rash"},
-     r"'dmkg:HeliotropeRash' is not under 'autoantibody'"),
+    (
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "sixty"},
+        r"min_age.*'sixty' is not a whole number",
+    ),
+    (
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "60.5"},
+        r"not a whole number",
+    ),
+    (
+        "patients-matching",
+        {"antibody": "anti-TIF1-gama", "sign": "heliotrope rash"},
+        r"antibody.*'anti-TIF1-gama' is not a known autoantibody; did you mean 'anti-TIF1-gamma'",
+    ),
+    (
+        "patients-matching",
+        {"antibody": "anti-Jo-1", "sign": "anti-Jo-1"},
+        r"sign.*'anti-Jo-1' is not a known clinical finding",
+    ),
+    (
+        "patients-matching",
+        {"antibody": "dmkg:HeliotropeRash", "sign": "heliotrope rash"},
+        r"'dmkg:HeliotropeRash' is not under 'autoantibody'",
+    ),
     ("patients-matching", {"antibody": "anti-Jo-1"}, r"needs --param sign=VALUE"),
     ("survival-by-finding", {"finding": "breast cancer"}, r"not a known clinical finding"),
     ("antibody-cancer-evidence", {"source": REQUENA}, r"no parameter 'source'"),
 ]
 
 
-@pytest.mark.parametrize("name, params, message", BAD_PARAMS,
-                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(BAD_PARAMS)])
-def test_bad_parameters_raise_query_error(graph: Graph, name: str, params: dict[str, str],
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    "name, params, message", BAD_PARAMS, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(BAD_PARAMS)]
+)
+def test_bad_parameters_raise_query_error(
+    graph: Graph, name: str, params: dict[str, str], message: str
+) -> None:
     with pytest.raises(QueryError, match=message):
         run_query(graph, name, params)
 
@@ -764,25 +891,39 @@ def test_violation_checks_leave_the_graph_unchanged(graph: Graph) -> None:
 # cross-check with tests/test_curated_data.py
 # ---------------------------------------------------------------------------------------------
 
+
 def test_hand_counts_agree_with_test_curated_data() -> None:
     import test_curated_data as curated
 
-    names = {"present": "present", "absent": "absent", "unknown": "unknown",
-             "equivocal": "equivocal", "not reported": "not_reported",
-             "positive": "positive", "negative": "negative", "not performed": "not_tested"}
+    names = {
+        "present": "present",
+        "absent": "absent",
+        "unknown": "unknown",
+        "equivocal": "equivocal",
+        "not reported": "not_reported",
+        "positive": "positive",
+        "negative": "negative",
+        "not performed": "not_tested",
+    }
     theirs = {**curated.TABLE2_BY_HAND, **curated.TABLE1_BY_HAND}
     for finding, counts in REQUENA_SIGNS.items():
         assert {k: v for k, v in counts.items() if v} == {
-            names[k]: v for k, v in theirs[finding].items()}, finding
+            names[k]: v for k, v in theirs[finding].items()
+        }, finding
     for antibody, counts in REQUENA_ANTIBODIES.items():
-        mapped = {("not_reported" if k == "not reported" else names[k]): v
-                  for k, v in curated.ANTIBODIES_BY_HAND[antibody].items()}
+        mapped = {
+            ("not_reported" if k == "not reported" else names[k]): v
+            for k, v in curated.ANTIBODIES_BY_HAND[antibody].items()
+        }
         assert {k: v for k, v in counts.items() if v} == mapped, antibody
 
 
 def test_source_accepts_any_doi_of_the_publication_in_any_case(graph: Graph) -> None:
     """Requena's translation has its own DOI; the Spanish original's DOI finds it too."""
     expected = run_query(graph, "cancer-sites", {"source": REQUENA}).rows
-    for doi in ("10.1016/j.ad.2024.04.030", "10.1016/J.AD.2025.02.012",
-                "https://doi.org/10.1016/j.ad.2025.02.012"):
+    for doi in (
+        "10.1016/j.ad.2024.04.030",
+        "10.1016/J.AD.2025.02.012",
+        "https://doi.org/10.1016/j.ad.2025.02.012",
+    ):
         assert run_query(graph, "cancer-sites", {"source": doi}).rows == expected

@@ -14,8 +14,9 @@ from kg.cli import main
 
 
 def dmkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "stats"])

@@ -64,14 +64,20 @@ def text(page: _Page) -> str:
 
 
 def _external_ids() -> list[dict[str, str]]:
-    lines = [line for line in (FIXTURES / "external_ids.tsv").read_text(encoding="utf-8")
-             .splitlines() if not line.startswith("#")]
+    lines = [
+        line
+        for line in (FIXTURES / "external_ids.tsv").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
     return [row for row in csv.DictReader(lines, delimiter="\t") if row["id"] != "NONE"]
 
 
 def test_docs_writes_page_stylesheet_and_ontology(docs: Path, ontology: Graph) -> None:
-    assert sorted(p.name for p in docs.iterdir()) == ["dmkg-ontology.ttl", "index.html",
-                                                       "style.css"]
+    assert sorted(p.name for p in docs.iterdir()) == [
+        "dmkg-ontology.ttl",
+        "index.html",
+        "style.css",
+    ]
     shipped = Graph().parse(docs / "dmkg-ontology.ttl", format="turtle")
     assert len(shipped) == len(ontology)
     page = (docs / "index.html").read_text(encoding="utf-8")
@@ -82,8 +88,12 @@ def test_docs_writes_page_stylesheet_and_ontology(docs: Path, ontology: Graph) -
 
 def test_every_class_and_property_iri_appears(text: str, ontology: Graph) -> None:
     classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    properties = {p for kind in PROPERTY_TYPES for p in ontology.subjects(RDF.type, kind)
-                  if isinstance(p, URIRef)}
+    properties = {
+        p
+        for kind in PROPERTY_TYPES
+        for p in ontology.subjects(RDF.type, kind)
+        if isinstance(p, URIRef)
+    }
     assert len(classes) > 150 and len(properties) > 100
     missing = sorted(str(iri) for iri in classes | properties if str(iri) not in text)
     assert missing == []
@@ -91,8 +101,17 @@ def test_every_class_and_property_iri_appears(text: str, ontology: Graph) -> Non
 
 def test_every_term_has_its_own_section(page: _Page, ontology: Graph) -> None:
     index = OntologyIndex(ontology)
-    terms = [t for kind in ("class", "object property", "datatype property",
-                            "annotation property", "individual") for t in index.terms(kind)]
+    terms = [
+        t
+        for kind in (
+            "class",
+            "object property",
+            "datatype property",
+            "annotation property",
+            "individual",
+        )
+        for t in index.terms(kind)
+    ]
     anchors = {index.term(t).anchor for t in terms}
     assert anchors <= set(page.ids)
     assert len(page.ids) == len(set(page.ids)), "ids on the page must be unique"
@@ -104,8 +123,13 @@ def test_labels_definitions_and_synonyms_appear(text: str, ontology: Graph) -> N
     for cls in ontology.subjects(RDF.type, OWL.Class):
         if not isinstance(cls, URIRef):
             continue
-        for prop in (RDFS.label, IAO["0000115"], OBOINOWL.hasExactSynonym,
-                     OBOINOWL.hasRelatedSynonym, DMKG.mappingNote):
+        for prop in (
+            RDFS.label,
+            IAO["0000115"],
+            OBOINOWL.hasExactSynonym,
+            OBOINOWL.hasRelatedSynonym,
+            DMKG.mappingNote,
+        ):
             for value in ontology.objects(cls, prop):
                 assert " ".join(str(value).split()) in text, (cls, prop, value)
 
@@ -123,21 +147,32 @@ def test_cross_references_link_to_public_pages(row: dict[str, str], page: _Page)
 
 
 def test_public_url_by_prefix() -> None:
-    assert public_url("http://purl.obolibrary.org/obo/HP_0025508") == \
-        "https://hpo.jax.org/browse/term/HP:0025508"
-    assert public_url("http://purl.obolibrary.org/obo/NCIT_C26744") == \
-        "http://purl.obolibrary.org/obo/NCIT_C26744"
-    assert public_url("https://identifiers.org/hgnc:1919") == \
-        "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:1919"
+    assert (
+        public_url("http://purl.obolibrary.org/obo/HP_0025508")
+        == "https://hpo.jax.org/browse/term/HP:0025508"
+    )
+    assert (
+        public_url("http://purl.obolibrary.org/obo/NCIT_C26744")
+        == "http://purl.obolibrary.org/obo/NCIT_C26744"
+    )
+    assert (
+        public_url("https://identifiers.org/hgnc:1919")
+        == "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:1919"
+    )
 
 
 def test_defined_classes_are_shown_as_class_expressions(text: str, ontology: Graph) -> None:
     index = OntologyIndex(ontology)
-    expression = manchester(ontology, next(ontology.objects(DMKG.CancerWithinTwoYears,
-                                                            OWL.equivalentClass)), index.label)
+    expression = manchester(
+        ontology,
+        next(ontology.objects(DMKG.CancerWithinTwoYears, OWL.equivalentClass)),
+        index.label,
+    )
     # the definition of the class: an interval of at most 24 months either way
-    assert expression == ("'cancer diagnosis' and ('dermatomyositis to cancer interval "
-                          "(months)' some xsd:decimal[>= -24, <= 24])")
+    assert expression == (
+        "'cancer diagnosis' and ('dermatomyositis to cancer interval "
+        "(months)' some xsd:decimal[>= -24, <= 24])"
+    )
     assert expression in text
 
 

@@ -57,25 +57,31 @@ REQUENA = "10.1016/j.ad.2025.02.012"
 
 #: Requena Table 2, heliotrope rash, by status (hand count)
 HELIOTROPE = {"Present": 20, "Absent": 4, "Unknown": 1}
-HELIOTROPE_QUERY = DMKG_PREFIX + f"""
+HELIOTROPE_QUERY = (
+    DMKG_PREFIX
+    + f"""
 SELECT ?status (COUNT(DISTINCT ?patient) AS ?n) WHERE {{
   ?observation dmkg:finding dmkg:HeliotropeRash ; dmkg:findingStatus ?status ;
                dmkg:ofPatient ?patient .
   ?patient dmkg:describedIn/dmkg:doi "{REQUENA}" .
 }} GROUP BY ?status"""
+)
 #: every patient with a sex: Requena 16 F + 9 M, and the case report's woman
-SEX_CONSTRUCT = DMKG_PREFIX + """
+SEX_CONSTRUCT = (
+    DMKG_PREFIX
+    + """
 CONSTRUCT { ?patient dmkg:sex ?sex } WHERE { ?patient a dmkg:Patient ; dmkg:sex ?sex }"""
+)
 SEXES = {DMKG.Female: 17, DMKG.Male: 9}
 
 HOSTILE = {
     "cross-join": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
     "path": "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT (COUNT(*) AS ?n) WHERE { ?a (rdfs:subClassOf|^rdfs:subClassOf|"
-            "<https://w3id.org/dmkg/ontology/ofPatient>|"
-            "^<https://w3id.org/dmkg/ontology/ofPatient>)* ?b . ?c ?d ?e }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (rdfs:subClassOf|^rdfs:subClassOf|"
+    "<https://w3id.org/dmkg/ontology/ofPatient>|"
+    "^<https://w3id.org/dmkg/ontology/ofPatient>)* ?b . ?c ?d ?e }",
     "regex": "SELECT ?s WHERE { ?s ?p ?o FILTER(REGEX(CONCAT(STR(?o), "
-             "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), '^(a+)+$')) }",
+    "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), '^(a+)+$')) }",
 }
 
 
@@ -88,10 +94,28 @@ def endpoint(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> It
     log = out / "serve.log"
     with open(log, "wb") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--graph", str(out), "--port", str(port),
-             "--timeout", str(TIMEOUT), "--row-limit", str(ROW_LIMIT), "--workers", "2",
-             "--log-level", "warning"],
-            stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "serve",
+                "--graph",
+                str(out),
+                "--port",
+                str(port),
+                "--timeout",
+                str(TIMEOUT),
+                "--row-limit",
+                str(ROW_LIMIT),
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     url = f"http://127.0.0.1:{port}/sparql"
     deadline = time.monotonic() + 120
     while True:
@@ -134,8 +158,10 @@ def _statuses_from(fmt: str, converted: Any) -> dict[str, int]:
     elif fmt == XML:
         assert isinstance(converted, Document)
         for result in converted.getElementsByTagName("result"):
-            values = {b.getAttribute("name"): b.firstChild.firstChild.data  # type: ignore[union-attr]
-                      for b in result.getElementsByTagName("binding")}
+            values = {
+                b.getAttribute("name"): b.firstChild.firstChild.data  # type: ignore[union-attr]
+                for b in result.getElementsByTagName("binding")
+            }
             counts[values["status"].rsplit("/", 1)[-1]] = int(values["n"])
     elif fmt == CSV:
         for row in csv.DictReader(io.StringIO(converted.decode("utf-8"))):
@@ -146,8 +172,9 @@ def _statuses_from(fmt: str, converted: Any) -> dict[str, int]:
         for line in lines[1:]:
             status, n = line.split("\t")
             assert status.startswith("<") and status.endswith(">")  # TSV terms are N-Triples
-            counts[status.strip("<>").rsplit("/", 1)[-1]] = int(Literal(
-                n.split("^^")[0].strip('"')))
+            counts[status.strip("<>").rsplit("/", 1)[-1]] = int(
+                Literal(n.split("^^")[0].strip('"'))
+            )
     return counts
 
 
@@ -156,18 +183,27 @@ def _statuses_from(fmt: str, converted: Any) -> dict[str, int]:
 def test_select_in_every_format(endpoint: str, fmt: str, method: str) -> None:
     result = _client(endpoint, HELIOTROPE_QUERY, fmt, method).query()
     media = result.response.headers["Content-Type"].split(";")[0]
-    assert media == {JSON: "application/sparql-results+json",
-                     XML: "application/sparql-results+xml", CSV: "text/csv",
-                     TSV: "text/tab-separated-values"}[fmt]
+    assert (
+        media
+        == {
+            JSON: "application/sparql-results+json",
+            XML: "application/sparql-results+xml",
+            CSV: "text/csv",
+            TSV: "text/tab-separated-values",
+        }[fmt]
+    )
     assert _statuses_from(fmt, result.convert()) == HELIOTROPE
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
 def test_ask_in_every_format(endpoint: str, fmt: str) -> None:
-    yes = DMKG_PREFIX + ("ASK { ?o dmkg:finding dmkg:HeliotropeRash ; "
-                         "dmkg:findingStatus dmkg:Present ; dmkg:grade 3 }")  # case 5, "+++"
-    no = DMKG_PREFIX + ("ASK { ?o dmkg:finding dmkg:CalcinosisCutis ; "
-                        "dmkg:findingStatus dmkg:Present }")  # Table 2: "No" in all 25 rows
+    yes = DMKG_PREFIX + (
+        "ASK { ?o dmkg:finding dmkg:HeliotropeRash ; "
+        "dmkg:findingStatus dmkg:Present ; dmkg:grade 3 }"
+    )  # case 5, "+++"
+    no = DMKG_PREFIX + (
+        "ASK { ?o dmkg:finding dmkg:CalcinosisCutis ; dmkg:findingStatus dmkg:Present }"
+    )  # Table 2: "No" in all 25 rows
     for query, expected in ((yes, True), (no, False)):
         converted = _client(endpoint, query, fmt).query().convert()
         if fmt == JSON:
@@ -176,8 +212,10 @@ def test_ask_in_every_format(endpoint: str, fmt: str) -> None:
             node = converted.getElementsByTagName("boolean")[0].firstChild
             assert node.data == ("true" if expected else "false")
         else:
-            assert converted.decode().split() == ["?_askResult" if fmt == TSV else "_askResult",
-                                                  "true" if expected else "false"]
+            assert converted.decode().split() == [
+                "?_askResult" if fmt == TSV else "_askResult",
+                "true" if expected else "false",
+            ]
 
 
 def _sexes(graph: Graph) -> dict[URIRef, int]:
@@ -210,13 +248,23 @@ def test_describe_as_turtle(endpoint: str) -> None:
     query = DMKG_PREFIX + "DESCRIBE dmkg:HeliotropeRash"
     body = _client(endpoint, query, TURTLE).query().convert()
     described = Graph().parse(data=body, format="turtle")
-    assert (DMKG.HeliotropeRash, URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
-            URIRef("http://purl.obolibrary.org/obo/HP_0040324")) in described
+    assert (
+        DMKG.HeliotropeRash,
+        URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+        URIRef("http://purl.obolibrary.org/obo/HP_0040324"),
+    ) in described
 
 
-def _raw(url: str, *, method: str = "GET", params: dict[str, str] | None = None,
-         body: bytes | None = None, content_type: str = "", accept: str = "",
-         timeout: float = 30) -> tuple[int, str, str]:
+def _raw(
+    url: str,
+    *,
+    method: str = "GET",
+    params: dict[str, str] | None = None,
+    body: bytes | None = None,
+    content_type: str = "",
+    accept: str = "",
+    timeout: float = 30,
+) -> tuple[int, str, str]:
     target = url + ("?" + urllib.parse.urlencode(params) if params else "")
     request = urllib.request.Request(target, data=body, method=method)
     if content_type:
@@ -225,39 +273,88 @@ def _raw(url: str, *, method: str = "GET", params: dict[str, str] | None = None,
         request.add_header("Accept", accept)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Type", ""), \
-                response.read().decode("utf-8")
+            return (
+                response.status,
+                response.headers.get("Content-Type", ""),
+                response.read().decode("utf-8"),
+            )
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read().decode("utf-8")
 
 
 REFUSED = {
     # name: (how it is sent, expected status, words in the message)
-    "insert-as-query": ({"params": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
-                        403, "read-only"),
-    "delete-as-update": ({"method": "POST", "content_type": "application/x-www-form-urlencoded",
-                          "body": b"update=DELETE+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D"}, 403, "read-only"),
-    "sparql-update-body": ({"method": "POST", "content_type": "application/sparql-update",
-                            "body": b"CLEAR ALL"}, 403, "read-only"),
+    "insert-as-query": (
+        {"params": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        403,
+        "read-only",
+    ),
+    "delete-as-update": (
+        {
+            "method": "POST",
+            "content_type": "application/x-www-form-urlencoded",
+            "body": b"update=DELETE+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D",
+        },
+        403,
+        "read-only",
+    ),
+    "sparql-update-body": (
+        {"method": "POST", "content_type": "application/sparql-update", "body": b"CLEAR ALL"},
+        403,
+        "read-only",
+    ),
     "load": ({"params": {"query": "LOAD <http://example.org/data.ttl>"}}, 403, "read-only"),
-    "service": ({"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> "
-                            "{ ?s ?p ?o } }"}}, 400, "SERVICE"),
-    "from": ({"params": {"query": "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"}},
-             400, "FROM"),
-    "from-named": ({"params": {"query": "SELECT * FROM NAMED <http://example.org/g> WHERE "
-                               "{ GRAPH ?g { ?s ?p ?o } }"}}, 400, "FROM"),
-    "default-graph-uri": ({"params": {"query": "ASK {}",
-                                      "default-graph-uri": "http://example.org/g"}},
-                          400, "default-graph-uri"),
+    "service": (
+        {
+            "params": {
+                "query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+            }
+        },
+        400,
+        "SERVICE",
+    ),
+    "from": (
+        {"params": {"query": "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"}},
+        400,
+        "FROM",
+    ),
+    "from-named": (
+        {
+            "params": {
+                "query": "SELECT * FROM NAMED <http://example.org/g> WHERE "
+                "{ GRAPH ?g { ?s ?p ?o } }"
+            }
+        },
+        400,
+        "FROM",
+    ),
+    "default-graph-uri": (
+        {"params": {"query": "ASK {}", "default-graph-uri": "http://example.org/g"}},
+        400,
+        "default-graph-uri",
+    ),
     "malformed": ({"params": {"query": "SELEKT * WHERE { ?s ?p ?o }"}}, 400, "does not parse"),
     "too-many-rows": ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "limit of 5000"),
-    "no-acceptable-format": ({"params": {"query": "ASK {}"}, "accept": "image/png"}, 406,
-                             "application/sparql-results+json"),
-    "wrong-body-type": ({"method": "POST", "content_type": "text/plain", "body": b"ASK {}"},
-                        415, "application/sparql-query"),
-    "two-queries": ({"params": {"query": "ASK {}"}, "method": "POST",
-                     "content_type": "application/sparql-query", "body": b"ASK {}"},
-                    400, "exactly one"),
+    "no-acceptable-format": (
+        {"params": {"query": "ASK {}"}, "accept": "image/png"},
+        406,
+        "application/sparql-results+json",
+    ),
+    "wrong-body-type": (
+        {"method": "POST", "content_type": "text/plain", "body": b"ASK {}"},
+        415,
+        "application/sparql-query",
+    ),
+    "two-queries": (
+        {
+            "params": {"query": "ASK {}"},
+            "method": "POST",
+            "content_type": "application/sparql-query",
+            "body": b"ASK {}",
+        },
+        400,
+        "exactly one",
+    ),
 }
 
 
@@ -276,8 +373,9 @@ def test_client_sees_update_and_service_refused(endpoint: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:  # SPARQLWrapper passes 403 on
         update.query()
     assert refused.value.code == 403 and "read-only" in refused.value.read().decode()
-    service = _client(endpoint, "SELECT * WHERE { SERVICE <http://example.org/s> "
-                      "{ ?s ?p ?o } }", JSON)
+    service = _client(
+        endpoint, "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }", JSON
+    )
     with pytest.raises(QueryBadFormed) as bad:
         service.query()
     assert "SERVICE is refused" in str(bad.value)
@@ -296,11 +394,14 @@ def test_hostile_query_stops_at_the_time_limit(endpoint: str, name: str) -> None
     time.sleep(0.5)
     # meanwhile the server answers other requests at once, from its other worker
     before = time.monotonic()
-    code, _, text = _raw(endpoint, params={"query": HELIOTROPE_QUERY},
-                         accept="application/sparql-results+json")
+    code, _, text = _raw(
+        endpoint, params={"query": HELIOTROPE_QUERY}, accept="application/sparql-results+json"
+    )
     assert code == 200 and time.monotonic() - before < TIMEOUT
-    assert {b["status"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"])
-            for b in json.loads(text)["results"]["bindings"]} == HELIOTROPE
+    assert {
+        b["status"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"])
+        for b in json.loads(text)["results"]["bindings"]
+    } == HELIOTROPE
     worker.join(timeout=60)
     elapsed = time.monotonic() - started
     code, media, text = answers["hostile"]
@@ -308,8 +409,12 @@ def test_hostile_query_stops_at_the_time_limit(endpoint: str, name: str) -> None
     assert TIMEOUT - 0.5 <= elapsed < TIMEOUT + 3
     # the killed worker was replaced: two queries at once still run side by side
     results: list[int] = []
-    pair = [threading.Thread(target=lambda: results.append(
-        _raw(endpoint, params={"query": "ASK { ?s ?p ?o }"})[0])) for _ in range(2)]
+    pair = [
+        threading.Thread(
+            target=lambda: results.append(_raw(endpoint, params={"query": "ASK { ?s ?p ?o }"})[0])
+        )
+        for _ in range(2)
+    ]
     for thread in pair:
         thread.start()
     for thread in pair:
@@ -325,8 +430,9 @@ def test_service_description(endpoint: str) -> None:
 
 def test_other_sites_cannot_read_the_endpoint(endpoint: str) -> None:
     # no CORS header for other origins, and a foreign Host header (DNS rebinding) is refused
-    request = urllib.request.Request(endpoint + "?query=ASK%7B%7D",
-                                     headers={"Origin": "http://evil.example"})
+    request = urllib.request.Request(
+        endpoint + "?query=ASK%7B%7D", headers={"Origin": "http://evil.example"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert "Access-Control-Allow-Origin" not in response.headers
     code, _, _ = _raw_with_host(endpoint, "evil.example")

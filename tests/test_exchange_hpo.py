@@ -68,16 +68,22 @@ def exported(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
     for path in (out / "pp").glob("*.json"):
         walk(json.loads(path.read_text(encoding="utf-8")))
-    hpoa_lines = [line for line in (out / "dmkg.hpoa").read_text(encoding="utf-8").splitlines()
-                  if not line.startswith("#")]
+    hpoa_lines = [
+        line
+        for line in (out / "dmkg.hpoa").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
     for row in csv.DictReader(hpoa_lines, delimiter="\t"):
         claims["hpoa"][row["hpo_id"]] = EXTERNAL_LABELS[row["hpo_id"]]
     with (out / "kgx" / "nodes.tsv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             if HP_ID.fullmatch(row["id"]):
                 claims["kgx"][row["id"]] = row["name"]
-    sssom_lines = [line for line in (out / "dmkg.sssom.tsv").read_text(
-        encoding="utf-8").splitlines() if not line.startswith("#")]
+    sssom_lines = [
+        line
+        for line in (out / "dmkg.sssom.tsv").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
     for row in csv.DictReader(sssom_lines, delimiter="\t"):
         if row["object_id"].startswith("HP:"):
             claims["sssom"][row["object_id"]] = row["object_label"]
@@ -85,8 +91,11 @@ def exported(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
 
 def test_every_hpo_id_in_the_ontology_has_a_checked_label(hpo: Any) -> None:
-    used = {f"HP:{n}" for path in ontology_files()
-            for n in re.findall(r"obo:HP_(\d{7})", path.read_text(encoding="utf-8"))}
+    used = {
+        f"HP:{n}"
+        for path in ontology_files()
+        for n in re.findall(r"obo:HP_(\d{7})", path.read_text(encoding="utf-8"))
+    }
     assert len(used) == 51
     assert used <= set(EXTERNAL_LABELS)
     assert check(hpo, {i: EXTERNAL_LABELS[i] for i in used}) == []
@@ -99,7 +108,8 @@ def test_every_hpo_label_the_exports_may_write_is_hpos(hpo: Any) -> None:
 
 @pytest.mark.parametrize("export", ["phenopackets", "hpoa", "kgx", "sssom"])
 def test_every_hpo_id_an_export_writes_is_current(
-        hpo: Any, exported: dict[str, dict[str, str]], export: str) -> None:
+    hpo: Any, exported: dict[str, dict[str, str]], export: str
+) -> None:
     assert exported[export], f"the {export} export wrote no HPO id"
     assert check(hpo, exported[export]) == []
 
@@ -115,7 +125,8 @@ def test_modifiers_are_in_the_right_branches(hpo: Any) -> None:
 
 
 def test_annotated_terms_are_phenotypic_abnormalities(
-        hpo: Any, exported: dict[str, dict[str, str]]) -> None:
+    hpo: Any, exported: dict[str, dict[str, str]]
+) -> None:
     """The HPOA export writes aspect P: every hpo_id must lie under HP:0000118."""
     abnormality = hpo.get_hpo_object("HP:0000118")
     outside = [i for i in exported["hpoa"] if not hpo.get_hpo_object(i).child_of(abnormality)]

@@ -25,14 +25,20 @@ def hpoa(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
 
 @pytest.fixture(scope="module")
 def rows(hpoa: tuple[Path, list[str]]) -> list[dict[str, str]]:
-    lines = [line for line in hpoa[0].read_text(encoding="utf-8").splitlines()
-             if not line.startswith("#")]
+    lines = [
+        line
+        for line in hpoa[0].read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def frequency(rows: list[dict[str, str]], disease: str, hpo: str, ref: str) -> str | None:
-    found = [r["frequency"] for r in rows
-             if (r["database_id"], r["hpo_id"], r["reference"]) == (disease, hpo, ref)]
+    found = [
+        r["frequency"]
+        for r in rows
+        if (r["database_id"], r["hpo_id"], r["reference"]) == (disease, hpo, ref)
+    ]
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -41,10 +47,14 @@ def test_layout_is_that_of_phenotype_hpoa(hpoa: tuple[Path, list[str]]) -> None:
     lines = hpoa[0].read_text(encoding="utf-8").splitlines()
     header = [line for line in lines if line.startswith("#")]
     assert [h.split(":", 1)[0] for h in header] == [
-        "#description", "#version", "#tracker", "#hpo-version"]
+        "#description",
+        "#version",
+        "#tracker",
+        "#hpo-version",
+    ]
     assert "2025-11-24" in header[3]
     assert lines[len(header)].split("\t") == list(HPOA_COLUMNS)
-    assert all(len(line.split("\t")) == 12 for line in lines[len(header):])
+    assert all(len(line.split("\t")) == 12 for line in lines[len(header) :])
 
 
 def test_every_row_is_a_published_clinical_study_phenotype(rows: list[dict[str, str]]) -> None:
@@ -100,7 +110,8 @@ def test_left_out_rows(rows: list[dict[str, str]], hpoa: tuple[Path, list[str]])
     assert any("63/64 not used" in n for n in notes)
 
 
-def test_hpoa_export_is_reproducible(graph: Graph, hpoa: tuple[Path, list[str]],
-                                     tmp_path: Path) -> None:
+def test_hpoa_export_is_reproducible(
+    graph: Graph, hpoa: tuple[Path, list[str]], tmp_path: Path
+) -> None:
     write_hpoa(graph, tmp_path / "again.hpoa")
     assert (tmp_path / "again.hpoa").read_bytes() == hpoa[0].read_bytes()

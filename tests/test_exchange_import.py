@@ -27,42 +27,75 @@ from kg.validate import validate_graph
 # term dmkg has no class for (Seizure), a feature onset and a genomic interpretation.
 FOREIGN: dict[str, Any] = {
     "id": "PMID_99999999_individual_A",
-    "subject": {"id": "individual A", "timeAtLastEncounter": {"age": {"iso8601duration": "P45Y"}},
-                "sex": "MALE", "vitalStatus": {"status": "DECEASED", "survivalTimeInDays": 304}},
+    "subject": {
+        "id": "individual A",
+        "timeAtLastEncounter": {"age": {"iso8601duration": "P45Y"}},
+        "sex": "MALE",
+        "vitalStatus": {"status": "DECEASED", "survivalTimeInDays": 304},
+    },
     "phenotypicFeatures": [
-        {"type": {"id": "HP:0025508", "label": "Gottron's papules"},
-         "onset": {"age": {"iso8601duration": "P44Y"}}},
+        {
+            "type": {"id": "HP:0025508", "label": "Gottron's papules"},
+            "onset": {"age": {"iso8601duration": "P44Y"}},
+        },
         {"type": {"id": "HP:0001596", "label": "Alopecia"}, "excluded": True},
         {"type": {"id": "HP:0001250", "label": "Seizure"}},
-        {"type": {"id": "HP:0034105",
-                  "label": "Anti-transcription intermediary factor-1gamma antibody positivity"}},
-        {"type": {"id": "HP:0040324", "label": "Heliotrope rash"},
-         "severity": {"id": "HP:0012828", "label": "Severe"}},
+        {
+            "type": {
+                "id": "HP:0034105",
+                "label": "Anti-transcription intermediary factor-1gamma antibody positivity",
+            }
+        },
+        {
+            "type": {"id": "HP:0040324", "label": "Heliotrope rash"},
+            "severity": {"id": "HP:0012828", "label": "Severe"},
+        },
     ],
-    "measurements": [{
-        "assay": {"id": "LOINC:2157-6",
-                  "label": "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma"},
-        "value": {"quantity": {"unit": {"id": "UCUM:U/L", "label": "enzyme unit per liter"},
-                               "value": 3000,
-                               "referenceRange": {"unit": {"id": "UCUM:U/L", "label": "U/L"},
-                                                  "low": 24, "high": 195}}}}],
+    "measurements": [
+        {
+            "assay": {
+                "id": "LOINC:2157-6",
+                "label": "Creatine kinase [Enzymatic activity/volume] in Serum or Plasma",
+            },
+            "value": {
+                "quantity": {
+                    "unit": {"id": "UCUM:U/L", "label": "enzyme unit per liter"},
+                    "value": 3000,
+                    "referenceRange": {
+                        "unit": {"id": "UCUM:U/L", "label": "U/L"},
+                        "low": 24,
+                        "high": 195,
+                    },
+                }
+            },
+        }
+    ],
     "diseases": [
-        {"term": {"id": "MONDO:1010087", "label": "anti-TIF1 dermatomyositis"},
-         "onset": {"age": {"iso8601duration": "P44Y"}}},
+        {
+            "term": {"id": "MONDO:1010087", "label": "anti-TIF1 dermatomyositis"},
+            "onset": {"age": {"iso8601duration": "P44Y"}},
+        },
         {"term": {"id": "MONDO:0005061", "label": "lung adenocarcinoma"}},
     ],
-    "medicalActions": [{
-        "treatment": {"agent": {"id": "CHEBI:8382", "label": "prednisone"},
-                      "routeOfAdministration": {"id": "NCIT:C38288", "label": "Oral"},
-                      "doseIntervals": [{"quantity": {"unit": {"id": "UCUM:mg/d",
-                                                               "label": "mg per day"},
-                                                      "value": 60}}]},
-        "treatmentTarget": {"id": "MONDO:0016367", "label": "dermatomyositis"}}],
+    "medicalActions": [
+        {
+            "treatment": {
+                "agent": {"id": "CHEBI:8382", "label": "prednisone"},
+                "routeOfAdministration": {"id": "NCIT:C38288", "label": "Oral"},
+                "doseIntervals": [
+                    {"quantity": {"unit": {"id": "UCUM:mg/d", "label": "mg per day"}, "value": 60}}
+                ],
+            },
+            "treatmentTarget": {"id": "MONDO:0016367", "label": "dermatomyositis"},
+        }
+    ],
     "interpretations": [{"id": "interpretation 1", "progressStatus": "SOLVED"}],
-    "metaData": {"created": "2024-01-01T00:00:00Z", "createdBy": "a curator",
-                 "phenopacketSchemaVersion": "2.0",
-                 "externalReferences": [{"id": "PMID:99999999",
-                                         "description": "A made-up case report"}]},
+    "metaData": {
+        "created": "2024-01-01T00:00:00Z",
+        "createdBy": "a curator",
+        "phenopacketSchemaVersion": "2.0",
+        "externalReferences": [{"id": "PMID:99999999", "description": "A made-up case report"}],
+    },
 }
 DOI = "10.5555/made-up.2024.1"
 
@@ -94,8 +127,14 @@ def test_without_a_doi_the_import_asks_for_one(tmp_path: Path) -> None:
 
 def test_allow_unmapped_imports_the_rest_through_the_shacl_gate(tmp_path: Path) -> None:
     src = write(tmp_path / "in", {"individual-A.json": FOREIGN})
-    result = import_phenopackets(src, tmp_path / "out", "foreign", doi=DOI,
-                                 title="A made-up case report", allow_unmapped=True)
+    result = import_phenopackets(
+        src,
+        tmp_path / "out",
+        "foreign",
+        doi=DOI,
+        title="A made-up case report",
+        allow_unmapped=True,
+    )
     [folder] = result.folders
     assert folder == tmp_path / "out" / "foreign" and result.patients == 1
     ontology = load_ontology()
@@ -106,23 +145,34 @@ def test_allow_unmapped_imports_the_rest_through_the_shacl_gate(tmp_path: Path) 
     assert (patient.vital_status, patient.months) == (DMKG.Dead, Decimal(10))  # 304 days
     assert patient.publication.doi == DOI
     findings = {(f.finding, f.status, f.severity) for f in patient.findings}
-    assert findings == {(DMKG.GottronPapules, DMKG.Present, None),
-                        (DMKG.Alopecia, DMKG.Absent, None),
-                        (DMKG.HeliotropeRash, DMKG.Present, "severe")}
+    assert findings == {
+        (DMKG.GottronPapules, DMKG.Present, None),
+        (DMKG.Alopecia, DMKG.Absent, None),
+        (DMKG.HeliotropeRash, DMKG.Present, "severe"),
+    }
     assert [(a.antibody, a.status) for a in patient.antibodies] == [
-        (DMKG.AntiTIF1gamma, DMKG.Positive)]
+        (DMKG.AntiTIF1gamma, DMKG.Positive)
+    ]
     assert [c.malignancy for c in patient.cancers] == [DMKG.LungAdenocarcinoma]
     [lab] = patient.labs
     assert (lab.value, lab.unit, lab.low, lab.high) == (
-        Decimal(3000), "U/L", Decimal(24), Decimal(195))
+        Decimal(3000),
+        "U/L",
+        Decimal(24),
+        Decimal(195),
+    )
     [treatment] = patient.treatments
     assert (treatment.intervention, treatment.target) == (DMKG.Prednisone, DMKG.Dermatomyositis)
     assert (treatment.dose_value, treatment.dose_unit) == (Decimal(60), "mg/d")
     notes = (folder / NOTES_FILE).read_text(encoding="utf-8")
-    for expected in ("$.phenotypicFeatures[2].type.id\tHP:0001250 Seizure",
-                     "$.interpretations", "$.phenotypicFeatures[0].onset",
-                     "$.subject.timeAtLastEncounter", "routeOfAdministration",
-                     "imported as dermatomyositis"):
+    for expected in (
+        "$.phenotypicFeatures[2].type.id\tHP:0001250 Seizure",
+        "$.interpretations",
+        "$.phenotypicFeatures[0].onset",
+        "$.subject.timeAtLastEncounter",
+        "routeOfAdministration",
+        "imported as dermatomyositis",
+    ):
         assert expected in notes, expected
 
 
@@ -149,8 +199,18 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "individual-A.json, $.phenotypicFeatures[2].type.id" in err
     assert "Traceback" not in err
     assert main(["import", "phenopackets", str(tmp_path / "missing"), "--out", out]) == 2
-    args = ["import", "phenopackets", str(src), "--out", out, "--doi", DOI, "--allow-unmapped",
-            "--source-id", "foreign"]
+    args = [
+        "import",
+        "phenopackets",
+        str(src),
+        "--out",
+        out,
+        "--doi",
+        DOI,
+        "--allow-unmapped",
+        "--source-id",
+        "foreign",
+    ]
     assert main(args) == 0
     assert "dmkg build --data" in capsys.readouterr().out
     assert main(args) == 2  # the folder exists

@@ -11,8 +11,7 @@ from rdflib import Graph
 
 from kg.exchange.kgx import EDGE_COLUMNS, NODE_COLUMNS, write_kgx
 
-CATEGORIES = {"biolink:Case", "biolink:PhenotypicFeature", "biolink:Disease",
-              "biolink:Publication"}
+CATEGORIES = {"biolink:Case", "biolink:PhenotypicFeature", "biolink:Disease", "biolink:Publication"}
 PREDICATES = {"biolink:has_phenotype", "biolink:related_to_at_instance_level"}
 
 
@@ -22,8 +21,9 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def kgx(graph: Graph, tmp_path_factory: pytest.TempPathFactory
-        ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def kgx(
+    graph: Graph, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     out = tmp_path_factory.mktemp("kgx")
     write_kgx(graph, out)
     header = (out / "nodes.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
@@ -62,8 +62,11 @@ def test_edges_are_sourced_and_connect_nodes(kgx: tuple[list[dict[str, str]], ..
 
 def test_every_case_has_dermatomyositis(kgx: tuple[list[dict[str, str]], ...]) -> None:
     _, edges = kgx
-    dm = [e for e in edges if e["object"] == "MONDO:0016367"
-          and e["category"] == "biolink:CaseToDiseaseAssociation"]
+    dm = [
+        e
+        for e in edges
+        if e["object"] == "MONDO:0016367" and e["category"] == "biolink:CaseToDiseaseAssociation"
+    ]
     assert len(dm) == 26
 
 
@@ -80,13 +83,20 @@ def test_requena_case_5_edges(kgx: tuple[list[dict[str, str]], ...]) -> None:
 
 def test_cohort_frequencies_are_counts(kgx: tuple[list[dict[str, str]], ...]) -> None:
     _, edges = kgx
-    holster = [e for e in edges if e["object"] == "HP:6000006"
-               and e["category"] == "biolink:DiseaseToPhenotypicFeatureAssociation"]
+    holster = [
+        e
+        for e in edges
+        if e["object"] == "HP:6000006"
+        and e["category"] == "biolink:DiseaseToPhenotypicFeatureAssociation"
+    ]
     got = {(e["subject"], e["has_count"], e["has_total"], e["has_percentage"]) for e in holster}
     assert got == {("MONDO:1010065", "12", "55", "21.82"), ("MONDO:0016367", "2", "55", "3.64")}
     # features without an HPO term keep their counts under the dmkg class
-    flagellate = [e for e in edges if e["object"] == "dmkg:FlagellateErythema"
-                  and e["subject"] == "MONDO:0016367"]
+    flagellate = [
+        e
+        for e in edges
+        if e["object"] == "dmkg:FlagellateErythema" and e["subject"] == "MONDO:0016367"
+    ]
     assert [(e["has_count"], e["has_total"]) for e in flagellate] == [("4", "17")]
 
 

@@ -54,13 +54,16 @@ def exported(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def packets(exported: Path) -> dict[str, dict[str, Any]]:
-    return {p.name: json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(exported.glob("*.json"))}
+    return {
+        p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(exported.glob("*.json"))
+    }
 
 
 def features(packet: dict[str, Any]) -> set[tuple[str, bool, str | None]]:
-    return {(f["type"]["id"], f.get("excluded", False), f.get("severity", {}).get("id"))
-            for f in packet.get("phenotypicFeatures", [])}
+    return {
+        (f["type"]["id"], f.get("excluded", False), f.get("severity", {}).get("id"))
+        for f in packet.get("phenotypicFeatures", [])
+    }
 
 
 def test_one_file_per_patient(packets: dict[str, dict[str, Any]]) -> None:
@@ -124,34 +127,47 @@ def test_subjects_match_table_1(packets: dict[str, dict[str, Any]]) -> None:
     assert sexes == {"FEMALE": 16 + 1, "MALE": 9}
     status = Counter(p["subject"]["vitalStatus"]["status"] for p in packets.values())
     assert status == {"DECEASED": 17, "ALIVE": 4 + 1, "UNKNOWN_STATUS": 4}  # D, A, L + case report
-    lost = [p for p in packets.values()
-            if p["subject"]["vitalStatus"]["status"] == "UNKNOWN_STATUS"]
+    lost = [
+        p for p in packets.values() if p["subject"]["vitalStatus"]["status"] == "UNKNOWN_STATUS"
+    ]
     assert all("survivalTimeInDays" not in p["subject"]["vitalStatus"] for p in lost)
 
 
 def test_cancers_by_mondo_term(packets: dict[str, dict[str, Any]]) -> None:
-    cancers = Counter(d["term"]["id"] for p in packets.values() for d in p["diseases"]
-                      if d["term"]["id"] not in ("MONDO:0016367", "MONDO:0015925"))
+    cancers = Counter(
+        d["term"]["id"]
+        for p in packets.values()
+        for d in p["diseases"]
+        if d["term"]["id"] not in ("MONDO:0016367", "MONDO:0015925")
+    )
     assert cancers == {
         "MONDO:0004953": 6 + 1,  # infiltrating ductal carcinoma: cases 5, 14, 20-23; report
         "MONDO:0005061": 5,  # lung adenocarcinoma: 13, 15, 16, 19, 24
         "MONDO:0008170": 4,  # ovary: 8, 11, 12, 25
-        "MONDO:0008433": 1, "MONDO:0001056": 1, "MONDO:0006117": 1, "MONDO:0008315": 1,
+        "MONDO:0008433": 1,
+        "MONDO:0001056": 1,
+        "MONDO:0006117": 1,
+        "MONDO:0008315": 1,
         "MONDO:0006143": 1,
     }
     assert all(p["diseases"][0]["term"]["id"] == "MONDO:0016367" for p in packets.values())
     # "Bladder" (cases 2, 3, 10, 17) and "Breast" (18) have no verified term: left out
-    no_cancer = sorted(n for n, p in packets.items() if len(
-        [d for d in p["diseases"] if d["term"]["id"] != "MONDO:0015925"]) == 1)
+    no_cancer = sorted(
+        n
+        for n, p in packets.items()
+        if len([d for d in p["diseases"] if d["term"]["id"] != "MONDO:0015925"]) == 1
+    )
     assert no_cancer == [f"requena2024-case-{c}.json" for c in (10, 17, 18, 2, 3)]
 
 
 def test_ck_measurements_and_units(packets: dict[str, dict[str, Any]]) -> None:
-    values = sorted(m["value"]["quantity"]["value"] for p in packets.values()
-                    for m in p.get("measurements", []))
+    values = sorted(
+        m["value"]["quantity"]["value"] for p in packets.values() for m in p.get("measurements", [])
+    )
     # Table 1 CPK column: 12 numeric cells; the case report: 1024 and 98 IU/L
-    assert values == sorted([562, 406, 5147, 1399, 2348, 1605, 1718, 60, 235, 824, 2913, 197,
-                             1024, 98])
+    assert values == sorted(
+        [562, 406, 5147, 1399, 2348, 1605, 1718, 60, 235, 824, 2913, 197, 1024, 98]
+    )
     report = packets["curroncol2021-case-1.json"]["measurements"]
     assert {m["value"]["quantity"]["unit"]["id"] for m in report} == {"UCUM:[IU]/L"}
     assert {m["description"] for m in report} == {"at presentation", "last follow-up"}
@@ -159,21 +175,35 @@ def test_ck_measurements_and_units(packets: dict[str, dict[str, Any]]) -> None:
 
 def test_case_report_actions_and_laterality(packets: dict[str, dict[str, Any]]) -> None:
     packet = packets["curroncol2021-case-1.json"]
-    agents = Counter(a["treatment"]["agent"]["id"] for a in packet["medicalActions"]
-                     if "treatment" in a)
-    assert agents == {"CHEBI:4027": 1, "CHEBI:28748": 1, "CHEBI:45863": 1, "NCIT:C1647": 2,
-                      "CHEBI:8382": 1, "CHEBI:50790": 1}
-    procedures = {a["procedure"]["code"]["id"] for a in packet["medicalActions"]
-                  if "procedure" in a}
+    agents = Counter(
+        a["treatment"]["agent"]["id"] for a in packet["medicalActions"] if "treatment" in a
+    )
+    assert agents == {
+        "CHEBI:4027": 1,
+        "CHEBI:28748": 1,
+        "CHEBI:45863": 1,
+        "NCIT:C1647": 2,
+        "CHEBI:8382": 1,
+        "CHEBI:50790": 1,
+    }
+    procedures = {
+        a["procedure"]["code"]["id"] for a in packet["medicalActions"] if "procedure" in a
+    }
     assert procedures == {"MAXO:0001064", "MAXO:0001480"}  # mastectomy, IVIG
-    cyclophosphamide = next(a for a in packet["medicalActions"]
-                            if a.get("treatment", {}).get("agent", {}).get("id") == "CHEBI:4027")
+    cyclophosphamide = next(
+        a
+        for a in packet["medicalActions"]
+        if a.get("treatment", {}).get("agent", {}).get("id") == "CHEBI:4027"
+    )
     [dose] = cyclophosphamide["treatment"]["doseIntervals"]
     assert dose["quantity"]["value"] == 600 and dose["quantity"]["unit"]["id"] == "UCUM:mg/m2"
     assert dose["interval"] == {"start": "2019-09-01T00:00:00Z", "end": "2020-03-31T23:59:59Z"}
     assert cyclophosphamide["treatmentTarget"]["id"] == "MONDO:0004953"
-    prednisone = next(a for a in packet["medicalActions"]
-                      if a.get("treatment", {}).get("agent", {}).get("id") == "CHEBI:8382")
+    prednisone = next(
+        a
+        for a in packet["medicalActions"]
+        if a.get("treatment", {}).get("agent", {}).get("id") == "CHEBI:8382"
+    )
     assert prednisone["treatmentTarget"]["id"] == "MONDO:0016367"
     breast = next(d for d in packet["diseases"] if d["term"]["id"] == "MONDO:0004953")
     assert breast["laterality"]["id"] == "HP:0012835"  # left breast
@@ -188,9 +218,17 @@ def test_metadata_resources_and_reference(packets: dict[str, dict[str, Any]]) ->
     assert meta["externalReferences"][0]["id"] == "DOI:10.1016/j.ad.2025.02.012"
     report = packets["curroncol2021-case-1.json"]["metaData"]
     assert {r["namespacePrefix"] for r in report["resources"]} == {
-        "HP", "MONDO", "CHEBI", "NCIT", "MAXO", "LOINC", "UCUM"}
-    assert {r["version"] for r in report["resources"]
-            if r["namespacePrefix"] == "MAXO"} == {"2024-07-29"}
+        "HP",
+        "MONDO",
+        "CHEBI",
+        "NCIT",
+        "MAXO",
+        "LOINC",
+        "UCUM",
+    }
+    assert {r["version"] for r in report["resources"] if r["namespacePrefix"] == "MAXO"} == {
+        "2024-07-29"
+    }
 
 
 def test_notes_list_every_left_out_item(exported: Path) -> None:
@@ -219,8 +257,13 @@ def _comparable(packet: Phenopacket) -> tuple[Any, ...]:
         return sorted(json.dumps(i, sort_keys=True) for i in items)
 
     subject = {k: v for k, v in d["subject"].items() if k != "id"}
-    return (bag(d.get("phenotypicFeatures", [])), bag(d.get("diseases", [])),
-            bag(d.get("measurements", [])), bag(d.get("medicalActions", [])), subject)
+    return (
+        bag(d.get("phenotypicFeatures", [])),
+        bag(d.get("diseases", [])),
+        bag(d.get("measurements", [])),
+        bag(d.get("medicalActions", [])),
+        subject,
+    )
 
 
 def test_round_trip_export_import_export(graph: Graph, exported: Path, tmp_path: Path) -> None:
@@ -235,4 +278,5 @@ def test_round_trip_export_import_export(graph: Graph, exported: Path, tmp_path:
     differ = [first[s].id for s in first if _comparable(first[s]) != _comparable(second[s])]
     assert differ == []
     assert sum(len(p.phenotypic_features) for p in second.values()) == sum(
-        len(p.phenotypic_features) for p in first.values())
+        len(p.phenotypic_features) for p in first.values()
+    )

@@ -21,10 +21,16 @@ def split(text: str) -> tuple[dict[str, object], list[dict[str, str]]]:
 
 
 def fixture_mappings() -> set[tuple[str, str, str]]:
-    lines = [line for line in FIXTURE.read_text(encoding="utf-8").splitlines()
-             if not line.startswith("#")]
-    return {(f"dmkg:{r['dmkg_class']}", PREDICATE[r["match"]], r["id"])
-            for r in csv.DictReader(lines, delimiter="\t") if r["match"] in PREDICATE}
+    lines = [
+        line
+        for line in FIXTURE.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    return {
+        (f"dmkg:{r['dmkg_class']}", PREDICATE[r["match"]], r["id"])
+        for r in csv.DictReader(lines, delimiter="\t")
+        if r["match"] in PREDICATE
+    }
 
 
 def test_sssom_metadata_and_rows(tmp_path: Path) -> None:
@@ -35,8 +41,11 @@ def test_sssom_metadata_and_rows(tmp_path: Path) -> None:
     assert meta["license"] == "https://opensource.org/licenses/MIT"
     curie_map = meta["curie_map"]
     assert isinstance(curie_map, dict)
-    used = {r[c].split(":", 1)[0] for r in rows
-            for c in ("subject_id", "predicate_id", "object_id", "mapping_justification")}
+    used = {
+        r[c].split(":", 1)[0]
+        for r in rows
+        for c in ("subject_id", "predicate_id", "object_id", "mapping_justification")
+    }
     assert used <= set(curie_map)
     assert list(rows[0]) == list(SSSOM_COLUMNS)
     assert {r["mapping_justification"] for r in rows} == {"semapv:ManualMappingCuration"}
@@ -56,11 +65,17 @@ def test_exact_and_close_matches_are_kept_apart(tmp_path: Path) -> None:
     path = tmp_path / "dmkg.sssom.tsv"
     write_sssom(path)
     _, rows = split(path.read_text(encoding="utf-8"))
-    arthritis = {(r["predicate_id"], r["object_id"], r["object_label"]) for r in rows
-                 if r["subject_id"] == "dmkg:Arthritis"}
-    assert arthritis == {("skos:exactMatch", "HP:0001369", "Arthritis"),
-                         ("skos:closeMatch", "HP:0005059", "Arthralgia/arthritis")}
+    arthritis = {
+        (r["predicate_id"], r["object_id"], r["object_label"])
+        for r in rows
+        if r["subject_id"] == "dmkg:Arthritis"
+    }
+    assert arthritis == {
+        ("skos:exactMatch", "HP:0001369", "Arthritis"),
+        ("skos:closeMatch", "HP:0005059", "Arthralgia/arthritis"),
+    }
     scalp = [r for r in rows if r["subject_id"] == "dmkg:ScalpPoikiloderma"]
     assert [(r["predicate_id"], r["object_id"]) for r in scalp] == [
-        ("skos:broadMatch", "HP:0001029")]
+        ("skos:broadMatch", "HP:0001029")
+    ]
     assert "no scalp-specific term" in scalp[0]["comment"]

@@ -42,8 +42,18 @@ REQUENA_FREQUENCY = {
 # 16 22+ 23 49 52 180+, so S = 14/15, 13/15, 12/15, 10/15, 9/15, 8/15, 6/15 (t = 15),
 # 5/15 (16), then x 3/4 at 23 (4 at risk after the censoring at 22) = 1/4, x 2/3 = 1/6 (49),
 # x 1/2 = 1/12 (52). Median: the first time S <= 1/2, 15 months.
-MYOSITIS_PRESENT_KM = {1: 1.0, 2: 14 / 15, 5: 10 / 15, 15: 6 / 15, 20: 5 / 15, 22: 5 / 15,
-                       30: 1 / 4, 50: 1 / 6, 60: 1 / 12, 200: 1 / 12}
+MYOSITIS_PRESENT_KM = {
+    1: 1.0,
+    2: 14 / 15,
+    5: 10 / 15,
+    15: 6 / 15,
+    20: 5 / 15,
+    22: 5 / 15,
+    30: 1 / 4,
+    50: 1 / 6,
+    60: 1 / 12,
+    200: 1 / 12,
+}
 # myositis No (9): D (9), D (180), D (10), L, L, L, A (38), A (44), D (17); the three L rows
 # have no months and are left out: 9 10 17 38+ 44+ 180 -> 5/6, 4/6, 3/6, then 0 at 180. The
 # curve rests on 1/2 from 17 to 180 months: the median (first time S <= 1/2) is 17.
@@ -56,18 +66,29 @@ MYOSITIS_GROUPS = {  # group: patients, included, events, censored, excluded, me
 
 # Monseau Table I rows with n/N in both groups (anti-Mi2+, anti-Mi2-), as printed
 TABLE_I = {
-    "alopecia": (1, 42, 7, 55), "calcinosis cutis": (1, 56, 6, 55),
-    "panniculitis": (2, 42, 3, 55), "cutaneous ulceration": (2, 56, 10, 55),
-    "mechanic's hands": (6, 56, 7, 55), "heliotrope rash": (41, 64, 34, 55),
-    "Gottron papules or sign": (38, 53, 21, 55), "periungual erythema": (36, 56, 25, 55),
-    "Holster sign": (12, 55, 2, 55), "myalgia": (15, 23, 48, 54),
-    "proximal muscle weakness": (61, 64, 49, 55), "severe muscle weakness": (29, 54, 35, 55),
-    "elevated creatine kinase": (58, 64, 46, 55), "myopathic EMG": (32, 37, 34, 42),
-    "abnormal muscle MRI": (20, 33, 30, 53), "muscle T2 hyperintensity": (15, 17, 23, 31),
+    "alopecia": (1, 42, 7, 55),
+    "calcinosis cutis": (1, 56, 6, 55),
+    "panniculitis": (2, 42, 3, 55),
+    "cutaneous ulceration": (2, 56, 10, 55),
+    "mechanic's hands": (6, 56, 7, 55),
+    "heliotrope rash": (41, 64, 34, 55),
+    "Gottron papules or sign": (38, 53, 21, 55),
+    "periungual erythema": (36, 56, 25, 55),
+    "Holster sign": (12, 55, 2, 55),
+    "myalgia": (15, 23, 48, 54),
+    "proximal muscle weakness": (61, 64, 49, 55),
+    "severe muscle weakness": (29, 54, 35, 55),
+    "elevated creatine kinase": (58, 64, 46, 55),
+    "myopathic EMG": (32, 37, 34, 42),
+    "abnormal muscle MRI": (20, 33, 30, 53),
+    "muscle T2 hyperintensity": (15, 17, 23, 31),
     "muscle fat replacement on T1-weighted MRI": (6, 17, 9, 25),
-    "Raynaud phenomenon": (8, 63, 12, 54), "arthritis": (17, 63, 23, 55),
-    "dyspnoea": (1, 10, 31, 52), "interstitial lung disease": (13, 34, 10, 52),
-    "FEV below 70% of predicted": (2, 11, 9, 47), "FVC below 70% of predicted": (1, 24, 7, 46),
+    "Raynaud phenomenon": (8, 63, 12, 54),
+    "arthritis": (17, 63, 23, 55),
+    "dyspnoea": (1, 10, 31, 52),
+    "interstitial lung disease": (13, 34, 10, 52),
+    "FEV below 70% of predicted": (2, 11, 9, 47),
+    "FVC below 70% of predicted": (1, 24, 7, 46),
     "DLCO below 70% of predicted": (3, 22, 14, 23),
     "myositis-specific autoantibody": (64, 64, 20, 55),
 }
@@ -104,6 +125,7 @@ def _step(rows: list[dict[str, Any]], time: float) -> float:
 
 # ---------------------------------------------------------------------------------------------
 
+
 def test_finding_frequency_numbers(results: dict[str, FigureResult]) -> None:
     data = results["finding-frequency"].data.set_index("finding")
     for finding, (present, absent, excluded) in REQUENA_FREQUENCY.items():
@@ -130,11 +152,15 @@ def test_finding_frequency_leaves_out_single_patient_findings(kgraph: KnowledgeG
 def test_survival_groups_and_excluded_patients(results: dict[str, FigureResult]) -> None:
     result = results["survival"]
     groups = result.tables["groups"].set_index("group")
-    for group, (patients, included, events, censored, excluded, median) in \
-            MYOSITIS_GROUPS.items():
+    for group, (patients, included, events, censored, excluded, median) in MYOSITIS_GROUPS.items():
         row = groups.loc[group]
-        assert (row["patients"], row["included"], row["events"], row["censored"],
-                row["excluded"]) == (patients, included, events, censored, excluded)
+        assert (
+            row["patients"],
+            row["included"],
+            row["events"],
+            row["censored"],
+            row["excluded"],
+        ) == (patients, included, events, censored, excluded)
         assert (None if math.isnan(row["median_months"]) else row["median_months"]) == median
     people = result.tables["patients"].set_index("patient")
     left_out = people[~people["included"]]
@@ -142,16 +168,19 @@ def test_survival_groups_and_excluded_patients(results: dict[str, FigureResult])
     assert set(left_out["vital_status"]) == {"lost to follow-up"}
     assert people.loc["requena2024 case 22", "months"] == 180.0
     assert not people.loc["requena2024 case 22", "event"]  # alive: censored
-    assert any("case 9 (absent): lost to follow-up without follow-up months" in n
-               for n in result.notes)
+    assert any(
+        "case 9 (absent): lost to follow-up without follow-up months" in n for n in result.notes
+    )
     logrank = result.tables["logrank"]
     assert len(logrank) == 1 and 0 < logrank.iloc[0]["p"] < 1
 
 
-@pytest.mark.parametrize("group, expected", [("present", MYOSITIS_PRESENT_KM),
-                                             ("absent", MYOSITIS_ABSENT_KM)])
-def test_kaplan_meier_values_by_hand(results: dict[str, FigureResult], group: str,
-                                     expected: dict[float, float]) -> None:
+@pytest.mark.parametrize(
+    "group, expected", [("present", MYOSITIS_PRESENT_KM), ("absent", MYOSITIS_ABSENT_KM)]
+)
+def test_kaplan_meier_values_by_hand(
+    results: dict[str, FigureResult], group: str, expected: dict[float, float]
+) -> None:
     data = results["survival"].data
     rows = data[data["group"] == group].to_dict("records")
     assert rows[0]["time"] == 0 and rows[0]["survival"] == 1.0
@@ -169,10 +198,16 @@ def test_survival_by_another_finding_places_the_case_report(kgraph: KnowledgeGra
     # whom 14 died (1-5, 7, 8, 13-18, 25) and 3 were alive (22, 23, 24)
     result = kgraph.plot("survival", finding="heliotropic rash")
     present = result.tables["groups"].set_index("group").loc["present"]
-    assert (present["patients"], present["included"], present["events"],
-            present["censored"]) == (21, 17, 14, 3)
-    assert any(n.startswith("curroncol2021 case 1 (present): alive without follow-up months")
-               for n in result.notes)
+    assert (present["patients"], present["included"], present["events"], present["censored"]) == (
+        21,
+        17,
+        14,
+        3,
+    )
+    assert any(
+        n.startswith("curroncol2021 case 1 (present): alive without follow-up months")
+        for n in result.notes
+    )
     with pytest.raises(Exception, match="not a known clinical finding"):
         kgraph.plot("survival", finding="heliotrop rash")
 
@@ -200,8 +235,9 @@ def test_mi2_forest_needs_a_splitting_antibody(kgraph: KnowledgeGraph) -> None:
         kgraph.plot("mi2-forest", antibody="anti-Jo-1")
 
 
-def test_association_network_numbers(kgraph: KnowledgeGraph,
-                                     results: dict[str, FigureResult]) -> None:
+def test_association_network_numbers(
+    kgraph: KnowledgeGraph, results: dict[str, FigureResult]
+) -> None:
     result = results["association-network"]
     network = kgraph.association_graph()
     assert len(result.data) == network.number_of_edges()
@@ -209,16 +245,19 @@ def test_association_network_numbers(kgraph: KnowledgeGraph,
     assert len(nodes) == network.number_of_nodes()
     assert nodes["x"].isna().tolist() == (nodes["degree"] == 0).tolist()
     assert "anti-Ro52 antibody" in result.notes[0]  # one patient only: no edge at 2
-    edge = result.data[(result.data["u"] == "dmkg:AntiTIF1gamma")
-                       & (result.data["v"] == "dmkg:BreastMalignancy")].iloc[0]
+    edge = result.data[
+        (result.data["u"] == "dmkg:AntiTIF1gamma") & (result.data["v"] == "dmkg:BreastMalignancy")
+    ].iloc[0]
     assert (edge["kind"], edge["weight"]) == ("co-occurrence", 5)
 
 
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_each_figure_is_written_as_png_and_svg(results: dict[str, FigureResult], name: str,
-                                               tmp_path: Path) -> None:
+def test_each_figure_is_written_as_png_and_svg(
+    results: dict[str, FigureResult], name: str, tmp_path: Path
+) -> None:
     png = results[name].save(tmp_path / f"{name}.png")
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
     svg = results[name].save(tmp_path / f"{name}.SVG")
@@ -226,16 +265,18 @@ def test_each_figure_is_written_as_png_and_svg(results: dict[str, FigureResult],
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{name}.png", f"{name}.SVG"])
 
 
-def test_svg_output_is_reproducible(kgraph: KnowledgeGraph, results: dict[str, FigureResult],
-                                    tmp_path: Path) -> None:
+def test_svg_output_is_reproducible(
+    kgraph: KnowledgeGraph, results: dict[str, FigureResult], tmp_path: Path
+) -> None:
     first = results["mi2-forest"].save(tmp_path / "a.svg").read_bytes()
     assert results["mi2-forest"].save(tmp_path / "b.svg").read_bytes() == first
     assert kgraph.plot("mi2-forest", tmp_path / "c.svg").data.equals(results["mi2-forest"].data)
     assert (tmp_path / "c.svg").read_bytes() == first
 
 
-def test_plot_errors(kgraph: KnowledgeGraph, results: dict[str, FigureResult],
-                     tmp_path: Path) -> None:
+def test_plot_errors(
+    kgraph: KnowledgeGraph, results: dict[str, FigureResult], tmp_path: Path
+) -> None:
     with pytest.raises(UsageError, match=r"\.png or \.svg"):
         results["survival"].save(tmp_path / "survival.pdf")
     with pytest.raises(NotFoundError, match="known figures: finding-frequency"):
@@ -248,6 +289,7 @@ def test_plot_errors(kgraph: KnowledgeGraph, results: dict[str, FigureResult],
 
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def built_file(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("graph") / "dmkg.nt"
@@ -255,11 +297,24 @@ def built_file(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_cli_plot_writes_figure_and_numbers(built_file: Path, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_plot_writes_figure_and_numbers(
+    built_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out, data = tmp_path / "km.svg", tmp_path / "km.csv"
-    code = main(["plot", "survival", "--out", str(out), "--data", str(data),
-                 "--param", "finding=myositis", "--graph", str(built_file)])
+    code = main(
+        [
+            "plot",
+            "survival",
+            "--out",
+            str(out),
+            "--data",
+            str(data),
+            "--param",
+            "finding=myositis",
+            "--graph",
+            str(built_file),
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert ET.parse(out).getroot().tag == SVG_ROOT
@@ -270,15 +325,23 @@ def test_cli_plot_writes_figure_and_numbers(built_file: Path, tmp_path: Path,
     assert "mi2-forest" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["plot", "kaplan", "--out", "x.png"], "no figure named 'kaplan'"),
-    (["plot", "survival", "--out", "x.pdf"], ".png or .svg"),
-    (["plot", "survival"], "give --out"),
-    (["plot", "survival", "--out", "x.png", "--param", "finding"], "expected KEY=VALUE"),
-    (["plot", "mi2-forest", "--out", "x.png", "--param", "size=3"], "no parameter 'size'"),
-])
-def test_cli_plot_usage_errors(built_file: Path, tmp_path: Path, args: list[str], message: str,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["plot", "kaplan", "--out", "x.png"], "no figure named 'kaplan'"),
+        (["plot", "survival", "--out", "x.pdf"], ".png or .svg"),
+        (["plot", "survival"], "give --out"),
+        (["plot", "survival", "--out", "x.png", "--param", "finding"], "expected KEY=VALUE"),
+        (["plot", "mi2-forest", "--out", "x.png", "--param", "size=3"], "no parameter 'size'"),
+    ],
+)
+def test_cli_plot_usage_errors(
+    built_file: Path,
+    tmp_path: Path,
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     args = [a if a != "x.png" and a != "x.pdf" else str(tmp_path / a) for a in args]
     assert main([*args, "--graph", str(built_file)]) == 2
     err = capsys.readouterr().err

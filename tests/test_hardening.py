@@ -46,13 +46,16 @@ def test_byte_order_mark_is_read_as_the_same_data(terms: TermIndex) -> None:
 
 # --- crash safety ----------------------------------------------------------------------------
 
+
 def _old_output(tmp: Path) -> dict[str, bytes]:
     """A previous good build that differs from the bundled one (one Table 2 cell changed)."""
     src = tmp / "old-src" / "requena2024"
     shutil.copytree(data_dir() / "requena2024", src)
     table = src / "table2.tsv"
-    table.write_text(table.read_text(encoding="utf-8").replace("\n5\tU\t+\t+++", "\n5\tU\t+\t++", 1),
-                     encoding="utf-8")
+    table.write_text(
+        table.read_text(encoding="utf-8").replace("\n5\tU\t+\t+++", "\n5\tU\t+\t++", 1),
+        encoding="utf-8",
+    )
     out = tmp / "out"
     write_graph(build_graph([src], progress=lambda _: None, run_reasoner=False), out)
     return {name: (out / name).read_bytes() for name in OUTPUTS}
@@ -60,9 +63,12 @@ def _old_output(tmp: Path) -> dict[str, bytes]:
 
 def _kill_build(out: Path, when: str, delay: float) -> None:
     """Start `dmkg build --out OUT`, kill -9 its process group at the chosen moment."""
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out",
-                             str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     if when == "delay":
         time.sleep(delay)
@@ -84,10 +90,12 @@ def new_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in OUTPUTS}
 
 
-@pytest.mark.parametrize("when, delay", [("delay", 0.3), ("delay", 1.5), ("delay", 3.0),
-                                         ("writing", 0.0)])
-def test_kill_9_leaves_previous_or_complete_output(new_output: dict[str, bytes], tmp_path: Path,
-                                                   when: str, delay: float) -> None:
+@pytest.mark.parametrize(
+    "when, delay", [("delay", 0.3), ("delay", 1.5), ("delay", 3.0), ("writing", 0.0)]
+)
+def test_kill_9_leaves_previous_or_complete_output(
+    new_output: dict[str, bytes], tmp_path: Path, when: str, delay: float
+) -> None:
     """The build is killed before loading, while validating, and while writing its files."""
     old = _old_output(tmp_path)
     new = new_output
@@ -98,14 +106,19 @@ def test_kill_9_leaves_previous_or_complete_output(new_output: dict[str, bytes],
         content = (out / name).read_bytes()
         assert content in (old[name], new[name]), f"{name} is neither the old nor the new file"
     # the next run completes and leaves no stray temporary file
-    run = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out",
-                          str(out)], capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == new
 
 
 # --- no network --------------------------------------------------------------------------------
+
 
 def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
@@ -115,8 +128,8 @@ def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path)
                 raise RuntimeError(f"network use attempted: {{event}} {{args!r}}")
         sys.addaudithook(refuse)
         from kg.cli import main
-        out = {str(tmp_path / 'out')!r}
-        steps = [["build", "--out", out], ["validate", {str(data_dir() / 'requena2024')!r}],
+        out = {str(tmp_path / "out")!r}
+        steps = [["build", "--out", out], ["validate", {str(data_dir() / "requena2024")!r}],
                  ["query", "sign-frequency", "--graph", out],
                  ["query", "patients-matching", "--param", "antibody=anti-TIF1-gamma",
                   "--param", "sign=heliotrope rash", "--graph", out],
@@ -138,8 +151,9 @@ def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path)
                     sys.exit(f"serve {{url}} answered {{response.status_code}}")
         print("ALL STEPS RAN WITHOUT NETWORK")
     """)
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=False, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=600
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "ALL STEPS RAN WITHOUT NETWORK" in run.stdout
     assert "network use attempted" not in run.stderr
@@ -147,8 +161,9 @@ def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path)
 
 # --- fuzzing the loaders -------------------------------------------------------------------------
 
-_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"),
-                max_size=40)
+_CELL = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"), max_size=40
+)
 
 
 @pytest.fixture(scope="module")
@@ -158,12 +173,19 @@ def fuzz_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])
-@given(row=st.integers(min_value=1, max_value=3), column=st.integers(min_value=1, max_value=8),
-       cell=_CELL)
-def test_fuzzed_table_cells_raise_only_dmkg_errors(fuzz_base: Path, terms: TermIndex, row: int,
-                                                   column: int, cell: str) -> None:
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    row=st.integers(min_value=1, max_value=3),
+    column=st.integers(min_value=1, max_value=8),
+    cell=_CELL,
+)
+def test_fuzzed_table_cells_raise_only_dmkg_errors(
+    fuzz_base: Path, terms: TermIndex, row: int, column: int, cell: str
+) -> None:
     table = fuzz_base / "table1.tsv"
     original = table.read_text(encoding="utf-8")
     lines = original.split("\n")
@@ -180,18 +202,42 @@ def test_fuzzed_table_cells_raise_only_dmkg_errors(fuzz_base: Path, terms: TermI
         table.write_text(original, encoding="utf-8")
 
 
-_YAML_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                        _CELL, st.lists(_CELL, max_size=3),
-                        st.dictionaries(_CELL, _CELL, max_size=3))
+_YAML_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    _CELL,
+    st.lists(_CELL, max_size=3),
+    st.dictionaries(_CELL, _CELL, max_size=3),
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])
-@given(key=st.sampled_from(["publication", "study", "cohorts", "codebooks", "patient_tables",
-                            "totals", "frequencies", "claims", "statements", "patients"]),
-       value=_YAML_VALUE)
-def test_fuzzed_source_yaml_values_raise_only_dmkg_errors(fuzz_base: Path, terms: TermIndex,
-                                                          key: str, value: object) -> None:
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    key=st.sampled_from(
+        [
+            "publication",
+            "study",
+            "cohorts",
+            "codebooks",
+            "patient_tables",
+            "totals",
+            "frequencies",
+            "claims",
+            "statements",
+            "patients",
+        ]
+    ),
+    value=_YAML_VALUE,
+)
+def test_fuzzed_source_yaml_values_raise_only_dmkg_errors(
+    fuzz_base: Path, terms: TermIndex, key: str, value: object
+) -> None:
     import yaml
 
     meta_file = fuzz_base / "source.yaml"
@@ -219,12 +265,15 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
     return found
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data(), value=_YAML_VALUE)
-def test_fuzzed_nested_yaml_values_raise_only_dmkg_errors(fuzz_base: Path, terms: TermIndex,
-                                                          data: st.DataObject,
-                                                          value: object) -> None:
+def test_fuzzed_nested_yaml_values_raise_only_dmkg_errors(
+    fuzz_base: Path, terms: TermIndex, data: st.DataObject, value: object
+) -> None:
     """Replace any value anywhere in source.yaml (a case report's patient record included)."""
     import yaml
 
@@ -232,7 +281,8 @@ def test_fuzzed_nested_yaml_values_raise_only_dmkg_errors(fuzz_base: Path, terms
     original = meta_file.read_text(encoding="utf-8")
     meta = yaml.safe_load(original)
     meta["patients"] = yaml.safe_load(
-        (data_dir() / "curroncol2021" / "source.yaml").read_text(encoding="utf-8"))["patients"]
+        (data_dir() / "curroncol2021" / "source.yaml").read_text(encoding="utf-8")
+    )["patients"]
     meta["patients"][0]["cohort"] = "series"
     path = data.draw(st.sampled_from(_paths(meta)))
     parent: object = meta

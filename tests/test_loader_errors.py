@@ -41,8 +41,12 @@ CASES = _manifest()
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], cwd=REPO, capture_output=True, text=True,
-        timeout=CLI_TIMEOUT, check=False,
+        [sys.executable, "-m", "kg.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
     )
 
 

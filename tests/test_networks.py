@@ -32,10 +32,19 @@ ALL_PATIENTS = set(range(1, 26)) | {"CR"}
 
 # --- present findings, Requena Tables 1 and 2 ("+", "++", "+++", "Yes"), column by column
 REQUENA_PRESENT = {
-    "photodistributed violaceous rash": 22, "cuticle involvement": 21, "heliotrope rash": 20,
-    "Gottron papules": 19, "pruritus": 11, "skin necrosis": 10, "flagellate erythema": 4,
-    "scalp poikiloderma": 8, "calcinosis": 0, "myositis": 15, "dysphagia": 7,
-    "CPK above 175 U/L": 11, "ILD": 1,
+    "photodistributed violaceous rash": 22,
+    "cuticle involvement": 21,
+    "heliotrope rash": 20,
+    "Gottron papules": 19,
+    "pruritus": 11,
+    "skin necrosis": 10,
+    "flagellate erythema": 4,
+    "scalp poikiloderma": 8,
+    "calcinosis": 0,
+    "myositis": 15,
+    "dysphagia": 7,
+    "CPK above 175 U/L": 11,
+    "ILD": 1,
 }
 # the case report names 15 findings, all present (heliotropic rash, proximal weakness,
 # dysphagia, breast rash, CK elevation, EMG and biopsy findings, MHC-I and MxA expression)
@@ -58,8 +67,9 @@ HELIOTROPE_NO = {6, 19, 20, 21}
 RO52_POSITIVE = {"CR"}
 
 
-def _cells(yes_u: set[Any], no_u: set[Any], yes_v: set[Any],
-           no_v: set[Any]) -> tuple[int, int, int, int]:
+def _cells(
+    yes_u: set[Any], no_u: set[Any], yes_v: set[Any], no_v: set[Any]
+) -> tuple[int, int, int, int]:
     return (len(yes_u & yes_v), len(yes_u & no_v), len(no_u & yes_v), len(no_u & no_v))
 
 
@@ -96,6 +106,7 @@ def evidence(kgraph: KnowledgeGraph) -> nx.MultiDiGraph:
 
 # ---------------------------------------------------------------------------------------------
 
+
 def test_whole_rdf_graph_as_a_multidigraph(graph: Graph, kgraph: KnowledgeGraph) -> None:
     whole = kgraph.to_networkx()
     assert isinstance(whole, nx.MultiDiGraph)
@@ -106,10 +117,14 @@ def test_whole_rdf_graph_as_a_multidigraph(graph: Graph, kgraph: KnowledgeGraph)
     edge = whole.edges[record, DMKG.HeliotropeRash, DMKG.finding]
     assert edge["predicate_id"] == "dmkg:finding"
     node = whole.nodes[DMKG.HeliotropeRash]
-    assert (node["term"], node["id"], node["label"]) == ("iri", "dmkg:HeliotropeRash",
-                                                         "heliotrope rash")
-    literal = next(n for n, d in whole.nodes(data=True) if d["term"] == "literal"
-                   and d["value"] == "+++")
+    assert (node["term"], node["id"], node["label"]) == (
+        "iri",
+        "dmkg:HeliotropeRash",
+        "heliotrope rash",
+    )
+    literal = next(
+        n for n, d in whole.nodes(data=True) if d["term"] == "literal" and d["value"] == "+++"
+    )
     assert whole.in_degree(literal) > 0
 
 
@@ -117,8 +132,11 @@ def test_bipartite_counts(features: nx.Graph) -> None:
     patients = {n for n, d in features.nodes(data=True) if d["bipartite"] == 0}
     assert len(patients) == 26 and bipartite.is_bipartite_node_set(features, patients)
     kinds = Counter(d["kind"] for _, _, d in features.edges(data=True))
-    assert kinds == {"finding present": sum(REQUENA_PRESENT.values()) + CASE_REPORT_PRESENT,
-                     "antibody positive": POSITIVE_ANTIBODIES, "cancer site": SITES}
+    assert kinds == {
+        "finding present": sum(REQUENA_PRESENT.values()) + CASE_REPORT_PRESENT,
+        "antibody positive": POSITIVE_ANTIBODIES,
+        "cancer site": SITES,
+    }
     assert features.number_of_edges() == 164 + 22 + 26
 
 
@@ -140,6 +158,7 @@ def test_bipartite_node_and_edge_attributes(features: nx.Graph) -> None:
 
 # ---------------------------------------------------------------------------------------------
 
+
 def test_association_nodes(associations: nx.MultiGraph) -> None:
     helio = associations.nodes["dmkg:HeliotropeRash"]
     assert (helio["kind"], helio["patients"]) == ("finding", len(HELIOTROPE_YES))
@@ -151,17 +170,27 @@ def test_association_nodes(associations: nx.MultiGraph) -> None:
     assert (holster["kind"], holster["patients"]) == ("finding", 0)
 
 
-@pytest.mark.parametrize("pair, cells", [
-    (("dmkg:AntiTIF1gamma", "dmkg:BreastMalignancy"),
-     _cells(TIF1_POSITIVE, TIF1_NEGATIVE, BREAST, ALL_PATIENTS - BREAST)),
-    (("dmkg:Myositis", "dmkg:LungMalignancy"),
-     _cells(MYOSITIS_YES, MYOSITIS_NO, LUNG, ALL_PATIENTS - LUNG)),
-    (("dmkg:HeliotropeRash", "dmkg:AntiTIF1gamma"),
-     _cells(HELIOTROPE_YES, HELIOTROPE_NO, TIF1_POSITIVE, TIF1_NEGATIVE)),
-], ids=lambda x: "-".join(x) if isinstance(x[0], str) else "")
-def test_co_occurrence_edges_equal_hand_counts(associations: nx.MultiGraph,
-                                               pair: tuple[str, str],
-                                               cells: tuple[int, int, int, int]) -> None:
+@pytest.mark.parametrize(
+    "pair, cells",
+    [
+        (
+            ("dmkg:AntiTIF1gamma", "dmkg:BreastMalignancy"),
+            _cells(TIF1_POSITIVE, TIF1_NEGATIVE, BREAST, ALL_PATIENTS - BREAST),
+        ),
+        (
+            ("dmkg:Myositis", "dmkg:LungMalignancy"),
+            _cells(MYOSITIS_YES, MYOSITIS_NO, LUNG, ALL_PATIENTS - LUNG),
+        ),
+        (
+            ("dmkg:HeliotropeRash", "dmkg:AntiTIF1gamma"),
+            _cells(HELIOTROPE_YES, HELIOTROPE_NO, TIF1_POSITIVE, TIF1_NEGATIVE),
+        ),
+    ],
+    ids=lambda x: "-".join(x) if isinstance(x[0], str) else "",
+)
+def test_co_occurrence_edges_equal_hand_counts(
+    associations: nx.MultiGraph, pair: tuple[str, str], cells: tuple[int, int, int, int]
+) -> None:
     edge = associations.edges[pair[0], pair[1], "co-occurrence"]
     assert (edge["exposure"], edge["outcome"]) == pair
     assert (edge["a"], edge["b"], edge["c"], edge["d"]) == cells
@@ -175,10 +204,12 @@ def test_co_occurrence_edges_equal_hand_counts(associations: nx.MultiGraph,
     assert (edge["ci_low"], edge["ci_high"]) == (pytest.approx(low), pytest.approx(high))
 
 
-def test_co_occurrence_edges_respect_min_patients(kgraph: KnowledgeGraph,
-                                                  associations: nx.MultiGraph) -> None:
-    weights = [d["weight"] for _, _, d in associations.edges(data=True)
-               if d["kind"] == "co-occurrence"]
+def test_co_occurrence_edges_respect_min_patients(
+    kgraph: KnowledgeGraph, associations: nx.MultiGraph
+) -> None:
+    weights = [
+        d["weight"] for _, _, d in associations.edges(data=True) if d["kind"] == "co-occurrence"
+    ]
     assert weights and min(weights) >= 2
     # the case report's patient alone is anti-Ro52+ with heliotrope rash: 1 patient
     assert not associations.has_edge("dmkg:HeliotropeRash", "dmkg:AntiRo52")
@@ -191,15 +222,21 @@ def test_co_occurrence_edges_respect_min_patients(kgraph: KnowledgeGraph,
 
 
 def test_feature_by_site_edges_carry_the_associations_rows(
-        graph: Graph, associations: nx.MultiGraph) -> None:
+    graph: Graph, associations: nx.MultiGraph
+) -> None:
     rows = {(r["exposure_id"], r["outcome_id"]): r for r in patient_associations(graph)}
     checked = 0
     for _, v, data in associations.edges(data=True):
         if data["kind"] != "co-occurrence" or associations.nodes[v]["kind"] != "cancer site":
             continue
         row = rows[(data["exposure"], data["outcome"])]
-        assert (data["a"], data["b"], data["c"], data["d"], data["excluded"]) == \
-            (row["a"], row["b"], row["c"], row["d"], row["excluded"])
+        assert (data["a"], data["b"], data["c"], data["d"], data["excluded"]) == (
+            row["a"],
+            row["b"],
+            row["c"],
+            row["d"],
+            row["excluded"],
+        )
         for key in ("odds_ratio", "or_ci_low", "or_ci_high", "p_fisher"):
             expected = math.inf if row[key] == "inf" else row[key]
             assert data[key] == expected
@@ -210,12 +247,15 @@ def test_feature_by_site_edges_carry_the_associations_rows(
 def test_cohort_and_literature_edges(associations: nx.MultiGraph) -> None:
     kinds = Counter(d["kind"] for _, _, d in associations.edges(data=True))
     assert kinds["cohort"] == COHORT_EDGES
-    literature = Counter(u if u.startswith("dmkg:Anti") else v
-                         for u, v, d in associations.edges(data=True)
-                         if d["kind"] == "literature")
+    literature = Counter(
+        u if u.startswith("dmkg:Anti") else v
+        for u, v, d in associations.edges(data=True)
+        if d["kind"] == "literature"
+    )
     assert literature == LITERATURE
-    holster = [d for _, _, d in associations.edges("dmkg:HolsterSign", data=True)
-               if d["kind"] == "cohort"]
+    holster = [
+        d for _, _, d in associations.edges("dmkg:HolsterSign", data=True) if d["kind"] == "cohort"
+    ]
     assert len(holster) == 1
     edge = holster[0]
     n1, total1, n2, total2, printed = HOLSTER
@@ -226,19 +266,29 @@ def test_cohort_and_literature_edges(associations: nx.MultiGraph) -> None:
     table = [[cells[0], cells[1]], [cells[2], cells[3]]]
     assert edge["p_fisher"] == pytest.approx(fisher_exact(table).pvalue, rel=1e-12)
     assert edge["odds_ratio"] == pytest.approx(odds_ratio(table).statistic)
-    gottron = associations.edges["dmkg:AntiMi2", "dmkg:GottronPapulesOrSign",
-                                 next(k for k in associations["dmkg:AntiMi2"][
-                                     "dmkg:GottronPapulesOrSign"])]
+    gottron = associations.edges[
+        "dmkg:AntiMi2",
+        "dmkg:GottronPapulesOrSign",
+        next(k for k in associations["dmkg:AntiMi2"]["dmkg:GottronPapulesOrSign"]),
+    ]
     assert (gottron["a"], gottron["reported_p"]) == (GOTTRON[0], GOTTRON[4])
-    sir = [d for d in associations.get_edge_data("dmkg:AntiMi2", "dmkg:Malignancy").values()
-           if d["kind"] == "literature"]
+    sir = [
+        d
+        for d in associations.get_edge_data("dmkg:AntiMi2", "dmkg:Malignancy").values()
+        if d["kind"] == "literature"
+    ]
     assert len(sir) == 1
-    assert (sir[0]["measure"], sir[0]["value"], sir[0]["ci_low"], sir[0]["ci_high"]) == \
-        ("standardized incidence ratio", 5.1, 3.0, 8.6)
+    assert (sir[0]["measure"], sir[0]["value"], sir[0]["ci_low"], sir[0]["ci_high"]) == (
+        "standardized incidence ratio",
+        5.1,
+        3.0,
+        8.6,
+    )
     assert sir[0]["source"] == MONSEAU and sir[0]["weight"] == 0
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def _yaml_statements() -> int:
     """Statements and literature claims as curated from the papers' text (source.yaml)."""
@@ -259,15 +309,18 @@ RISK_ESTIMATES = 4  # NPV 95%, specificity 89%, OR 27, SIR 5.1
 def test_evidence_graph_nodes(evidence: nx.MultiDiGraph) -> None:
     kinds = Counter(d["kind"] for _, d in evidence.nodes(data=True))
     assert (kinds["publication"], kinds["study"], kinds["cohort"]) == (3, 3, 6)
-    claims = Counter(d["claim_type"] for _, d in evidence.nodes(data=True)
-                     if d["kind"] == "claim")
+    claims = Counter(d["claim_type"] for _, d in evidence.nodes(data=True) if d["kind"] == "claim")
     assert sum(claims.values()) == _yaml_statements() + TABLE_STATISTICS + COMPARISONS
     assert claims["group comparison"] == COMPARISONS
     assert claims["risk estimate"] == RISK_ESTIMATES
-    designs = {d["label"][:20]: d["design"] for _, d in evidence.nodes(data=True)
-               if d["kind"] == "study"}
-    assert sorted(designs.values()) == ["case report", "case series study",
-                                        "comparative cohort study"]
+    designs = {
+        d["label"][:20]: d["design"] for _, d in evidence.nodes(data=True) if d["kind"] == "study"
+    }
+    assert sorted(designs.values()) == [
+        "case report",
+        "case series study",
+        "comparative cohort study",
+    ]
     sizes = sorted(d["size"] for _, d in evidence.nodes(data=True) if d["kind"] == "cohort")
     assert sizes == [1, 20, 25, 32, 55, 64]
     monseau = evidence.nodes["publication:monseau2020"]
@@ -276,34 +329,46 @@ def test_evidence_graph_nodes(evidence: nx.MultiDiGraph) -> None:
 
 def test_evidence_graph_edges(evidence: nx.MultiDiGraph) -> None:
     claims = [n for n, d in evidence.nodes(data=True) if d["kind"] == "claim"]
-    assert all(any(k == "stated in" for _, _, k in evidence.out_edges(c, keys=True))
-               for c in claims)
-    sir = next(n for n, d in evidence.nodes(data=True)
-               if d.get("measure") == "standardized incidence ratio")
+    assert all(
+        any(k == "stated in" for _, _, k in evidence.out_edges(c, keys=True)) for c in claims
+    )
+    sir = next(
+        n
+        for n, d in evidence.nodes(data=True)
+        if d.get("measure") == "standardized incidence ratio"
+    )
     targets = {(k, v) for _, v, k in evidence.out_edges(sir, keys=True)}
-    assert targets == {("about", "dmkg:AntiMi2"), ("outcome", "dmkg:Malignancy"),
-                       ("stated in", "publication:monseau2020"),
-                       ("cohort", "https://w3id.org/dmkg/data/cohort/monseau2020/mi2pos")}
+    assert targets == {
+        ("about", "dmkg:AntiMi2"),
+        ("outcome", "dmkg:Malignancy"),
+        ("stated in", "publication:monseau2020"),
+        ("cohort", "https://w3id.org/dmkg/data/cohort/monseau2020/mi2pos"),
+    }
     assert (evidence.nodes[sir]["value"], evidence.nodes[sir]["ci_low"]) == (5.1, 3.0)
-    holster = next(n for n, d in evidence.nodes(data=True)
-                   if d.get("claim_type") == "group comparison"
-                   and evidence.has_edge(n, "dmkg:HolsterSign"))
+    holster = next(
+        n
+        for n, d in evidence.nodes(data=True)
+        if d.get("claim_type") == "group comparison" and evidence.has_edge(n, "dmkg:HolsterSign")
+    )
     node = evidence.nodes[holster]
     assert node["label"] == "Holster sign: 12/55 vs 2/55" and node["p"] == HOLSTER[4]
     assert node["table"] == "Table I"
     relations = {k for _, _, k in evidence.out_edges(holster, keys=True)}
     assert relations == {"about", "first group", "second group", "stated in"}
     assert evidence.nodes["dmkg:HolsterSign"]["kind"] == "finding"
-    assert evidence.has_edge("https://w3id.org/dmkg/data/cohort/monseau2020/mi2pos",
-                             "study:monseau2020", key="part of study")
-    assert evidence.has_edge("study:monseau2020", "publication:monseau2020",
-                             key="described in")
+    assert evidence.has_edge(
+        "https://w3id.org/dmkg/data/cohort/monseau2020/mi2pos",
+        "study:monseau2020",
+        key="part of study",
+    )
+    assert evidence.has_edge("study:monseau2020", "publication:monseau2020", key="described in")
 
 
 def test_node_names_match_the_query_ids(kgraph: KnowledgeGraph, features: nx.Graph) -> None:
     patients = kgraph.patients()
-    assert set(patients["id"]) == {n for n, d in features.nodes(data=True)
-                                   if d["kind"] == "patient"}
+    assert set(patients["id"]) == {
+        n for n, d in features.nodes(data=True) if d["kind"] == "patient"
+    }
     sites = kgraph.query("cancer-sites")
     assert set(sites["site_id"]) <= set(features.nodes)
     assert all(isinstance(n, str) for n in features.nodes)

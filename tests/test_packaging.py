@@ -19,8 +19,20 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
-                    str(out), str(REPO)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheels = list(out.glob("dmkg-*.whl"))
     assert len(wheels) == 1
     return wheels[0]
@@ -42,11 +54,18 @@ def test_wheel_carries_every_resource_file(wheel: Path) -> None:
 def test_installed_layout_finds_resources_in_the_wheel(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import kg.resources as r; "
-            "print(r.resource_dir('ontology')); print(len(r.ontology_files())); "
-            "print(len(r.query_files())); print(r.data_dir())")
-    out = subprocess.run([sys.executable, "-c", code, str(site)], cwd=tmp_path, check=True,
-                         capture_output=True, text=True).stdout.split("\n")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import kg.resources as r; "
+        "print(r.resource_dir('ontology')); print(len(r.ontology_files())); "
+        "print(len(r.query_files())); print(r.data_dir())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(site)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
     assert out[0] == str(site / "kg" / "_resources" / "ontology")
     assert int(out[1]) == len(list((REPO / "ontology").glob("*.ttl")))
     assert int(out[2]) == len(list((REPO / "queries").glob("*.rq")))
@@ -55,7 +74,10 @@ def test_installed_layout_finds_resources_in_the_wheel(wheel: Path, tmp_path: Pa
 
 def test_namespace_lists_exactly_the_ontology_terms() -> None:
     ns = str(DMKG._NS)
-    in_ontology = {str(s)[len(ns):] for s in load_ontology().all_nodes()
-                   if str(s).startswith(ns) and len(str(s)) > len(ns)}
+    in_ontology = {
+        str(s)[len(ns) :]
+        for s in load_ontology().all_nodes()
+        if str(s).startswith(ns) and len(str(s)) > len(ns)
+    }
     in_module = set(DMKG.__annotations__)
     assert in_module == in_ontology

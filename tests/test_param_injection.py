@@ -16,19 +16,35 @@ from kg.queries import list_queries, run_query
 from kg.terms import TermIndex
 
 DOIS = ["10.1016/j.ad.2025.02.012", "10.1016/j.jaad.2020.03.058", "10.3390/curroncol28030182"]
-HOSTILE = ['" } } ; DROP ALL ; #', "> } UNION { ?s ?p ?o } #", "\\u0022) || true #",
-           "10.1016/j.ad.2025.02.012> } #", "anti-TIF1-gamma\" . ?x ?y ?z", "<urn:x>",
-           "' OR '1'='1", "𝔡𝔪", "\x00", "dmkg:Patient", "dmkg:HeliotropeRash } #"]
-TEXT = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30),
-                 st.sampled_from(DOIS).map(lambda d: d + " "),
-                 st.builds(lambda d, s: d + s, st.sampled_from(DOIS), st.sampled_from(HOSTILE)))
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+HOSTILE = [
+    '" } } ; DROP ALL ; #',
+    "> } UNION { ?s ?p ?o } #",
+    "\\u0022) || true #",
+    "10.1016/j.ad.2025.02.012> } #",
+    'anti-TIF1-gamma" . ?x ?y ?z',
+    "<urn:x>",
+    "' OR '1'='1",
+    "𝔡𝔪",
+    "\x00",
+    "dmkg:Patient",
+    "dmkg:HeliotropeRash } #",
+]
+TEXT = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=30),
+    st.sampled_from(DOIS).map(lambda d: d + " "),
+    st.builds(lambda d, s: d + s, st.sampled_from(DOIS), st.sampled_from(HOSTILE)),
+)
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
-def _patients_matching(graph: Graph, terms: TermIndex, antibody: URIRef, sign: URIRef,
-                       min_age: int, doi: str | None) -> set[str]:
+def _patients_matching(
+    graph: Graph, terms: TermIndex, antibody: URIRef, sign: URIRef, min_age: int, doi: str | None
+) -> set[str]:
     """patients-matching computed with plain rdflib triple look-ups, no SPARQL."""
     found = set()
     for patient in graph.subjects(DMKG.caseLabel, None):
@@ -39,12 +55,16 @@ def _patients_matching(graph: Graph, terms: TermIndex, antibody: URIRef, sign: U
         if min_age > 0 and (age is None or int(age) < min_age):
             continue
         records = list(graph.subjects(DMKG.ofPatient, patient))
-        positive = any(graph.value(r, DMKG.antibodyStatus) == DMKG.Positive
-                       and terms.is_under(graph.value(r, DMKG.antibody), antibody)  # type: ignore[arg-type]
-                       for r in records)
-        present = any(graph.value(r, DMKG.findingStatus) == DMKG.Present
-                      and terms.is_under(graph.value(r, DMKG.finding), sign)  # type: ignore[arg-type]
-                      for r in records)
+        positive = any(
+            graph.value(r, DMKG.antibodyStatus) == DMKG.Positive
+            and terms.is_under(graph.value(r, DMKG.antibody), antibody)  # type: ignore[arg-type]
+            for r in records
+        )
+        present = any(
+            graph.value(r, DMKG.findingStatus) == DMKG.Present
+            and terms.is_under(graph.value(r, DMKG.finding), sign)  # type: ignore[arg-type]
+            for r in records
+        )
         if positive and present:
             found.add(str(patient))
     return found
@@ -58,7 +78,8 @@ def _cancer_sites(graph: Graph, doi: str | None) -> Counter[str]:
         pub = graph.value(patient, DMKG.describedIn)
         if doi is None or str(graph.value(pub, DMKG.doi)) == doi:
             per_site.setdefault(str(graph.value(diagnosis, DMKG.cancerSite)), set()).add(
-                str(patient))
+                str(patient)
+            )
     return Counter({site: len(patients) for site, patients in per_site.items()})
 
 
@@ -83,22 +104,34 @@ def test_source_parameter_of_every_query(graph: Graph, source: str) -> None:
 
 
 @SETTINGS
-@given(antibody=st.one_of(TEXT, st.sampled_from(["anti-TIF1-gamma", "anti-Ro/SSA", "ANA",
-                                                 "myositis-specific antibody"])),
-       sign=st.one_of(TEXT, st.sampled_from(["heliotrope rash", "Gottron papules or sign",
-                                             "myositis"])),
-       min_age=st.one_of(TEXT, st.integers(min_value=-5, max_value=130).map(str)))
-def test_patients_matching_parameters(graph: Graph, terms: TermIndex, antibody: str, sign: str,
-                                      min_age: str) -> None:
+@given(
+    antibody=st.one_of(
+        TEXT,
+        st.sampled_from(["anti-TIF1-gamma", "anti-Ro/SSA", "ANA", "myositis-specific antibody"]),
+    ),
+    sign=st.one_of(
+        TEXT, st.sampled_from(["heliotrope rash", "Gottron papules or sign", "myositis"])
+    ),
+    min_age=st.one_of(TEXT, st.integers(min_value=-5, max_value=130).map(str)),
+)
+def test_patients_matching_parameters(
+    graph: Graph, terms: TermIndex, antibody: str, sign: str, min_age: str
+) -> None:
     params = {"antibody": antibody, "sign": sign, "min_age": min_age}
     try:
         result = run_query(graph, "patients-matching", params)
     except QueryError:
         return
-    antibody_iri = terms.resolve(antibody.strip(), root=DMKG.Autoantibody) \
-        if not antibody.startswith("dmkg:") else DMKG._NS[antibody[5:]]
-    sign_iri = terms.resolve(sign.strip(), root=DMKG.ClinicalFinding) \
-        if not sign.startswith("dmkg:") else DMKG._NS[sign[5:]]
+    antibody_iri = (
+        terms.resolve(antibody.strip(), root=DMKG.Autoantibody)
+        if not antibody.startswith("dmkg:")
+        else DMKG._NS[antibody[5:]]
+    )
+    sign_iri = (
+        terms.resolve(sign.strip(), root=DMKG.ClinicalFinding)
+        if not sign.startswith("dmkg:")
+        else DMKG._NS[sign[5:]]
+    )
     expected = _patients_matching(graph, terms, antibody_iri, sign_iri, int(min_age), None)
     assert {str(r["patient"]) for r in result.records()} == expected
 
@@ -110,8 +143,11 @@ def test_survival_finding_parameter(graph: Graph, terms: TermIndex, finding: str
         result = run_query(graph, "survival-by-finding", {"finding": finding})
     except QueryError:
         return
-    iri = terms.resolve(finding.strip(), root=DMKG.ClinicalFinding) \
-        if not finding.startswith("dmkg:") else DMKG._NS[finding[5:]]
+    iri = (
+        terms.resolve(finding.strip(), root=DMKG.ClinicalFinding)
+        if not finding.startswith("dmkg:")
+        else DMKG._NS[finding[5:]]
+    )
     observed = {graph.value(o, DMKG.ofPatient) for o in graph.subjects(DMKG.finding, iri)}
     assert sum(int(str(r["patients"])) for r in result.records()) == len(observed)
 
@@ -122,7 +158,12 @@ def test_hostile_strings_reach_no_query_text(graph: Graph) -> None:
     for text in HOSTILE:
         for name in ("cancer-sites", "patients-matching"):
             with pytest.raises(QueryError):
-                run_query(graph, name, {"source": text, "antibody": text, "sign": text}
-                          if name == "patients-matching" else {"source": text})
+                run_query(
+                    graph,
+                    name,
+                    {"source": text, "antibody": text, "sign": text}
+                    if name == "patients-matching"
+                    else {"source": text},
+                )
     assert {q.name: q.text for q in list_queries()} == before
     assert graph.value(DMKG.HeliotropeRash, RDFS.label) == Literal("heliotrope rash", lang="en")

@@ -53,7 +53,8 @@ from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
 
 #: every canned query with its defaults, then parameter values worth trying
 CASES: list[tuple[str, dict[str, str]]] = [
-    (q.name, {}) for q in list_queries() if not any(p.required for p in q.params)] + [
+    (q.name, {}) for q in list_queries() if not any(p.required for p in q.params)
+] + [
     ("sign-frequency", {"source": REQUENA}),
     ("antibody-frequency", {"source": CASE_REPORT}),
     ("cancer-sites", {"source": REQUENA}),
@@ -65,13 +66,19 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("survival-by-finding", {"finding": "heliotrope rash"}),
     ("survival-by-finding", {"finding": "myositis", "source": REQUENA}),
     ("patients-matching", {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash"}),
-    ("patients-matching", {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash",
-                           "min_age": "60"}),
-    ("patients-matching", {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash",
-                           "source": CASE_REPORT}),
+    (
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "60"},
+    ),
+    (
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "source": CASE_REPORT},
+    ),
     ("patients-matching", {"antibody": "anti-Ro/SSA", "sign": "heliotrope rash"}),
-    ("patients-matching", {"antibody": "myositis-specific autoantibody",
-                           "sign": "Gottron papules or sign"}),
+    (
+        "patients-matching",
+        {"antibody": "myositis-specific autoantibody", "sign": "Gottron papules or sign"},
+    ),
     ("patients-matching", {"antibody": "anti-Mi-2", "sign": "cutaneous finding"}),
 ]
 CASE_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'defaults'}" for n, p in CASES]
@@ -81,24 +88,30 @@ CASE_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'defaults'}" fo
 # Comparing answers
 # ---------------------------------------------------------------------------------------------
 
+
 def norm(term: Node | None) -> tuple[Any, ...]:
     """A term as (kind, value, datatype, language); literals by value, not lexical form."""
     if isinstance(term, Literal):
         value = term.toPython()
-        return ("literal", str(value) if isinstance(value, Literal) else value,
-                str(term.datatype or ""), term.language or "")
+        return (
+            "literal",
+            str(value) if isinstance(value, Literal) else value,
+            str(term.datatype or ""),
+            term.language or "",
+        )
     return (type(term).__name__, str(term) if term is not None else "", "", "")
 
 
 def _order_vars(name: str, columns: list[str]) -> list[int]:
     text = load_query(name).text
-    match = re.search(r"ORDER BY(.*)", text, re.S)
+    match = re.search(r"ORDER BY(.*)", text, re.DOTALL)
     names = re.findall(r"\?(\w+)", match.group(1)) if match else []
     return [columns.index(n) for n in names if n in columns]
 
 
-def canonical_rows(name: str, columns: list[str], rows: list[list[Node | None]]
-                   ) -> list[list[tuple[Any, ...]]]:
+def canonical_rows(
+    name: str, columns: list[str], rows: list[list[Node | None]]
+) -> list[list[tuple[Any, ...]]]:
     """Normalised rows; rows that tie on every projected ORDER BY variable sorted."""
     keys = _order_vars(name, columns)
     out: list[list[tuple[Any, ...]]] = []
@@ -123,11 +136,13 @@ def assert_same_answer(graph: Graph, store: Store, name: str, params: dict[str, 
     got = run_query(store, name, params)
     assert got.columns == expected.columns
     assert canonical_rows(name, got.columns, got.rows) == canonical_rows(
-        name, expected.columns, expected.rows)
+        name, expected.columns, expected.rows
+    )
     # labels come from the store: the rendered records are the same, label for label
     mine = sorted(json.dumps(r, sort_keys=True) for r in json.loads(render(got, "json", store)))
-    theirs = sorted(json.dumps(r, sort_keys=True)
-                    for r in json.loads(render(expected, "json", graph)))
+    theirs = sorted(
+        json.dumps(r, sort_keys=True) for r in json.loads(render(expected, "json", graph))
+    )
     assert mine == theirs
     return len(got.rows)
 
@@ -135,19 +150,30 @@ def assert_same_answer(graph: Graph, store: Store, name: str, params: dict[str, 
 def assert_hand_counts(store: Store) -> None:
     """A few answers from the remote against counts made by hand from the papers."""
     sites = run_query(store, "cancer-sites", {"source": REQUENA}).records()
-    assert {r["site"]: int(r["patients"].toPython()) for r in sites  # type: ignore[union-attr]
-            } == REQUENA_SITES
-    rows = run_query(store, "patients-matching", {"antibody": "anti-TIF1-gamma",
-                                                  "sign": "heliotrope rash", "min_age": "60"})
-    ages = {("CR" if str(r["source"]) == CASE_REPORT else str(r["case"])):
-            int(r["age"].toPython()) for r in rows.records()}  # type: ignore[union-attr]
+    assert {
+        r["site"]: int(r["patients"].toPython())
+        for r in sites  # type: ignore[union-attr]
+    } == REQUENA_SITES
+    rows = run_query(
+        store,
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "60"},
+    )
+    ages = {
+        ("CR" if str(r["source"]) == CASE_REPORT else str(r["case"])): int(r["age"].toPython())
+        for r in rows.records()
+    }  # type: ignore[union-attr]
     assert ages == {c: a for c, a in TIF_HELIOTROPE_AGES.items() if a >= 60}
-    cohort = {str(r["feature"]).rsplit("/", 1)[-1]: r for r in
-              run_query(store, "cohort-comparison", {"source": MONSEAU}).records()}
+    cohort = {
+        str(r["feature"]).rsplit("/", 1)[-1]: r
+        for r in run_query(store, "cohort-comparison", {"source": MONSEAU}).records()
+    }
     # Monseau Table I, Holster sign: 12/55 vs 2/55 (n1 and N1 differ only in case)
     holster = cohort["HolsterSign"]
-    assert [int(holster[k].toPython()) for k in ("n1", "N1", "n2", "N2")  # type: ignore[union-attr]
-            ] == [12, 55, 2, 55]
+    assert [
+        int(holster[k].toPython())
+        for k in ("n1", "N1", "n2", "N2")  # type: ignore[union-attr]
+    ] == [12, 55, 2, 55]
 
 
 def broken_copy(graph: Graph, name: str) -> Graph:
@@ -175,6 +201,7 @@ def assert_same_violations(graph: Graph, endpoint: Endpoint) -> None:
 # An Oxigraph server
 # ---------------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -182,8 +209,9 @@ def free_port() -> int:
         return port
 
 
-def wait_until_up(url: str, seconds: float, process: subprocess.Popen[bytes] | None = None,
-                  auth: Any = None) -> None:
+def wait_until_up(
+    url: str, seconds: float, process: subprocess.Popen[bytes] | None = None, auth: Any = None
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -217,8 +245,17 @@ class OxigraphServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--location", str(self.location), "--bind",
-             f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                self.binary,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until_up(f"{self.base}/query?query=ASK%7B%7D", 30, self.process)
 
     def kill(self) -> None:
@@ -264,9 +301,11 @@ def named_graphs(server: OxigraphServer) -> set[str]:
 # Same answers
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
-def test_canned_query_same_on_oxigraph_server(graph: Graph, published: RemoteStore, name: str,
-                                              params: dict[str, str]) -> None:
+def test_canned_query_same_on_oxigraph_server(
+    graph: Graph, published: RemoteStore, name: str, params: dict[str, str]
+) -> None:
     assert_same_answer(graph, published, name, params)
 
 
@@ -274,15 +313,17 @@ def test_hand_counts_on_oxigraph_server(published: RemoteStore) -> None:
     assert_hand_counts(published)
 
 
-def test_violation_checks_find_the_same_faults_remotely(graph: Graph,
-                                                        oxigraph: OxigraphServer) -> None:
+def test_violation_checks_find_the_same_faults_remotely(
+    graph: Graph, oxigraph: OxigraphServer
+) -> None:
     assert_same_violations(graph, oxigraph.endpoint(gsp_url=f"{oxigraph.base}/store"))
 
 
 def test_graph_store_protocol_publish(graph: Graph, oxigraph: OxigraphServer) -> None:
     target = "https://example.org/by-gsp"
-    report = publish(graph, oxigraph.endpoint(gsp_url=f"{oxigraph.base}/store"), target,
-                     progress=lambda _: None)
+    report = publish(
+        graph, oxigraph.endpoint(gsp_url=f"{oxigraph.base}/store"), target, progress=lambda _: None
+    )
     assert report.method == "Graph Store Protocol" and report.triples == len(graph)
     store = RemoteStore(oxigraph.endpoint(), target)
     assert store.count(target) == len(graph)
@@ -297,17 +338,26 @@ def test_republish_replaces_the_graph(graph: Graph, oxigraph: OxigraphServer) ->
     publish(small, oxigraph.endpoint(), target, progress=lambda _: None)
     report = publish(graph, oxigraph.endpoint(), target, progress=lambda _: None)
     assert report.replaced == 1 and report.triples == len(graph)
-    assert RemoteStore(oxigraph.endpoint(), target).select(
-        "SELECT ?o WHERE { <urn:x:a> ?p ?o }").rows == []
+    assert (
+        RemoteStore(oxigraph.endpoint(), target).select("SELECT ?o WHERE { <urn:x:a> ?p ?o }").rows
+        == []
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The command line
 # ---------------------------------------------------------------------------------------------
 
+
 def dmkg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
-                          text=True, check=False, env={**os.environ, **(env or {})}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -319,16 +369,36 @@ def build_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def test_cli_publish_then_query_same_output(build_dir: Path, oxigraph: OxigraphServer) -> None:
     target = "https://example.org/cli"
-    run = dmkg("publish", "--endpoint", f"{oxigraph.base}/query", "--graph", target,
-               "--from", str(build_dir))
+    run = dmkg(
+        "publish",
+        "--endpoint",
+        f"{oxigraph.base}/query",
+        "--graph",
+        target,
+        "--from",
+        str(build_dir),
+    )
     assert run.returncode == 0, run.stderr
     triples = sum(1 for line in open(build_dir / "dmkg.nt", encoding="utf-8") if line.strip())
     assert f"published {triples:,} triples" in run.stdout and "[4/4] moving" in run.stderr
-    for args in (["query", "patients-matching", "--param", "antibody=anti-TIF1-gamma",
-                  "--param", "sign=heliotrope rash", "--param", "min_age=60"],
-                 ["query", "cohort-comparison", "--format", "csv"],
-                 ["sparql", "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?s ?l "
-                  "WHERE { ?s a dmkg:Publication ; dmkg:doi ?l } ORDER BY ?l"]):
+    for args in (
+        [
+            "query",
+            "patients-matching",
+            "--param",
+            "antibody=anti-TIF1-gamma",
+            "--param",
+            "sign=heliotrope rash",
+            "--param",
+            "min_age=60",
+        ],
+        ["query", "cohort-comparison", "--format", "csv"],
+        [
+            "sparql",
+            "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?s ?l "
+            "WHERE { ?s a dmkg:Publication ; dmkg:doi ?l } ORDER BY ?l",
+        ],
+    ):
         local = dmkg(*args, "--graph", str(build_dir))
         remote = dmkg(*args, "--endpoint", f"{oxigraph.base}/query", "--graph", target)
         assert remote.returncode == 0, remote.stderr
@@ -339,21 +409,24 @@ def test_cli_publish_then_query_same_output(build_dir: Path, oxigraph: OxigraphS
 
 def test_cli_query_on_a_stopped_server_fails_cleanly() -> None:
     port = free_port()  # nothing listens there
-    run = dmkg("query", "cancer-sites", "--endpoint", f"http://127.0.0.1:{port}/query",
-               "--timeout", "5")
+    run = dmkg(
+        "query", "cancer-sites", "--endpoint", f"http://127.0.0.1:{port}/query", "--timeout", "5"
+    )
     assert run.returncode == 2
     assert "connection refused" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_cli_with_endpoint_graph_must_be_an_iri(oxigraph: OxigraphServer) -> None:
-    run = dmkg("query", "cancer-sites", "--endpoint", f"{oxigraph.base}/query", "--graph",
-               "build/dmkg.nt")
+    run = dmkg(
+        "query", "cancer-sites", "--endpoint", f"{oxigraph.base}/query", "--graph", "build/dmkg.nt"
+    )
     assert run.returncode == 2 and "not an absolute IRI" in run.stderr
 
 
 # ---------------------------------------------------------------------------------------------
 # Failures leave the target graph as it was
 # ---------------------------------------------------------------------------------------------
+
 
 def _old_graph() -> Graph:
     old = Graph()
@@ -400,7 +473,7 @@ class _FakeStore(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         cls = type(self)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
         if self.path.startswith("/update"):
@@ -415,9 +488,22 @@ class _FakeStore(BaseHTTPRequestHandler):
         text = urllib.parse.parse_qs(body).get("query", [""])[0]
         loaded = sum(u.count(" .\n") for u in cls.updates if u.startswith("INSERT"))
         n = loaded - (1 if cls.miscount else 0) if "COUNT" in text and cls.updates else 0
-        payload = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
-            "type": "literal", "value": str(n),
-            "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
+        payload = json.dumps(
+            {
+                "head": {"vars": ["n"]},
+                "results": {
+                    "bindings": [
+                        {
+                            "n": {
+                                "type": "literal",
+                                "value": str(n),
+                                "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                            }
+                        }
+                    ]
+                },
+            }
+        ).encode()
         if "COUNT" not in text:  # the look-up of stray temporary graphs: there are none
             payload = json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": []}}).encode()
         self.send_response(200)
@@ -451,15 +537,21 @@ def test_wrong_count_never_moves(fake_store: Endpoint) -> None:
 def test_refused_chunk_never_moves(fake_store: Endpoint) -> None:
     _FakeStore.fail_at = 3
     with pytest.raises(RemoteError, match=r"chunk 3 of 5.*HTTP 500.*disk full.*left as it was"):
-        publish(_old_graph_of(50), fake_store, "https://example.org/t", chunk_size=10,
-                progress=lambda _: None)
+        publish(
+            _old_graph_of(50),
+            fake_store,
+            "https://example.org/t",
+            chunk_size=10,
+            progress=lambda _: None,
+        )
     assert len(_FakeStore.updates) == 4  # three chunks, the last refused, then DROP
     assert _FakeStore.updates[-1].startswith("DROP SILENT GRAPH <urn:dmkg:publish-tmp:")
 
 
 def test_fake_store_counts_what_it_was_sent(fake_store: Endpoint) -> None:
-    report = publish(_old_graph_of(42), fake_store, "https://example.org/t",
-                     progress=lambda _: None)
+    report = publish(
+        _old_graph_of(42), fake_store, "https://example.org/t", progress=lambda _: None
+    )
     assert report.triples == 42 and _FakeStore.updates[-1].startswith("MOVE <urn:dmkg:publish-tmp:")
 
 
@@ -475,10 +567,17 @@ def test_publish_refuses_a_target_that_is_not_an_iri(graph: Graph) -> None:
         publish(graph, Endpoint("http://127.0.0.1:1/query"), "my graph")
 
 
-def test_cli_progress_goes_to_stderr(build_dir: Path,
-                                               oxigraph: OxigraphServer) -> None:
-    run = dmkg("publish", "--endpoint", f"{oxigraph.base}/query", "--graph",
-               "https://example.org/quiet", "--from", str(build_dir), "--chunk-size", "5000")
+def test_cli_progress_goes_to_stderr(build_dir: Path, oxigraph: OxigraphServer) -> None:
+    run = dmkg(
+        "publish",
+        "--endpoint",
+        f"{oxigraph.base}/query",
+        "--graph",
+        "https://example.org/quiet",
+        "--from",
+        str(build_dir),
+        "--chunk-size",
+        "5000",
+    )
     assert run.returncode == 0
     assert run.stdout.count("\n") == 1 and "chunk 3/3" in run.stderr
-

@@ -20,14 +20,18 @@ TARGET = "https://example.org/crash-test"
 
 
 def _graphs(server: OxigraphServer) -> dict[str, int]:
-    rows = RemoteStore(server.endpoint(), None).select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g").rows
+    rows = (
+        RemoteStore(server.endpoint(), None)
+        .select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        .rows
+    )
     return {str(g): int(str(n)) for g, n in rows}
 
 
 @pytest.mark.parametrize("kill_at_chunk", [2, 9])
-def test_kill_9_of_publish_keeps_remote_graph(built: BuildResult, tmp_path: Path,
-                                              kill_at_chunk: int) -> None:
+def test_kill_9_of_publish_keeps_remote_graph(
+    built: BuildResult, tmp_path: Path, kill_at_chunk: int
+) -> None:
     build_dir = tmp_path / "build"
     write_graph(built, build_dir)
     server = OxigraphServer(tmp_path / "db")
@@ -38,11 +42,27 @@ def test_kill_9_of_publish_keeps_remote_graph(built: BuildResult, tmp_path: Path
             old.add((URIRef(f"urn:x:old{i}"), URIRef("urn:x:p"), Literal(i)))
         publish(old, server.endpoint(), TARGET, progress=lambda _: None)
         assert _graphs(server) == {TARGET: 7}
-        command = [sys.executable, "-m", "kg.cli", "publish", "--endpoint",
-                   f"{server.base}/query", "--graph", TARGET, "--from", str(build_dir),
-                   "--chunk-size", "500"]
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "publish",
+            "--endpoint",
+            f"{server.base}/query",
+            "--graph",
+            TARGET,
+            "--from",
+            str(build_dir),
+            "--chunk-size",
+            "500",
+        ]
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         assert proc.stderr is not None
         for line in proc.stderr:
             if line.strip().startswith(f"chunk {kill_at_chunk}/"):

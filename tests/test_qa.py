@@ -73,28 +73,38 @@ def test_items_are_ordered_by_kind(report: list[QAItem]) -> None:
     assert kinds == sorted(kinds, key=QA_KINDS.index)
 
 
-@pytest.mark.parametrize(("item", "location", "source"), [
-    ("pruritus present", "Table 2, column Pruritus, row Total", REQUENA),
-    ("myositis absent", "Table 1, column Myositis (clinical), row Total", REQUENA),
-    ("anti-TIF1-gamma antibody tested", "Table 1, column Autoantibodies, row Total", REQUENA),
-    ("median age at diagnosis", "Table 1, column Age (years), row Total", REQUENA),
-    ("lung cancer cases", "Results (text)", REQUENA),
-    ("patients with DM at cancer recurrence", "Discussion (text)", REQUENA),
-    ("proximal muscle weakness", "Results (text)", MONSEAU),
-    ("panniculitis 2/42", "Table I, column Anti-Mi2+ DM, n (%) n = 64, row Panniculitis", MONSEAU),
-    ("Raynaud phenomenon: 8/63 vs 12/54",
-     "Table I, column Fisher's test, n (%) P value, row Raynaud phenomenon", MONSEAU),
-])
-def test_locations_and_sources(report: list[QAItem], item: str, location: str,
-                               source: str) -> None:
+@pytest.mark.parametrize(
+    ("item", "location", "source"),
+    [
+        ("pruritus present", "Table 2, column Pruritus, row Total", REQUENA),
+        ("myositis absent", "Table 1, column Myositis (clinical), row Total", REQUENA),
+        ("anti-TIF1-gamma antibody tested", "Table 1, column Autoantibodies, row Total", REQUENA),
+        ("median age at diagnosis", "Table 1, column Age (years), row Total", REQUENA),
+        ("lung cancer cases", "Results (text)", REQUENA),
+        ("patients with DM at cancer recurrence", "Discussion (text)", REQUENA),
+        ("proximal muscle weakness", "Results (text)", MONSEAU),
+        (
+            "panniculitis 2/42",
+            "Table I, column Anti-Mi2+ DM, n (%) n = 64, row Panniculitis",
+            MONSEAU,
+        ),
+        (
+            "Raynaud phenomenon: 8/63 vs 12/54",
+            "Table I, column Fisher's test, n (%) P value, row Raynaud phenomenon",
+            MONSEAU,
+        ),
+    ],
+)
+def test_locations_and_sources(report: list[QAItem], item: str, location: str, source: str) -> None:
     (found,) = [i for i in report if i.item == item]
     assert (found.location, found.source) == (location, source)
 
 
 def test_notes_explain_the_rows(report: list[QAItem]) -> None:
     notes = {i.item: i.note for i in report}
-    assert notes["flagellate erythema present"] == \
-        "rows: 4 present, 1 equivocal, 13 absent, 7 unknown"
+    assert (
+        notes["flagellate erythema present"] == "rows: 4 present, 1 equivocal, 13 absent, 7 unknown"
+    )
     assert notes["myositis absent"] == "rows: 15 present, 9 absent, 1 unknown"
     assert "Table I, row Proximal weakness: 61/64 (95.3)" in notes["proximal muscle weakness"]
 
@@ -107,17 +117,28 @@ AGREEING = [
     "heliotrope rash present",  # Table 2: 20
     "calcinosis cutis present",  # Table 2: 0
     "myositis present",  # Table 1: 15 Yes
-    "dysphagia present", "elevated creatine kinase present",
+    "dysphagia present",
+    "elevated creatine kinase present",
     "interstitial lung disease present",
     "anti-TIF1-gamma antibody positive",  # the 7 of "7 out of 9" agrees
-    "anti-Mi-1 antibody positive", "anti-centromere antibody positive",
+    "anti-Mi-1 antibody positive",
+    "anti-centromere antibody positive",
     "breast cancer cases",  # "Breast (7)" and "breast cancer (7 cases)": carcinomas only
-    "lymphoma cases", "bladder cancer cases", "ovarian cancer cases",
-    "male", "female", "dead", "alive", "lost to follow-up",
+    "lymphoma cases",
+    "bladder cancer cases",
+    "ovarian cancer cases",
+    "male",
+    "female",
+    "dead",
+    "alive",
+    "lost to follow-up",
     "mean age at diagnosis",  # 61.7 vs 61.68
-    "median DM-to-cancer interval", "mean DM-to-cancer interval",  # 3 and 5.4 vs 5.36
-    "lowest age at diagnosis", "highest age at diagnosis",  # text: aged 43-84
-    "periungual fold involvement", "Gottron papules",  # text 21/25 and 19/25
+    "median DM-to-cancer interval",
+    "mean DM-to-cancer interval",  # 3 and 5.4 vs 5.36
+    "lowest age at diagnosis",
+    "highest age at diagnosis",  # text: aged 43-84
+    "periungual fold involvement",
+    "Gottron papules",  # text 21/25 and 19/25
 ]
 
 
@@ -130,14 +151,27 @@ def test_agreeing_percentages_and_p_values_are_not_reported(report: list[QAItem]
     items = {i.item for i in report}
     # myalgia 48/54 printed 89 (88.9); elevated CK 58/64 printed 90.6 (90.625);
     # anti-MDA5 9/37 printed 24.32 (24.324); female 39/64 printed 60.9 in the text
-    for agreeing in ("myalgia 48/54", "elevated creatine kinase 58/64",
-                     "anti-MDA5 antibody 9/37", "female 39/64"):
+    for agreeing in (
+        "myalgia 48/54",
+        "elevated creatine kinase 58/64",
+        "anti-MDA5 antibody 9/37",
+        "female 39/64",
+    ):
         assert agreeing not in items
     # ulceration .02 (0.0155), dyspnoea .01 (0.0051), Gottron .0005 (0.00054), <.0001, >.99
     p_items = {i.item.split(":")[0] for i in report if i.kind == "p-value-vs-recomputed"}
-    assert p_items.isdisjoint({"cutaneous ulceration", "dyspnoea", "Gottron papules or sign",
-                               "myositis-specific autoantibody", "anti-Mi-2 antibody",
-                               "panniculitis", "Holster sign", "myalgia"})
+    assert p_items.isdisjoint(
+        {
+            "cutaneous ulceration",
+            "dyspnoea",
+            "Gottron papules or sign",
+            "myositis-specific autoantibody",
+            "anti-Mi-2 antibody",
+            "panniculitis",
+            "Holster sign",
+            "myalgia",
+        }
+    )
 
 
 def test_as_dict_follows_the_columns(report: list[QAItem]) -> None:
@@ -156,34 +190,61 @@ def _copy(graph: Graph) -> Graph:
 def test_a_changed_printed_number_is_caught(graph: Graph) -> None:
     """The checks are not vacuous: misprint two numbers that agree, and both are reported."""
     changed = _copy(graph)
-    (total,) = [t for t in changed.subjects(DMKG.feature, DMKG.GottronPapules)
-                if (t, DMKG.count, None) in changed]
+    (total,) = [
+        t
+        for t in changed.subjects(DMKG.feature, DMKG.GottronPapules)
+        if (t, DMKG.count, None) in changed
+    ]
     changed.set((total, DMKG.count, Literal(18, datatype=XSD.integer)))
-    (alopecia,) = [f for f in changed.subjects(DMKG.feature, DMKG.Alopecia)
-                   if (f, DMKG.numerator, Literal(1, datatype=XSD.integer)) in changed]
+    (alopecia,) = [
+        f
+        for f in changed.subjects(DMKG.feature, DMKG.Alopecia)
+        if (f, DMKG.numerator, Literal(1, datatype=XSD.integer)) in changed
+    ]
     changed.set((alopecia, DMKG.printedPercent, Literal(Decimal("2.5"), datatype=XSD.decimal)))
     new = {_key(i) for i in qa_report(changed)} - EXPECTED
-    assert new == {("total-vs-rows", "Gottron papules present", 18, 19),
-                   ("percent-vs-fraction", "alopecia 1/42", "2.5", "2.381")}
+    assert new == {
+        ("total-vs-rows", "Gottron papules present", 18, 19),
+        ("percent-vs-fraction", "alopecia 1/42", "2.5", "2.381"),
+    }
 
 
-@pytest.mark.parametrize(("printed", "p", "fits"), [
-    ("<.0001", 3.1e-16, True), ("<.0001", 0.0001, False),  # strict
-    (">.99", 1.0, True), (">.99", 0.99, False),
-    (".13", 0.132385, True), (".13", 0.125, True), (".13", 0.135, True),  # ties both ways
-    (".13", 0.1189, False), (".8", 0.850243, False), (".0005", 0.000541794, True),
-    (".02", 0.0154502, True), (".01", 0.00513757, True), ("P = .008", 0.00800906, True),
-])
+@pytest.mark.parametrize(
+    ("printed", "p", "fits"),
+    [
+        ("<.0001", 3.1e-16, True),
+        ("<.0001", 0.0001, False),  # strict
+        (">.99", 1.0, True),
+        (">.99", 0.99, False),
+        (".13", 0.132385, True),
+        (".13", 0.125, True),
+        (".13", 0.135, True),  # ties both ways
+        (".13", 0.1189, False),
+        (".8", 0.850243, False),
+        (".0005", 0.000541794, True),
+        (".02", 0.0154502, True),
+        (".01", 0.00513757, True),
+        ("P = .008", 0.00800906, True),
+    ],
+)
 def test_p_consistent(printed: str, p: float, fits: bool) -> None:
     assert p_consistent(printed, p) is fits
 
 
-@pytest.mark.parametrize(("derived", "printed", "fits"), [
-    (Fraction(200, 42), "4.7", False), (Fraction(3500, 55), "66", False),
-    (Fraction(4800, 54), "89", True), (Fraction(900, 47), "19.2", False),
-    (Fraction(900, 37), "24.32", True), (Fraction(5800, 64), "90.6", True),  # 90.625
-    (Fraction(2500, 55), "45.5", True), (Decimal("5.36"), "5.4", True),
-    (Decimal(60), "59", False), (Decimal("0.45"), "0.4", True),  # a tie: within
-])
+@pytest.mark.parametrize(
+    ("derived", "printed", "fits"),
+    [
+        (Fraction(200, 42), "4.7", False),
+        (Fraction(3500, 55), "66", False),
+        (Fraction(4800, 54), "89", True),
+        (Fraction(900, 47), "19.2", False),
+        (Fraction(900, 37), "24.32", True),
+        (Fraction(5800, 64), "90.6", True),  # 90.625
+        (Fraction(2500, 55), "45.5", True),
+        (Decimal("5.36"), "5.4", True),
+        (Decimal(60), "59", False),
+        (Decimal("0.45"), "0.4", True),  # a tie: within
+    ],
+)
 def test_within_rounding(derived: Fraction | Decimal, printed: str, fits: bool) -> None:
     assert within_rounding(derived, printed) is fits

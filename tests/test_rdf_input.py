@@ -56,7 +56,8 @@ def test_nothing_is_fetched_while_reading() -> None:
                 pass
         print("READ ALL WITHOUT NETWORK")
     """)
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=False, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "READ ALL WITHOUT NETWORK" in run.stdout

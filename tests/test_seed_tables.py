@@ -24,8 +24,11 @@ MONSEAU = REPO / "kg" / "data" / "monseau2020"
 
 REQUENA_CASES = [str(n) for n in range(1, 26)]
 #: the three bold sub-headings of Monseau Table I (rows without numbers)
-MONSEAU_HEADINGS = ["Cutaneous features", "Muscular features",
-                    "Extracutaneous and extramuscular features"]
+MONSEAU_HEADINGS = [
+    "Cutaneous features",
+    "Muscular features",
+    "Extracutaneous and extramuscular features",
+]
 MONSEAU_ROWS = 34  # rows under the header: 3 headings, then 9, 9 and 13 feature rows
 
 
@@ -43,8 +46,10 @@ def _tsv(path: Path) -> Rows:
 
 def _seed_text(pattern: str) -> str:
     if not SEEDS.is_dir():
-        pytest.skip(f"the seed texts of the papers are not here ({SEEDS}); they sit beside "
-                    "the repository in CI, not in a fresh clone")
+        pytest.skip(
+            f"the seed texts of the papers are not here ({SEEDS}); they sit beside "
+            "the repository in CI, not in a fresh clone"
+        )
     found = sorted(SEEDS.glob(pattern))
     assert len(found) == 1, f"expected one seed {pattern} in {SEEDS}, found {found}"
     return found[0].read_text(encoding="utf-8")
@@ -55,7 +60,7 @@ def _seed_table(text: str, caption: str, legend: str) -> Rows:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(caption))
     rows: Rows = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith(legend):
             return rows
         if "\t" in line:
@@ -126,10 +131,10 @@ def _assert_same_table(printed: Rows, ours: Rows, name: str) -> None:
             assert o_cell == p_cell, f"{name} row {p_row[0]!r}, column {column!r}"
 
 
-@pytest.mark.parametrize("file, fixture", [("table1.tsv", "requena_table1"),
-                                           ("table2.tsv", "requena_table2")])
-def test_requena_table_as_printed(file: str, fixture: str,
-                                  request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "file, fixture", [("table1.tsv", "requena_table1"), ("table2.tsv", "requena_table2")]
+)
+def test_requena_table_as_printed(file: str, fixture: str, request: pytest.FixtureRequest) -> None:
     printed: Rows = request.getfixturevalue(fixture)
     ours = _tsv(REQUENA / file)
     assert [r[0] for r in printed[1:]] == [*REQUENA_CASES, "Total"]
@@ -165,8 +170,12 @@ def test_monseau_table_I_as_printed(monseau_table: Rows) -> None:
 
 
 def test_monseau_headers_lost_only_markup(monseau_table: Rows) -> None:
-    assert monseau_table[0] == ["Features", "Anti-Mi2+ DM, n (%) n = 64",
-                                "Anti-Mi2- DM, n (%) n = 55", "Fisher's test, n (%) P value"]
+    assert monseau_table[0] == [
+        "Features",
+        "Anti-Mi2+ DM, n (%) n = 64",
+        "Anti-Mi2- DM, n (%) n = 55",
+        "Fisher's test, n (%) P value",
+    ]
     labels = [r[0] for r in monseau_table]
     assert "Abnormal muscle MRI†" in labels and "Anti-TIF1γ" in labels
 
@@ -189,19 +198,22 @@ def antibody_cells() -> dict[str, str]:
     return {r[0]: r[column] for r in rows[1:] if r[0] != "Total"}
 
 
-def test_every_fragment_is_in_its_cell(antibody_readings: list[dict[str, str]],
-                                       antibody_cells: dict[str, str]) -> None:
+def test_every_fragment_is_in_its_cell(
+    antibody_readings: list[dict[str, str]], antibody_cells: dict[str, str]
+) -> None:
     for number, reading in enumerate(antibody_readings, start=2):
         case, fragment = reading["case"], reading["fragment"]
         assert case in antibody_cells, f"table1-antibodies.tsv line {number}: case {case!r}"
         assert fragment, f"table1-antibodies.tsv line {number}: empty fragment"
         assert fragment in antibody_cells[case], (
             f"table1-antibodies.tsv line {number}: {fragment!r} not in case {case}'s cell "
-            f"{antibody_cells[case]!r}")
+            f"{antibody_cells[case]!r}"
+        )
 
 
-def test_every_case_has_a_reading(antibody_readings: list[dict[str, str]],
-                                  antibody_cells: dict[str, str]) -> None:
+def test_every_case_has_a_reading(
+    antibody_readings: list[dict[str, str]], antibody_cells: dict[str, str]
+) -> None:
     assert list(antibody_cells) == REQUENA_CASES
     read = {r["case"] for r in antibody_readings}
     assert [c for c in REQUENA_CASES if c not in read] == []

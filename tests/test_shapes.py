@@ -35,31 +35,66 @@ DMKGSH = Namespace("https://w3id.org/dmkg/shapes/")
 DATA = Namespace("https://w3id.org/dmkg/data/")
 # rdflib's XSD is a DefinedNamespace that warns when pytest probes module attributes.
 XSD_NS = Namespace("http://www.w3.org/2001/XMLSchema#")
-PREFIXES = {"dmkg": DMKG, "dmkgsh": DMKGSH, "data": DATA, "prov": PROV, "dcterms": DCTERMS,
-            "rdfs": RDFS, "xsd": XSD_NS}
+PREFIXES = {
+    "dmkg": DMKG,
+    "dmkgsh": DMKGSH,
+    "data": DATA,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "rdfs": RDFS,
+    "xsd": XSD_NS,
+}
 
 # Classes the shapes expect from ontology/dmkg-terms.ttl (written separately).
-TERMS_TOP_CLASSES = frozenset(DMKG[name] for name in (
-    "Autoantibody", "ClinicalFinding", "Malignancy", "MalignancyBySite", "MalignancyByHistology",
-    "Intervention", "Disease", "TumourMarker", "LabAnalyte", "StatisticalMeasure",
-    "StatisticalTest",
-))
+TERMS_TOP_CLASSES = frozenset(
+    DMKG[name]
+    for name in (
+        "Autoantibody",
+        "ClinicalFinding",
+        "Malignancy",
+        "MalignancyBySite",
+        "MalignancyByHistology",
+        "Intervention",
+        "Disease",
+        "TumourMarker",
+        "LabAnalyte",
+        "StatisticalMeasure",
+        "StatisticalTest",
+    )
+)
 
 # Constraint parameter -> the constraint component it belongs to (SHACL Core, as used here).
 COMPONENT_OF_PARAMETER = {
     SH[parameter]: SH[component + "ConstraintComponent"]
     for parameter, component in {
-        "class": "Class", "datatype": "Datatype", "nodeKind": "NodeKind",
-        "minCount": "MinCount", "maxCount": "MaxCount",
-        "minInclusive": "MinInclusive", "maxInclusive": "MaxInclusive",
-        "minExclusive": "MinExclusive", "maxExclusive": "MaxExclusive",
-        "minLength": "MinLength", "maxLength": "MaxLength", "pattern": "Pattern",
-        "languageIn": "LanguageIn", "uniqueLang": "UniqueLang",
-        "equals": "Equals", "disjoint": "Disjoint",
-        "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals",
-        "not": "Not", "and": "And", "or": "Or", "xone": "Xone", "node": "Node",
-        "qualifiedValueShape": "QualifiedMinCount", "closed": "Closed",
-        "hasValue": "HasValue", "in": "In", "sparql": "SPARQL",
+        "class": "Class",
+        "datatype": "Datatype",
+        "nodeKind": "NodeKind",
+        "minCount": "MinCount",
+        "maxCount": "MaxCount",
+        "minInclusive": "MinInclusive",
+        "maxInclusive": "MaxInclusive",
+        "minExclusive": "MinExclusive",
+        "maxExclusive": "MaxExclusive",
+        "minLength": "MinLength",
+        "maxLength": "MaxLength",
+        "pattern": "Pattern",
+        "languageIn": "LanguageIn",
+        "uniqueLang": "UniqueLang",
+        "equals": "Equals",
+        "disjoint": "Disjoint",
+        "lessThan": "LessThan",
+        "lessThanOrEquals": "LessThanOrEquals",
+        "not": "Not",
+        "and": "And",
+        "or": "Or",
+        "xone": "Xone",
+        "node": "Node",
+        "qualifiedValueShape": "QualifiedMinCount",
+        "closed": "Closed",
+        "hasValue": "HasValue",
+        "in": "In",
+        "sparql": "SPARQL",
     }.items()
 }
 NODE_LEVEL_PARAMETERS = frozenset(SH[p] for p in ("or", "xone", "and", "not", "sparql", "closed"))
@@ -140,8 +175,11 @@ def components_used(node_shape: Node) -> set[URIRef]:
     graph = shapes_graph()
     used = set()
     for shape in (node_shape, *graph.objects(node_shape, SH.property)):
-        used |= {COMPONENT_OF_PARAMETER[p] for p in graph.predicates(shape)
-                 if p in COMPONENT_OF_PARAMETER}
+        used |= {
+            COMPONENT_OF_PARAMETER[p]
+            for p in graph.predicates(shape)
+            if p in COMPONENT_OF_PARAMETER
+        }
     return used
 
 
@@ -175,8 +213,10 @@ def test_every_dmkg_term_in_the_shapes_exists() -> None:
         short(term)
         for triple in shapes_graph()
         for term in triple
-        if isinstance(term, URIRef) and term.startswith(str(DMKG))
-        and term not in core_terms and term not in TERMS_TOP_CLASSES
+        if isinstance(term, URIRef)
+        and term.startswith(str(DMKG))
+        and term not in core_terms
+        and term not in TERMS_TOP_CLASSES
     }
     assert not unknown, f"not declared in dmkg-core.ttl: {sorted(unknown)}"
 
@@ -200,8 +240,7 @@ def test_every_constraint_has_a_message() -> None:
 @pytest.mark.skipif(not TERMS_FILE.exists(), reason="ontology/dmkg-terms.ttl not written yet")
 def test_terms_file_declares_the_classes_the_shapes_expect() -> None:
     terms = Graph().parse(TERMS_FILE)
-    missing = sorted(short(c) for c in TERMS_TOP_CLASSES
-                     if (c, RDF.type, OWL.Class) not in terms)
+    missing = sorted(short(c) for c in TERMS_TOP_CLASSES if (c, RDF.type, OWL.Class) not in terms)
     assert not missing, f"dmkg-terms.ttl does not declare {missing}"
 
 

@@ -80,8 +80,9 @@ def checks_of(shapes: Graph) -> list[CompiledCheck]:
 def store_of(*graphs: Graph) -> ox.Store:
     store = ox.Store()
     for graph in graphs:
-        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"),
-                        format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(
+            graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+        )
     return store
 
 
@@ -93,21 +94,32 @@ def path_text(shapes: Graph, path: Node | None) -> str:
 def reference(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, set[Result]]:
     """pySHACL's verdict and top-level results, called as kg.validate calls it."""
     conforms, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True,
-        allow_warnings=False)
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+    )
     report = results.value(predicate=RDF.type, object=SH.ValidationReport)
     found = set()
     for result in results.objects(report, SH.result):
         focus = results.value(result, SH.focusNode)
         component = results.value(result, SH.sourceConstraintComponent)
         assert focus is not None and component is not None
-        found.add((focus.n3(), path_text(shapes, results.value(result, SH.resultPath)),
-                   str(component).removeprefix(str(SH))))
+        found.add(
+            (
+                focus.n3(),
+                path_text(shapes, results.value(result, SH.resultPath)),
+                str(component).removeprefix(str(SH)),
+            )
+        )
     return bool(conforms), found
 
 
-def compiled(data: Graph, ontology: Graph | None, shapes: Graph,
-             threads: int = 1) -> tuple[bool, set[Result]]:
+def compiled(
+    data: Graph, ontology: Graph | None, shapes: Graph, threads: int = 1
+) -> tuple[bool, set[Result]]:
     store = store_of(*(g for g in (ontology, data) if g is not None))
     results, _ = run_checks(store, checks_of(shapes), threads=threads)
     found = {(r.focus.n3(), r.path, r.check.component.removeprefix(str(SH))) for r in results}
@@ -118,8 +130,10 @@ def assert_same(data: Graph, ontology: Graph | None, shapes: Graph, threads: int
     expected = reference(data, ontology, shapes)
     actual = compiled(data, ontology, shapes, threads)
     assert actual[0] == expected[0], f"verdict: compiled {actual[0]}, pySHACL {expected[0]}"
-    assert actual[1] == expected[1], (f"only compiled: {sorted(actual[1] - expected[1])}\n"
-                                      f"only pySHACL: {sorted(expected[1] - actual[1])}")
+    assert actual[1] == expected[1], (
+        f"only compiled: {sorted(actual[1] - expected[1])}\n"
+        f"only pySHACL: {sorted(expected[1] - actual[1])}"
+    )
 
 
 def fixture_graph(name: str) -> Graph:
@@ -130,9 +144,13 @@ def fixture_graph(name: str) -> Graph:
 
 
 SHAPE_CASES: list[dict[str, Any]] = yaml.safe_load(
-    (CASES_DIR / "manifest.yaml").read_text(encoding="utf-8"))
-BAD_CASES = [c for c in yaml.safe_load((BAD_INPUTS / "manifest.yaml").read_text(encoding="utf-8"))
-             if c["gate"] in SHACL_GATES]
+    (CASES_DIR / "manifest.yaml").read_text(encoding="utf-8")
+)
+BAD_CASES = [
+    c
+    for c in yaml.safe_load((BAD_INPUTS / "manifest.yaml").read_text(encoding="utf-8"))
+    if c["gate"] in SHACL_GATES
+]
 COPY = re.compile(r"--f(\d+)>")
 
 
@@ -146,12 +164,19 @@ def all_fixtures() -> tuple[Graph, dict[int, set[Result]], dict[int, set[Result]
     data = Graph()
     for number, case in enumerate(SHAPE_CASES):
         for triple in fixture_graph(case["fixture"]):
-            data.add(tuple(  # type: ignore[arg-type]
-                URIRef(f"{t}--f{number}") if isinstance(t, URIRef) and t.startswith(str(DATA))
-                else t for t in triple))
+            data.add(
+                tuple(  # type: ignore[arg-type]
+                    URIRef(f"{t}--f{number}")
+                    if isinstance(t, URIRef) and t.startswith(str(DATA))
+                    else t
+                    for t in triple
+                )
+            )
     by_case: list[dict[int, set[Result]]] = []
-    for _, found in (reference(data, fixture_ontology(), load_shapes()),
-                     compiled(data, fixture_ontology(), load_shapes())):
+    for _, found in (
+        reference(data, fixture_ontology(), load_shapes()),
+        compiled(data, fixture_ontology(), load_shapes()),
+    ):
         split: dict[int, set[Result]] = defaultdict(set)
         for focus, path, component in found:
             match = COPY.search(focus)
@@ -164,8 +189,7 @@ def all_fixtures() -> tuple[Graph, dict[int, set[Result]], dict[int, set[Result]
 # --------------------------------------------------------------------------- agreement
 
 
-@pytest.mark.parametrize("number", range(len(SHAPE_CASES)),
-                         ids=[c["fixture"] for c in SHAPE_CASES])
+@pytest.mark.parametrize("number", range(len(SHAPE_CASES)), ids=[c["fixture"] for c in SHAPE_CASES])
 def test_shape_fixture_agrees_with_pyshacl(number: int) -> None:
     case = SHAPE_CASES[number]
     data = fixture_graph(case["fixture"])
@@ -203,8 +227,10 @@ def test_each_check_alone_finds_what_the_batched_run_finds() -> None:
     data = all_fixtures()[0]
     store = store_of(fixture_ontology(), data)
     checks = checks_of(load_shapes())
-    batched = {(r.check, r.focus.n3(), r.value.n3() if r.value is not None else "")
-               for r in run_checks(store, checks)[0]}
+    batched = {
+        (r.check, r.focus.n3(), r.value.n3() if r.value is not None else "")
+        for r in run_checks(store, checks)[0]
+    }
     alone = set()
     for check in checks:
         solutions = store.query(check.sparql)
@@ -256,17 +282,28 @@ ex:carol a ex:Person ; ex:likes ex:thing ; ex:name "Carol" ; ex:parentOf ex:dave
 """
 # worked out by hand from the two graphs above
 OTHER_RESULTS = {
-    ("ex:bob", "ex:colour", "Closed"), ("ex:carol", "ex:parentOf", "Closed"),
-    ("ex:alice", "ex:knows", "Closed"), ("ex:bob", "ex:knows", "Closed"),  # only in complex paths
-    ("ex:alice", "ex:name", "UniqueLang"), ("ex:bob", "ex:name", "MinLength"),
-    ("ex:bob", "ex:name", "LanguageIn"), ("ex:carol", "ex:name", "LanguageIn"),
-    ("ex:alice", "ex:nick", "Equals"), ("ex:alice", "ex:born", "LessThan"),
-    ("ex:bob", "(ex:knows/ex:name)", "MinCount"), ("ex:carol", "(ex:knows/ex:name)", "MinCount"),
-    ("ex:bob", "^ex:parentOf", "MaxCount"), ("ex:bob", "^ex:parentOf", "Class"),
-    ("ex:alice", "(ex:knows|ex:likes)", "Not"), ("ex:bob", "ex:age", "And"),
-    ("ex:bob", "ex:knows", "NodeKind"), ('"lit"', "", "NodeKind"), ("ex:thing", "", "Class"),
+    ("ex:bob", "ex:colour", "Closed"),
+    ("ex:carol", "ex:parentOf", "Closed"),
+    ("ex:alice", "ex:knows", "Closed"),
+    ("ex:bob", "ex:knows", "Closed"),  # only in complex paths
+    ("ex:alice", "ex:name", "UniqueLang"),
+    ("ex:bob", "ex:name", "MinLength"),
+    ("ex:bob", "ex:name", "LanguageIn"),
+    ("ex:carol", "ex:name", "LanguageIn"),
+    ("ex:alice", "ex:nick", "Equals"),
+    ("ex:alice", "ex:born", "LessThan"),
+    ("ex:bob", "(ex:knows/ex:name)", "MinCount"),
+    ("ex:carol", "(ex:knows/ex:name)", "MinCount"),
+    ("ex:bob", "^ex:parentOf", "MaxCount"),
+    ("ex:bob", "^ex:parentOf", "Class"),
+    ("ex:alice", "(ex:knows|ex:likes)", "Not"),
+    ("ex:bob", "ex:age", "And"),
+    ("ex:bob", "ex:knows", "NodeKind"),
+    ('"lit"', "", "NodeKind"),
+    ("ex:thing", "", "Class"),
     ("ex:carol", "ex:parentOf*", "Node"),
-    ("ex:carol", "ex:age", "And"), ("ex:carol", "ex:born", "Datatype"),  # ill-formed literals
+    ("ex:carol", "ex:age", "And"),
+    ("ex:carol", "ex:born", "Datatype"),  # ill-formed literals
     ("ex:carol", "ex:height", "Datatype"),
 }
 
@@ -277,22 +314,34 @@ def test_other_shacl_features_agree_with_pyshacl() -> None:
     data = Graph().parse(data=OTHER_DATA, format="turtle")
     conforms, found = compiled(data, None, shapes)
     assert validate_store(store_of(data), shapes).conforms is False
-    short = {(re.sub(r"<http://example.org/(\w+)>", r"ex:\1", f), p,
-              c.removesuffix("ConstraintComponent")) for f, p, c in found}
+    short = {
+        (
+            re.sub(r"<http://example.org/(\w+)>", r"ex:\1", f),
+            p,
+            c.removesuffix("ConstraintComponent"),
+        )
+        for f, p, c in found
+    }
     assert short == OTHER_RESULTS and not conforms
     assert_same(data, None, shapes)
 
 
 def test_rerunning_checks_with_many_flagged_values_finds_the_same(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A value check that flags more values than _MAX_CANDIDATES reruns as compiled."""
     failing = [c["fixture"] for c in SHAPE_CASES if not c["conforms"]]
     stores = [store_of(fixture_ontology(), fixture_graph(name)) for name in failing[::6]]
     checks = checks_of(load_shapes())
 
     def results() -> list[set[tuple[str, str, str]]]:
-        return [{(r.check.sparql, r.focus.n3(), r.value.n3() if r.value is not None else "")
-                 for r in run_checks(store, checks, threads=1)[0]} for store in stores]
+        return [
+            {
+                (r.check.sparql, r.focus.n3(), r.value.n3() if r.value is not None else "")
+                for r in run_checks(store, checks, threads=1)[0]
+            }
+            for store in stores
+        ]
 
     looked_up = results()
     monkeypatch.setattr(shapes_sparql, "_MAX_CANDIDATES", 0)
@@ -303,8 +352,8 @@ def test_rerunning_checks_with_many_flagged_values_finds_the_same(
 
 UNSUPPORTED = {
     "qualified value shape": "sh:qualifiedValueShape [ sh:class dmkg:Patient ] ; "
-                             "sh:qualifiedMinCount 1",
-    "SPARQL constraint": "sh:sparql [ sh:select \"SELECT $this WHERE { }\" ]",
+    "sh:qualifiedMinCount 1",
+    "SPARQL constraint": 'sh:sparql [ sh:select "SELECT $this WHERE { }" ]',
     "datatype the store rewrites": "sh:datatype xsd:int",
     "unknown SHACL parameter": "sh:minCountt 1",
     "property shape on a property shape": "sh:property [ sh:path dmkg:row ; sh:minCount 1 ]",
@@ -323,10 +372,13 @@ def test_an_unsupported_feature_in_the_shapes_fails_at_compile_time(addition: st
 
 
 def test_recursive_shapes_fail_at_compile_time() -> None:
-    shapes = Graph().parse(format="turtle", data="""
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:T ] .
-        ex:T sh:property [ sh:path ex:q ; sh:node ex:T ] .""")
+        ex:T sh:property [ sh:path ex:q ; sh:node ex:T ] .""",
+    )
     with pytest.raises(ShapeCompileError, match="recursive"):
         compile_shapes(shapes)
 
@@ -351,8 +403,11 @@ def test_table_cell_violations_are_located_through_the_source_row() -> None:
     line (and the cell's column) by both gates: the store copies the row's triples too."""
     data = load_sources([BAD_INPUTS / "minimal-valid"], terms())
     case2 = next(s for s in data.subjects(DMKG.caseLabel, Literal("2")))
-    record = next(r for r in data.subjects(DMKG.ofPatient, case2)
-                  if (r, DMKG.finding, DMKG.HeliotropeRash) in data)
+    record = next(
+        r
+        for r in data.subjects(DMKG.ofPatient, case2)
+        if (r, DMKG.finding, DMKG.HeliotropeRash) in data
+    )
     data.set((record, DMKG.grade, Literal(5)))
     row = data.value(data.value(record, PROV.wasDerivedFrom), DMKG.inRow)
     assert row is not None
@@ -363,8 +418,10 @@ def test_table_cell_violations_are_located_through_the_source_row() -> None:
     assert report.violations == expected.violations and len(expected.violations) == 2
     located = {(Path(v.file).name, v.line, v.column) for v in expected.violations}
     other_line = str(data.value(other, DMKG.curatedLine))
-    assert located == {("table2.tsv", "3", "Heliotrope rash"),
-                       (Path(str(data.value(other, DMKG.curatedFile))).name, other_line, "")}
+    assert located == {
+        ("table2.tsv", "3", "Heliotrope rash"),
+        (Path(str(data.value(other, DMKG.curatedFile))).name, other_line, ""),
+    }
 
 
 def test_a_capped_report_says_how_many_it_left_out() -> None:
@@ -377,7 +434,8 @@ def test_a_capped_report_says_how_many_it_left_out() -> None:
     assert not report.conforms
     assert [v.focus for v in report.violations] == ["dmkgd:outcome-x", "dmkgd:outcome-y"]
     assert sum(report.omitted.values()) == 1
-    assert report.text().splitlines()[0] == (
-        "does not conform: 3 violation(s), the first 2 listed")
-    assert "... and 1 more violation(s) of dmkgsh:RecordShape prov:wasDerivedFrom " \
-           "sh:MinCountConstraintComponent" in report.text()
+    assert report.text().splitlines()[0] == ("does not conform: 3 violation(s), the first 2 listed")
+    assert (
+        "... and 1 more violation(s) of dmkgsh:RecordShape prov:wasDerivedFrom "
+        "sh:MinCountConstraintComponent" in report.text()
+    )

@@ -42,8 +42,13 @@ def build_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def dmkg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
-                          input=stdin, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("name", ["update", "service", "from"])
@@ -55,28 +60,45 @@ def test_cli_refuses_without_traceback(build_dir: Path, name: str) -> None:
 
 
 def test_sparql_select_ask_construct(graph: Graph, build_dir: Path, tmp_path: Path) -> None:
-    answer = run_sparql(graph, "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> "
-                               "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }")
+    answer = run_sparql(
+        graph,
+        "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> "
+        "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }",
+    )
     assert answer.select is not None and answer.select.rows[0][0] == Literal(26)
     assert run_sparql(graph, "ASK { ?s a <https://w3id.org/dmkg/ontology/Patient> }").ask is True
     file = tmp_path / "q.rq"
-    file.write_text("PREFIX dmkg: <https://w3id.org/dmkg/ontology/>\n"
-                    "CONSTRUCT { ?p dmkg:caseLabel ?c } WHERE { ?p dmkg:caseLabel ?c }\n")
+    file.write_text(
+        "PREFIX dmkg: <https://w3id.org/dmkg/ontology/>\n"
+        "CONSTRUCT { ?p dmkg:caseLabel ?c } WHERE { ?p dmkg:caseLabel ?c }\n"
+    )
     run = dmkg("sparql", str(file), "--graph", str(build_dir))
     assert run.returncode == 0
     assert len(Graph().parse(data=run.stdout, format="turtle")) == 26
-    piped = dmkg("sparql", "-", "--graph", str(build_dir), "--format", "json",
-                 stdin="SELECT ?doi WHERE { ?p <https://w3id.org/dmkg/ontology/doi> ?doi } "
-                       "ORDER BY ?doi")
+    piped = dmkg(
+        "sparql",
+        "-",
+        "--graph",
+        str(build_dir),
+        "--format",
+        "json",
+        stdin="SELECT ?doi WHERE { ?p <https://w3id.org/dmkg/ontology/doi> ?doi } ORDER BY ?doi",
+    )
     assert [r["doi"] for r in json.loads(piped.stdout)] == [
-        "10.1016/j.ad.2025.02.012", "10.1016/j.jaad.2020.03.058", "10.3390/curroncol28030182"]
+        "10.1016/j.ad.2025.02.012",
+        "10.1016/j.jaad.2020.03.058",
+        "10.3390/curroncol28030182",
+    ]
 
 
 def test_query_list_json_names_every_canned_query(build_dir: Path) -> None:
     run = dmkg("query", "--list", "--format", "json")
     listed = {q["name"] for q in json.loads(run.stdout)}
-    expected = {p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq")
-                if not p.stem.endswith("-violation")}
+    expected = {
+        p.stem
+        for p in (Path(__file__).parents[1] / "queries").glob("*.rq")
+        if not p.stem.endswith("-violation")
+    }
     assert listed == expected
 
 

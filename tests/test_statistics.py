@@ -63,10 +63,10 @@ HAND_COUNTS = {
     ("dmkg:Myositis", "dmkg:BreastMalignancy"): _cells(MYOSITIS_YES, MYOSITIS_NO, BREAST),
     ("dmkg:AntiTIF1gamma", "dmkg:BreastMalignancy"): _cells(TIF1_POSITIVE, TIF1_NEGATIVE, BREAST),
     ("dmkg:AntiTIF1gamma", "dmkg:LungMalignancy"): _cells(TIF1_POSITIVE, TIF1_NEGATIVE, LUNG),
-    ("dmkg:AntinuclearAntibody", "dmkg:BreastMalignancy"):
-        _cells(ANA_POSITIVE, ANA_NEGATIVE, BREAST),
-    ("dmkg:HeliotropeRash", "dmkg:BreastMalignancy"):
-        _cells(HELIOTROPE_YES, HELIOTROPE_NO, BREAST),
+    ("dmkg:AntinuclearAntibody", "dmkg:BreastMalignancy"): _cells(
+        ANA_POSITIVE, ANA_NEGATIVE, BREAST
+    ),
+    ("dmkg:HeliotropeRash", "dmkg:BreastMalignancy"): _cells(HELIOTROPE_YES, HELIOTROPE_NO, BREAST),
     ("dmkg:Pruritus", "dmkg:LungMalignancy"): _cells(PRURITUS_YES, PRURITUS_NO, LUNG),
 }
 
@@ -95,7 +95,8 @@ def cohort_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("key", list(HAND_COUNTS), ids=lambda k: f"{k[0]}-{k[1]}")
 def test_patient_level_cells_equal_hand_counts(
-        patient_rows: dict[tuple[str, str], dict[str, Any]], key: tuple[str, str]) -> None:
+    patient_rows: dict[tuple[str, str], dict[str, Any]], key: tuple[str, str]
+) -> None:
     row = patient_rows[key]
     assert (row["a"], row["b"], row["c"], row["d"], row["excluded"]) == HAND_COUNTS[key]
 
@@ -107,8 +108,11 @@ def test_rows_have_the_declared_columns_in_order(rows: list[dict[str, Any]]) -> 
 
 def test_labels_curies_and_sources(patient_rows: dict[tuple[str, str], dict[str, Any]]) -> None:
     row = patient_rows[("dmkg:Myositis", "dmkg:LungMalignancy")]
-    assert (row["exposure"], row["exposure_kind"], row["outcome"]) == \
-        ("myositis", "finding", "lung cancer")
+    assert (row["exposure"], row["exposure_kind"], row["outcome"]) == (
+        "myositis",
+        "finding",
+        "lung cancer",
+    )
     assert row["reference"] == "myositis absent" and row["reference_id"] == "dmkg:Absent"
     assert row["source"] == REQUENA  # only Requena records myositis
     tif1 = patient_rows[("dmkg:AntiTIF1gamma", "dmkg:BreastMalignancy")]
@@ -122,8 +126,11 @@ def test_statistics_equal_scipy_on_the_same_table(rows: list[dict[str, Any]]) ->
         assert row["p_fisher"] == fisher_exact(table).pvalue
         ratio = odds_ratio(table, kind="conditional")
         ci = ratio.confidence_interval(confidence_level=0.95)
-        for key, value in (("odds_ratio", ratio.statistic), ("or_ci_low", ci.low),
-                           ("or_ci_high", ci.high)):
+        for key, value in (
+            ("odds_ratio", ratio.statistic),
+            ("or_ci_low", ci.low),
+            ("or_ci_high", ci.high),
+        ):
             expected = INFINITY if math.isinf(value) else float(value)
             assert row[key] == expected, (row["exposure"], row["outcome"], key)
         wilson = binomtest(row["a"], row["a"] + row["b"]).proportion_ci(method="wilson")
@@ -135,12 +142,16 @@ def test_wilson_intervals_contain_the_proportions(rows: list[dict[str, Any]]) ->
         assert row["proportion"] == row["a"] / (row["a"] + row["b"])
         assert row["proportion_reference"] == row["c"] / (row["c"] + row["d"])
         assert row["prop_ci_low"] <= row["proportion"] <= row["prop_ci_high"]
-        assert row["prop_reference_ci_low"] <= row["proportion_reference"] \
+        assert (
+            row["prop_reference_ci_low"]
+            <= row["proportion_reference"]
             <= row["prop_reference_ci_high"]
+        )
 
 
 def test_zero_cell_gives_inf_not_a_float(
-        patient_rows: dict[tuple[str, str], dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    patient_rows: dict[tuple[str, str], dict[str, Any]], rows: list[dict[str, Any]]
+) -> None:
     # no ANA-negative patient has breast cancer: c = 0
     row = patient_rows[("dmkg:AntinuclearAntibody", "dmkg:BreastMalignancy")]
     assert row["c"] == 0 and row["odds_ratio"] == INFINITY and row["or_ci_high"] == INFINITY
@@ -150,12 +161,19 @@ def test_zero_cell_gives_inf_not_a_float(
 
 
 def test_degenerate_exposures_are_skipped(
-        patient_rows: dict[tuple[str, str], dict[str, Any]]) -> None:
+    patient_rows: dict[tuple[str, str], dict[str, Any]],
+) -> None:
     exposures = {e for e, _ in patient_rows}
     # calcinosis: no patient with it; anti-Jo-1, anti-NXP2: no positive; anti-centromere: no
     # negative; proximal weakness: only the case report
-    for skipped in ("dmkg:CalcinosisCutis", "dmkg:AntiJo1", "dmkg:AntiNXP2",
-                    "dmkg:AntiCentromere", "dmkg:ProximalMuscleWeakness", "dmkg:Autoantibody"):
+    for skipped in (
+        "dmkg:CalcinosisCutis",
+        "dmkg:AntiJo1",
+        "dmkg:AntiNXP2",
+        "dmkg:AntiCentromere",
+        "dmkg:ProximalMuscleWeakness",
+        "dmkg:Autoantibody",
+    ):
         assert skipped not in exposures
     # the only gastric cancer (case 4) had no anti-TIF1-gamma test: no row
     assert ("dmkg:AntiTIF1gamma", "dmkg:GastricMalignancy") not in patient_rows
@@ -163,19 +181,27 @@ def test_degenerate_exposures_are_skipped(
 
 # --- Monseau Table I: the 26 rows with n/N in both groups, p-values as printed
 TABLE_I = [
-    ("alopecia", 1, 42, 7, 55, ".13"), ("calcinosis cutis", 1, 56, 6, 55, ".06"),
-    ("panniculitis", 2, 42, 3, 55, ">.99"), ("cutaneous ulceration", 2, 56, 10, 55, ".02"),
-    ("mechanic's hands", 6, 56, 7, 55, ".78"), ("heliotrope rash", 41, 64, 34, 55, ".8"),
+    ("alopecia", 1, 42, 7, 55, ".13"),
+    ("calcinosis cutis", 1, 56, 6, 55, ".06"),
+    ("panniculitis", 2, 42, 3, 55, ">.99"),
+    ("cutaneous ulceration", 2, 56, 10, 55, ".02"),
+    ("mechanic's hands", 6, 56, 7, 55, ".78"),
+    ("heliotrope rash", 41, 64, 34, 55, ".8"),
     ("Gottron papules or sign", 38, 53, 21, 55, ".0005"),
-    ("periungual erythema", 36, 56, 25, 55, ".05"), ("Holster sign", 12, 55, 2, 55, ".008"),
-    ("myalgia", 15, 23, 48, 54, ".02"), ("proximal muscle weakness", 61, 64, 49, 55, ".35"),
+    ("periungual erythema", 36, 56, 25, 55, ".05"),
+    ("Holster sign", 12, 55, 2, 55, ".008"),
+    ("myalgia", 15, 23, 48, 54, ".02"),
+    ("proximal muscle weakness", 61, 64, 49, 55, ".35"),
     ("severe muscle weakness", 29, 54, 35, 55, ".02"),
-    ("elevated creatine kinase", 58, 64, 46, 55, ".28"), ("myopathic EMG", 32, 37, 34, 42, ".56"),
+    ("elevated creatine kinase", 58, 64, 46, 55, ".28"),
+    ("myopathic EMG", 32, 37, 34, 42, ".56"),
     ("abnormal muscle MRI", 20, 33, 30, 53, ".87"),
     ("muscle T2 hyperintensity", 15, 17, 23, 31, ".46"),
     ("muscle fat replacement on T1-weighted MRI", 6, 17, 9, 25, ">.99"),
-    ("Raynaud phenomenon", 8, 63, 12, 54, ".26"), ("arthritis", 17, 63, 23, 55, ".13"),
-    ("dyspnoea", 1, 10, 31, 52, ".01"), ("interstitial lung disease", 13, 34, 10, 52, ".08"),
+    ("Raynaud phenomenon", 8, 63, 12, 54, ".26"),
+    ("arthritis", 17, 63, 23, 55, ".13"),
+    ("dyspnoea", 1, 10, 31, 52, ".01"),
+    ("interstitial lung disease", 13, 34, 10, 52, ".08"),
     ("FEV below 70% of predicted", 2, 11, 9, 47, ">.99"),
     ("FVC below 70% of predicted", 1, 24, 7, 46, ".25"),
     ("DLCO below 70% of predicted", 3, 22, 14, 23, ".002"),
@@ -186,8 +212,10 @@ TABLE_I = [
 
 def test_cohort_rows_are_table_i_in_order(cohort_rows: list[dict[str, Any]]) -> None:
     assert len(cohort_rows) == 26
-    got = [(r["outcome"], r["a"], r["a"] + r["b"], r["c"], r["c"] + r["d"], r["reported_p"])
-           for r in cohort_rows]
+    got = [
+        (r["outcome"], r["a"], r["a"] + r["b"], r["c"], r["c"] + r["d"], r["reported_p"])
+        for r in cohort_rows
+    ]
     assert got == TABLE_I
     for row in cohort_rows:
         assert row["exposure"] == "Monseau 2020: anti-Mi2-positive DM"
@@ -206,8 +234,9 @@ def test_holster_sign_recomputed_beside_printed(cohort_rows: list[dict[str, Any]
     assert row["proportion_reference"] == pytest.approx(2 / 55)
 
 
-def test_cohort_rows_alone_equal_the_cohort_part(graph: Graph,
-                                                 cohort_rows: list[dict[str, Any]]) -> None:
+def test_cohort_rows_alone_equal_the_cohort_part(
+    graph: Graph, cohort_rows: list[dict[str, Any]]
+) -> None:
     assert cohort_associations(graph) == cohort_rows
     assert all(r["kind"] == "patient-level" for r in patient_associations(graph))
 

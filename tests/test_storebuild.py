@@ -58,8 +58,7 @@ def memory_build() -> object:
     return build_store(None, None, progress=_quiet)
 
 
-def test_store_build_holds_exactly_the_file_build(memory_build: object, built: BuildResult
-                                                  ) -> None:
+def test_store_build_holds_exactly_the_file_build(memory_build: object, built: BuildResult) -> None:
     """Ontology, data, inferences and query catalogue: the same triples as ``dmkg build``."""
     store_side = _graph_of(memory_build.store)  # type: ignore[attr-defined]
     assert len(store_side) == len(built.graph)
@@ -75,8 +74,9 @@ def test_rules_infer_what_hermit_infers(memory_build: object, built: BuildResult
     for triple in built.graph:
         if triple not in built.inference.triples:
             ontology_and_data.add(triple)
-    store.bulk_load(ontology_and_data.serialize(format="nt", encoding="utf-8"),
-                    format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(
+        ontology_and_data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    )
     type_ = ox.NamedNode(str(RDF.type))
     before = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, type_, None)}
     assert apply_rules(store) == 69
@@ -95,13 +95,21 @@ def test_ntriples_sink_writes_what_rdflib_holds(terms: TermIndex) -> None:
         assert set(parsed) == set(reference), folder.name
 
 
-@pytest.mark.parametrize("literal", [
-    Literal('a "quoted" word'), Literal("two\nlines\r"), Literal("back\\slash"),
-    Literal("Gottron’s papules, ±"), Literal("Fr", lang="fr"), Literal(5), Literal(True),
-])
+@pytest.mark.parametrize(
+    "literal",
+    [
+        Literal('a "quoted" word'),
+        Literal("two\nlines\r"),
+        Literal("back\\slash"),
+        Literal("Gottron’s papules, ±"),
+        Literal("Fr", lang="fr"),
+        Literal(5),
+        Literal(True),
+    ],
+)
 def test_nt_term_round_trips(literal: Literal) -> None:
     line = f"<urn:s> <urn:p> {nt_term(literal)} .\n"
-    (_, _, parsed), = Graph().parse(data=line, format="nt")
+    ((_, _, parsed),) = Graph().parse(data=line, format="nt")
     assert parsed == literal
 
 
@@ -123,9 +131,14 @@ def test_batches_together_load_the_whole_source(tmp_path: Path, terms: TermIndex
     inferred = {t for t in union if t not in reference and t[1] not in link}
     assert set(union) - inferred - {t for t in union if t[1] in link} == set(reference)
     assert {str(o) for _, _, o in inferred} == {
-        "https://w3id.org/dmkg/ontology/" + c for c in (
-            "CancerAssociatedDMPatient", "CancerWithinTwoYears", "MSAPositivePatient",
-            "PositiveMyositisSpecificResult")}
+        "https://w3id.org/dmkg/ontology/" + c
+        for c in (
+            "CancerAssociatedDMPatient",
+            "CancerWithinTwoYears",
+            "MSAPositivePatient",
+            "PositiveMyositisSpecificResult",
+        )
+    }
     patients = sum(o.summary["sources"][0]["patients"] for o in outcomes)
     assert patients == 25
 
@@ -139,8 +152,11 @@ def test_an_identifier_in_a_later_batch_is_found_once(tmp_path: Path, terms: Ter
     table = src / "registry.tsv"
     lines = table.read_text(encoding="utf-8").splitlines()
     shards = len(_plan([src], 2, 10))
-    row = next(i for i, line in enumerate(lines[1:], start=1)
-               if zlib.crc32(line.split("\t")[0].encode("utf-8")) % shards != 0)
+    row = next(
+        i
+        for i, line in enumerate(lines[1:], start=1)
+        if zlib.crc32(line.split("\t")[0].encode("utf-8")) % shards != 0
+    )
     cells = lines[row].split("\t")
     cells[1] = "jane.doe@example.org"
     lines[row] = "\t".join(cells)
@@ -152,7 +168,8 @@ def test_an_identifier_in_a_later_batch_is_found_once(tmp_path: Path, terms: Ter
     assert [str(e) for e in batched.value.errors] == [str(e) for e in single.value.errors]
     assert len(batched.value.errors) == 1 and "e-mail" in str(batched.value.errors[0])
     assert f"line {row + 1}" in str(batched.value.errors[0]) or f":{row + 1}" in str(
-        batched.value.errors[0])
+        batched.value.errors[0]
+    )
 
 
 def test_batched_load_reports_each_problem_once(tmp_path: Path, terms: TermIndex) -> None:
@@ -190,8 +207,14 @@ def test_store_build_refuses_invalid_data_and_keeps_the_old_store(tmp_path: Path
     with pytest.raises(CurationErrors):
         build_store([bad], target, workers=1, progress=_quiet)
     assert read_manifest(target) == before
-    assert len(OxigraphStore(open_store(target)).select(
-        "SELECT ?p WHERE { ?p a <https://w3id.org/dmkg/ontology/Patient> }").rows) == 1
+    assert (
+        len(
+            OxigraphStore(open_store(target))
+            .select("SELECT ?p WHERE { ?p a <https://w3id.org/dmkg/ontology/Patient> }")
+            .rows
+        )
+        == 1
+    )
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dmkg-")]
 
 
@@ -231,8 +254,14 @@ def test_a_build_killed_between_renames_is_repaired(tmp_path: Path) -> None:
 
 
 def _dmkg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True,
-                          text=True, cwd=REPO, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_cli_store_build_then_query_without_reloading(tmp_path: Path) -> None:
@@ -241,8 +270,11 @@ def test_cli_store_build_then_query_without_reloading(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert "26 patients" in built.stdout and "[load+validate]" in built.stderr
     # the steps inside load+validate, one figure each, summed over the bundled sources' batches
-    steps = re.search(r"inside load\+validate, summed over (\d+) batch\(es\) run (\d+) at a "
-                      r"time: (.*) \('store'", built.stdout)
+    steps = re.search(
+        r"inside load\+validate, summed over (\d+) batch\(es\) run (\d+) at a "
+        r"time: (.*) \('store'",
+        built.stdout,
+    )
     assert steps is not None, built.stdout
     assert int(steps.group(1)) == len(source_folders(data_dir()))  # one batch a paper
     assert [part.split()[0] for part in steps.group(3).split(", ")] == list(BATCH_STEPS)
@@ -251,8 +283,14 @@ def test_cli_store_build_then_query_without_reloading(tmp_path: Path) -> None:
     from_file = _dmkg("query", "antibody-frequency", "--format", "csv")
     assert from_store.returncode == 0, from_store.stderr
     assert from_store.stdout == from_file.stdout
-    count = _dmkg("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", str(target),
-                  "--format", "csv")
+    count = _dmkg(
+        "sparql",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "--store",
+        str(target),
+        "--format",
+        "csv",
+    )
     assert count.stdout.split() == ["n", str(read_manifest(target)["triples"])]
 
 
@@ -278,10 +316,14 @@ def test_web_app_serves_a_store(tmp_path: Path) -> None:
         with TestClient(app) as client:
             home = client.get("/")
             assert home.status_code == 200 and "26" in home.text
-            answer = client.get("/sparql", params={
-                "query": "SELECT (COUNT(?p) AS ?n) WHERE { ?p a "
-                         "<https://w3id.org/dmkg/ontology/Patient> }"},
-                headers={"Accept": "text/csv"})
+            answer = client.get(
+                "/sparql",
+                params={
+                    "query": "SELECT (COUNT(?p) AS ?n) WHERE { ?p a "
+                    "<https://w3id.org/dmkg/ontology/Patient> }"
+                },
+                headers={"Accept": "text/csv"},
+            )
             assert answer.status_code == 200 and answer.text.split() == ["n", "26"]
     finally:
         app.state.pool.close()
@@ -316,5 +358,6 @@ def test_synthetic_registry_through_both_builds_answers_alike(tmp_path: Path) ->
         assert on_store.columns == on_graph.columns, query.name
         assert sorted(map(str, on_store.rows)) == sorted(map(str, on_graph.rows)), query.name
         # a registry has no cohort comparisons and cites no literature: those two are empty
-        assert bool(on_store.rows) != (query.name in {"cohort-comparison",
-                                                      "antibody-cancer-evidence"}), query.name
+        assert bool(on_store.rows) != (
+            query.name in {"cohort-comparison", "antibody-cancer-evidence"}
+        ), query.name

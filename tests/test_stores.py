@@ -39,8 +39,9 @@ from kg.stores import (
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
-def test_values_block_gives_the_same_rows_as_init_bindings(graph: Graph, name: str,
-                                                           params: dict[str, str]) -> None:
+def test_values_block_gives_the_same_rows_as_init_bindings(
+    graph: Graph, name: str, params: dict[str, str]
+) -> None:
     """The text operation is checked on every canned query: rdflib runs the rewritten text
     with no bindings and must give what it gives with initBindings."""
     query = load_query(name)
@@ -48,8 +49,10 @@ def test_values_block_gives_the_same_rows_as_init_bindings(graph: Graph, name: s
     rewritten = with_values(query.text, bound)
     assert rewritten.count("VALUES (") == query.text.count("VALUES (") + (1 if bound else 0)
     expected = run_query(graph, name, params)
-    rows = [[row[i] for i in range(len(expected.columns))]
-            for row in graph.query(prepareQuery(rewritten))]  # type: ignore[index]
+    rows = [
+        [row[i] for i in range(len(expected.columns))]
+        for row in graph.query(prepareQuery(rewritten))
+    ]  # type: ignore[index]
     if query.medians or query.renames:
         return  # post-processed columns: compared through run_query on a store below
     assert rows == expected.rows
@@ -58,20 +61,25 @@ def test_values_block_gives_the_same_rows_as_init_bindings(graph: Graph, name: s
 def test_min_age_filter_sees_the_bound_value(graph: Graph) -> None:
     """A trailing VALUES would be joined after the FILTER on ?min_age; at the start it is not."""
     store = OxigraphStore.from_graph(graph)
-    rows = run_query(store, "patients-matching", {"antibody": "anti-TIF1-gamma",
-                                                  "sign": "heliotrope rash", "min_age": "61"})
-    cases = {("CR" if str(r["source"]) == CASE_REPORT else str(r["case"]))
-             for r in rows.records()}
+    rows = run_query(
+        store,
+        "patients-matching",
+        {"antibody": "anti-TIF1-gamma", "sign": "heliotrope rash", "min_age": "61"},
+    )
+    cases = {("CR" if str(r["source"]) == CASE_REPORT else str(r["case"])) for r in rows.records()}
     assert cases == {c for c, age in TIF_HELIOTROPE_AGES.items() if age >= 61}
 
 
-@pytest.mark.parametrize("prefix, rest", [
-    ("SELECT ?s WHERE {", " ?s ?p ?o }"),
-    ("PREFIX a: <http://x/a#> # a { comment\nSELECT * {", " ?s a:p '}' }"),
-    ("SELECT (EXISTS { ?s ?p ?o } AS ?e) WHERE {", " ?s ?p ?o }"),
-    ("CONSTRUCT { ?s ?p ?o } WHERE {", " ?s ?p ?o FILTER(?o < 3) }"),
-    ("SELECT * WHERE {", ' ?s ?p """a } b""" }'),
-])
+@pytest.mark.parametrize(
+    "prefix, rest",
+    [
+        ("SELECT ?s WHERE {", " ?s ?p ?o }"),
+        ("PREFIX a: <http://x/a#> # a { comment\nSELECT * {", " ?s a:p '}' }"),
+        ("SELECT (EXISTS { ?s ?p ?o } AS ?e) WHERE {", " ?s ?p ?o }"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE {", " ?s ?p ?o FILTER(?o < 3) }"),
+        ("SELECT * WHERE {", ' ?s ?p """a } b""" }'),
+    ],
+)
 def test_values_go_into_the_outermost_where_group(prefix: str, rest: str) -> None:
     rewritten = with_values(prefix + rest, {"x": Literal(1)})
     block = 'VALUES (?x) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
@@ -88,13 +96,14 @@ def test_values_cannot_be_escaped_by_a_value(graph: Graph) -> None:
 
 
 def test_term_from_json() -> None:
-    integer = term_from_json({"type": "typed-literal", "value": "15",
-                              "datatype": str(XSD.integer)})
+    integer = term_from_json({"type": "typed-literal", "value": "15", "datatype": str(XSD.integer)})
     assert integer == Literal(15) and integer.datatype == XSD.integer
     assert term_from_json({"type": "literal", "value": "x", "xml:lang": "en"}) == Literal(
-        "x", lang="en")
-    assert term_from_json({"type": "literal", "value": "x", "datatype": str(XSD.string)}
-                          ) == Literal("x")
+        "x", lang="en"
+    )
+    assert term_from_json(
+        {"type": "literal", "value": "x", "datatype": str(XSD.string)}
+    ) == Literal("x")
     assert term_from_json({"type": "uri", "value": "urn:a"}) == URIRef("urn:a")
     with pytest.raises(RemoteError, match="unknown type"):
         term_from_json({"type": "triple", "value": ""})
@@ -116,23 +125,26 @@ def test_graph_iri_and_endpoint_checks() -> None:
 # The embedded engines agree
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def oxigraph_store(graph: Graph) -> OxigraphStore:
     return OxigraphStore.from_graph(graph)
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
-def test_embedded_oxigraph_same_as_rdflib(graph: Graph, oxigraph_store: OxigraphStore,
-                                          name: str, params: dict[str, str]) -> None:
+def test_embedded_oxigraph_same_as_rdflib(
+    graph: Graph, oxigraph_store: OxigraphStore, name: str, params: dict[str, str]
+) -> None:
     assert_same_answer(graph, oxigraph_store, name, params)
 
 
-def test_embedded_stores_against_hand_counts(graph: Graph,
-                                             oxigraph_store: OxigraphStore) -> None:
+def test_embedded_stores_against_hand_counts(graph: Graph, oxigraph_store: OxigraphStore) -> None:
     for store in (EmbeddedStore(graph), oxigraph_store):
         rows = run_query(store, "cancer-sites", {"source": REQUENA}).records()
-        assert {r["site"]: int(r["patients"].toPython())  # type: ignore[union-attr]
-                for r in rows} == REQUENA_SITES
+        assert {
+            r["site"]: int(r["patients"].toPython())  # type: ignore[union-attr]
+            for r in rows
+        } == REQUENA_SITES
 
 
 def test_oxigraph_store_sparql_forms(oxigraph_store: OxigraphStore) -> None:
@@ -140,8 +152,9 @@ def test_oxigraph_store_sparql_forms(oxigraph_store: OxigraphStore) -> None:
     answer = oxigraph_store.sparql(dmkg + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }")
     assert answer.select is not None and answer.select.rows == [[Literal(26)]]
     assert oxigraph_store.sparql(dmkg + "ASK { ?p a dmkg:Patient }").ask is True
-    built = oxigraph_store.sparql(dmkg + "CONSTRUCT { ?p dmkg:caseLabel ?c } "
-                                         "WHERE { ?p dmkg:caseLabel ?c }").graph
+    built = oxigraph_store.sparql(
+        dmkg + "CONSTRUCT { ?p dmkg:caseLabel ?c } WHERE { ?p dmkg:caseLabel ?c }"
+    ).graph
     assert built is not None and len(built) == 26
     with pytest.raises(QueryError, match="read-only"):
         oxigraph_store.sparql("CLEAR ALL")
@@ -155,20 +168,27 @@ def test_every_canned_query_is_covered() -> None:
 # Remote failures: a clear RemoteError within the timeout
 # ---------------------------------------------------------------------------------------------
 
+
 class _Handler(BaseHTTPRequestHandler):
     mode = "ok"
 
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         mode = type(self).mode
         if mode == "slow":
             time.sleep(4)
-        codes = {"500": (500, b"Internal error: out of memory"), "404": (404, b"no such page"),
-                 "401": (401, b""), "401-digest": (401, b""), "html": (200, b"<html>hi</html>"),
-                 "slow": (200, b"{}"), "400": (400, b"Parse error: unexpected }")}
+        codes = {
+            "500": (500, b"Internal error: out of memory"),
+            "404": (404, b"no such page"),
+            "401": (401, b""),
+            "401-digest": (401, b""),
+            "html": (200, b"<html>hi</html>"),
+            "slow": (200, b"{}"),
+            "400": (400, b"Parse error: unexpected }"),
+        }
         code, body = codes[mode]
         self.send_response(code)
         if mode == "401-digest":
@@ -197,15 +217,18 @@ def fake_endpoint() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.mark.parametrize("mode, message", [
-    ("500", r"HTTP 500.*server error: Internal error: out of memory"),
-    ("404", r"HTTP 404.*no SPARQL service at this URL"),
-    ("400", r"HTTP 400.*refused the request: Parse error"),
-    ("401", r"HTTP 401.*wrong or missing credentials"),
-    ("401-digest", r"HTTP 401.*add --auth digest"),
-    ("html", r"not SPARQL JSON results"),
-    ("slow", r"no answer within 1 s"),
-])
+@pytest.mark.parametrize(
+    "mode, message",
+    [
+        ("500", r"HTTP 500.*server error: Internal error: out of memory"),
+        ("404", r"HTTP 404.*no SPARQL service at this URL"),
+        ("400", r"HTTP 400.*refused the request: Parse error"),
+        ("401", r"HTTP 401.*wrong or missing credentials"),
+        ("401-digest", r"HTTP 401.*add --auth digest"),
+        ("html", r"not SPARQL JSON results"),
+        ("slow", r"no answer within 1 s"),
+    ],
+)
 def test_remote_failures_are_clear(fake_endpoint: str, mode: str, message: str) -> None:
     _Handler.mode = mode
     store = RemoteStore(Endpoint(fake_endpoint, timeout=1, user="u", password="p"))
@@ -223,12 +246,41 @@ def test_remote_down_is_clear() -> None:
 
 def test_cli_remote_error_exit_code_and_no_traceback(fake_endpoint: str) -> None:
     _Handler.mode = "500"
-    run = subprocess.run([sys.executable, "-m", "kg.cli", "query", "cancer-sites", "--endpoint",
-                          fake_endpoint, "--timeout", "3"], capture_output=True, text=True,
-                         check=False, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "query",
+            "cancer-sites",
+            "--endpoint",
+            fake_endpoint,
+            "--timeout",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert run.returncode == 2
     assert "HTTP 500" in run.stderr and "Traceback" not in run.stderr
-    half = subprocess.run([sys.executable, "-m", "kg.cli", "query", "cancer-sites", "--endpoint",
-                           fake_endpoint, "--user", "u"], capture_output=True, text=True,
-                          check=False, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    half = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "query",
+            "cancer-sites",
+            "--endpoint",
+            fake_endpoint,
+            "--user",
+            "u",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert half.returncode == 2 and "both a user and a password" in half.stderr

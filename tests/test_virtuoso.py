@@ -36,7 +36,8 @@ from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
 
 VIRTUOSO = shutil.which("virtuoso-t")
 pytestmark = pytest.mark.skipif(
-    VIRTUOSO is None, reason="virtuoso-t not installed (apt-get install virtuoso-opensource)")
+    VIRTUOSO is None, reason="virtuoso-t not installed (apt-get install virtuoso-opensource)"
+)
 
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
@@ -73,15 +74,17 @@ class Virtuoso:
         self.folder = folder
         (folder / "www").mkdir(parents=True)
         self.http = free_port()
-        (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(),
-                                                        http=self.http))
+        (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(), http=self.http))
         self.base = f"http://127.0.0.1:{self.http}"
 
     def start(self) -> None:
         assert VIRTUOSO is not None
         self.process = subprocess.Popen(
             [VIRTUOSO, "+configfile", str(self.folder / "virtuoso.ini"), "+foreground"],
-            cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until_up(f"{self.base}/sparql?query=ASK%7B%7D", 60, self.process)
 
     def stop(self) -> None:
@@ -94,8 +97,14 @@ class Virtuoso:
                 self.process.wait(10)
 
     def endpoint(self, password: str = "dba") -> Endpoint:
-        return Endpoint(f"{self.base}/sparql", update_url=f"{self.base}/sparql-auth",
-                        user="dba", password=password, auth="digest", timeout=60)
+        return Endpoint(
+            f"{self.base}/sparql",
+            update_url=f"{self.base}/sparql-auth",
+            user="dba",
+            password=password,
+            auth="digest",
+            timeout=60,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +125,9 @@ def on_virtuoso(virtuoso: Virtuoso, graph: Graph) -> RemoteStore:
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
-def test_canned_query_same_on_virtuoso(graph: Graph, on_virtuoso: RemoteStore, name: str,
-                                       params: dict[str, str]) -> None:
+def test_canned_query_same_on_virtuoso(
+    graph: Graph, on_virtuoso: RemoteStore, name: str, params: dict[str, str]
+) -> None:
     assert_same_answer(graph, on_virtuoso, name, params)
 
 
@@ -125,13 +135,15 @@ def test_hand_counts_on_virtuoso(on_virtuoso: RemoteStore) -> None:
     assert_hand_counts(on_virtuoso)  # includes n1 and N1 of one row: 12, 55
 
 
-def test_violation_checks_on_virtuoso(graph: Graph, virtuoso: Virtuoso,
-                                      on_virtuoso: RemoteStore) -> None:
+def test_violation_checks_on_virtuoso(
+    graph: Graph, virtuoso: Virtuoso, on_virtuoso: RemoteStore
+) -> None:
     assert_same_violations(graph, virtuoso.endpoint())
 
 
-def test_wrong_password_is_refused_and_target_kept(graph: Graph, virtuoso: Virtuoso,
-                                                   on_virtuoso: RemoteStore) -> None:
+def test_wrong_password_is_refused_and_target_kept(
+    graph: Graph, virtuoso: Virtuoso, on_virtuoso: RemoteStore
+) -> None:
     with pytest.raises(RemoteError, match=r"HTTP 401.*credentials.*left as it was"):
         publish(graph, virtuoso.endpoint(password="wrong"), progress=lambda _: None)
     assert on_virtuoso.count(DEFAULT_GRAPH_IRI) == len(graph)
@@ -141,5 +153,6 @@ def test_wrong_password_is_refused_and_target_kept(graph: Graph, virtuoso: Virtu
 def test_anonymous_update_is_refused_with_a_hint(graph: Graph, virtuoso: Virtuoso) -> None:
     anonymous = Endpoint(f"{virtuoso.base}/sparql", timeout=60)
     with pytest.raises(RemoteError, match=r"may not do this.*sparql-auth"):
-        publish(graph, anonymous, "https://example.org/anon", chunk_size=100,
-                progress=lambda _: None)
+        publish(
+            graph, anonymous, "https://example.org/anon", chunk_size=100, progress=lambda _: None
+        )

@@ -48,11 +48,13 @@ def _text(page: str) -> str:
 
 def _rows(page: str, table_class: str) -> list[list[str]]:
     """The body rows of the first table with ``table_class``, as cell texts."""
-    match = re.search(rf'<table class="[^"]*\b{table_class}\b[^"]*">(.*?)</table>', page, re.S)
+    match = re.search(rf'<table class="[^"]*\b{table_class}\b[^"]*">(.*?)</table>', page, re.DOTALL)
     assert match, f"no table {table_class!r} on the page"
     body = match.group(1).split("<tbody>")[-1]
-    return [[_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [
+        [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL)
+    ]
 
 
 def test_home_lists_sources_and_counts(client: TestClient) -> None:
@@ -84,8 +86,11 @@ def test_class_page_heliotrope(client: TestClient) -> None:
     assert f'href="{HPO_HELIOTROPE}"' in page
     assert 'href="/term/CutaneousFinding"' in page
     counts = {r[0]: r for r in _rows(page, "status-counts")}
-    assert counts["present"][1] == "21" and "requena2024: 20" in counts["present"][2] \
+    assert (
+        counts["present"][1] == "21"
+        and "requena2024: 20" in counts["present"][2]
         and "curroncol2021: 1" in counts["present"][2]
+    )
     assert counts["absent"][1] == "4" and counts["unknown"][1] == "1"
     cohort = _text(page.split('id="cohort-statistics"')[1].split('id="associations"')[0])
     assert "41/64" in cohort and "34/55" in cohort and ".8" in cohort
@@ -103,8 +108,7 @@ def test_class_page_of_a_parent_counts_its_subclasses(client: TestClient) -> Non
 
 def test_antibody_page_links_hgnc(client: TestClient) -> None:
     page = client.get("/term/AntiTIF1gamma").text
-    assert 'href="https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:16290"' \
-        in page
+    assert 'href="https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:16290"' in page
     # Requena Table 1: anti-TIF1-gamma positive in cases 15, 16, 17, 18, 20, 22, 23; the
     # case report adds one positive patient
     counts = {r[0]: r[1] for r in _rows(page, "status-counts")}
@@ -134,8 +138,12 @@ def test_patient_page_requena_case_5(client: TestClient) -> None:
     assert antibodies["antinuclear antibody"][1] == "positive"
     assert "titer: 1/640" in antibodies["antinuclear antibody"][2]
     assert {name for name, row in antibodies.items() if row[1] == "negative"} == {
-        "anti-Jo-1 antibody", "anti-U1-RNP antibody", "anti-Ro/SSA antibody",
-        "anti-La/SSB antibody", "anti-Sm antibody"}
+        "anti-Jo-1 antibody",
+        "anti-U1-RNP antibody",
+        "anti-Ro/SSA antibody",
+        "anti-La/SSB antibody",
+        "anti-Sm antibody",
+    }
     cancer = _rows(page, "cancers")[0]
     assert cancer[0] == "invasive ductal breast carcinoma"
     assert "Infiltrating ductal carcinoma of the breast" in cancer[3]
@@ -162,8 +170,10 @@ def test_source_pages(client: TestClient) -> None:
     page = client.get("/source/monseau2020").text
     assert "Group comparisons (27)" in page
     assert "10.1016/j.jaad.2020.03.058" in page
-    cohorts = {r[0]: r[1] for r in re.findall(
-        r"<tr><td><a [^>]+>([^<]+)</a></td><td class=\"num\">(\d+)</td>", page)}
+    cohorts = {
+        r[0]: r[1]
+        for r in re.findall(r"<tr><td><a [^>]+>([^<]+)</a></td><td class=\"num\">(\d+)</td>", page)
+    }
     assert cohorts["Monseau 2020: anti-Mi2-positive DM"] == "64"
     assert cohorts["Monseau 2020: anti-Mi2-negative DM (controls)"] == "55"
     requena = client.get("/source/requena2024").text
@@ -181,25 +191,27 @@ def test_search_labels_and_synonyms(client: TestClient) -> None:
 
 
 def test_canned_query_form_survival_by_myositis(client: TestClient) -> None:
-    response = client.get("/queries/survival-by-finding",
-                          params={"finding": "myositis", "run": "1"})
+    response = client.get(
+        "/queries/survival-by-finding", params={"finding": "myositis", "run": "1"}
+    )
     assert response.status_code == 200
     rows = {r[0]: r for r in _rows(response.text, "results")}
     assert rows["present"][1:3] == ["15", "13"]  # patients, dead
     assert "SELECT ?status" in response.text  # the SPARQL text is shown
     assert "dmkg:Myositis" in response.text  # with the value bound
-    csv_text = client.get("/queries/survival-by-finding/download",
-                          params={"finding": "myositis", "format": "csv"}).text
+    csv_text = client.get(
+        "/queries/survival-by-finding/download", params={"finding": "myositis", "format": "csv"}
+    ).text
     present = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["status"] == "present")
     assert present["patients"] == "15" and present["dead"] == "13"
-    records = client.get("/queries/survival-by-finding/download",
-                         params={"finding": "myositis", "format": "json"}).json()
+    records = client.get(
+        "/queries/survival-by-finding/download", params={"finding": "myositis", "format": "json"}
+    ).json()
     assert {r["status"]: r["dead"] for r in records}["present"] == 13
 
 
 def test_canned_query_bad_parameter(client: TestClient) -> None:
-    response = client.get("/queries/survival-by-finding", params={"finding": "myosits",
-                                                                 "run": "1"})
+    response = client.get("/queries/survival-by-finding", params={"finding": "myosits", "run": "1"})
     assert response.status_code == 400
     assert "did you mean" in response.text and "myositis" in response.text
     bad = client.get("/queries/survival-by-finding/download", params={"format": "xlsx"})
@@ -221,9 +233,11 @@ def test_every_canned_query_has_a_form_that_runs(client: TestClient, name: str) 
 
 
 def test_sparql_editor_runs_through_the_endpoint(client: TestClient) -> None:
-    query = ("PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?status (COUNT(?p) AS ?n) "
-             "WHERE { ?o dmkg:finding dmkg:HeliotropeRash ; dmkg:findingStatus ?status ; "
-             "dmkg:ofPatient ?p } GROUP BY ?status")
+    query = (
+        "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?status (COUNT(?p) AS ?n) "
+        "WHERE { ?o dmkg:finding dmkg:HeliotropeRash ; dmkg:findingStatus ?status ; "
+        "dmkg:ofPatient ?p } GROUP BY ?status"
+    )
     page = client.get("/sparql-editor", params={"query": query}).text
     rows = {r[0]: r[1] for r in _rows(page, "results")}
     assert rows == {"present": "21", "absent": "4", "unknown": "1"}
@@ -264,8 +278,20 @@ def test_wheel_ships_templates_and_static_files(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
-                    "--outdir", str(tmp_path), str(REPO)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("templates", "static"):

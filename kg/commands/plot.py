@@ -59,17 +59,27 @@ def add_parser(subparsers: Any) -> None:
     from kg.cli import EPILOG
 
     parser = subparsers.add_parser(
-        "plot", help="draw a figure (PNG or SVG)",
+        "plot",
+        help="draw a figure (PNG or SVG)",
         description="Draw a figure: finding-frequency (shares with Wilson 95%% CIs), survival "
         "(Kaplan-Meier by a finding; alive and lost censored), association-network, "
         "mi2-forest (odds ratios, anti-Mi2-positive vs negative). The file type follows the "
-        "suffix of --out (.png or .svg).", epilog=EPILOG)
+        "suffix of --out (.png or .svg).",
+        epilog=EPILOG,
+    )
     parser.add_argument("name", nargs="?", help="figure name (see --list)")
     parser.add_argument("--out", metavar="FILE", help="output file, .png or .svg")
-    parser.add_argument("--param", action="append", metavar="KEY=VALUE",
-                        help="a figure parameter, e.g. --param finding=myositis (repeatable)")
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a figure parameter, e.g. --param finding=myositis (repeatable)",
+    )
     parser.add_argument("--data", metavar="FILE.csv", help="also write the numbers drawn as CSV")
     parser.add_argument("--list", action="store_true", help="list the figures and parameters")
-    parser.add_argument("--graph", help="built graph file or folder (default: build/, or the "
-                        "bundled graph from the cache of kg.load())")
+    parser.add_argument(
+        "--graph",
+        help="built graph file or folder (default: build/, or the "
+        "bundled graph from the cache of kg.load())",
+    )
     parser.set_defaults(func=_cmd_plot)

@@ -19,12 +19,15 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     from kg.synth import TABLE_FILE, write_registry
 
     started = time.perf_counter()
-    folder = write_registry(Path(args.out), patients=args.patients, seed=args.seed,
-                            source_id=args.source_id)
+    folder = write_registry(
+        Path(args.out), patients=args.patients, seed=args.seed, source_id=args.source_id
+    )
     seconds = time.perf_counter() - started
     size = (folder / TABLE_FILE).stat().st_size
-    print(f"wrote {folder}: {args.patients:,} patients, seed {args.seed}, {seconds:.1f} s "
-          f"(source.yaml, {TABLE_FILE} {size / 1e6:.1f} MB)")
+    print(
+        f"wrote {folder}: {args.patients:,} patients, seed {args.seed}, {seconds:.1f} s "
+        f"(source.yaml, {TABLE_FILE} {size / 1e6:.1f} MB)"
+    )
     return 0
 
 
@@ -33,19 +36,37 @@ def add_parser(subparsers: Any) -> None:
     from kg.cli import EPILOG
 
     parser = subparsers.add_parser(
-        "synth", help="write a synthetic DM registry (curated-data format)",
+        "synth",
+        help="write a synthetic DM registry (curated-data format)",
         description="Draw a synthetic dermatomyositis registry, one row per patient (age, "
         "sex, cancer and its interval to DM, five findings, five myositis-specific antibodies, "
         "outcome), with rates taken from the curated papers (kg/synth-params.yaml). Writes "
         "DIR/SOURCE_ID/source.yaml and registry.tsv atomically; the same patients and seed "
         "give byte-identical files. An existing DIR/SOURCE_ID is replaced only if an earlier "
-        "'dmkg synth' wrote it.", epilog=EPILOG)
-    parser.add_argument("--patients", type=int, required=True, metavar="N",
-                        help="number of patients (rows), at least 1")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
-                        help="seed of numpy's random generator (default: 0)")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="folder to write the source folder into")
-    parser.add_argument("--source-id", default="synth", metavar="ID",
-                        help="source id and folder name (default: synth)")
+        "'dmkg synth' wrote it.",
+        epilog=EPILOG,
+    )
+    parser.add_argument(
+        "--patients",
+        type=int,
+        required=True,
+        metavar="N",
+        help="number of patients (rows), at least 1",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="S",
+        help="seed of numpy's random generator (default: 0)",
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="DIR", help="folder to write the source folder into"
+    )
+    parser.add_argument(
+        "--source-id",
+        default="synth",
+        metavar="ID",
+        help="source id and folder name (default: synth)",
+    )
     parser.set_defaults(func=_cmd_synth)

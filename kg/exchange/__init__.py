@@ -15,10 +15,15 @@ from kg.exchange.sssom import mappings, write_sssom
 from kg.exchange.vocab import TermMapper
 
 __all__ = [
-    "hpo_annotations", "write_hpoa",
-    "build_kgx", "write_kgx",
-    "build_phenopackets", "write_phenopackets",
-    "PhenopacketImportError", "import_phenopackets",
-    "mappings", "write_sssom",
+    "PhenopacketImportError",
     "TermMapper",
+    "build_kgx",
+    "build_phenopackets",
+    "hpo_annotations",
+    "import_phenopackets",
+    "mappings",
+    "write_hpoa",
+    "write_kgx",
+    "write_phenopackets",
+    "write_sssom",
 ]

@@ -46,11 +46,30 @@ from kg.exchange.vocab import (
 )
 from kg.namespaces import DMKG, PROV
 
-__all__ = ["Annotation", "FeatureCount", "HPOA_COLUMNS", "feature_counts", "hpo_annotations",
-           "hpoa_text", "write_hpoa"]
+__all__ = [
+    "HPOA_COLUMNS",
+    "Annotation",
+    "FeatureCount",
+    "feature_counts",
+    "hpo_annotations",
+    "hpoa_text",
+    "write_hpoa",
+]
 
-HPOA_COLUMNS = ("database_id", "disease_name", "qualifier", "hpo_id", "reference", "evidence",
-                "onset", "frequency", "sex", "modifier", "aspect", "biocuration")
+HPOA_COLUMNS = (
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
+)
 BIOCURATION = f"dmkg:curators[{CURATION_DATE}]"
 
 
@@ -74,8 +93,20 @@ class Annotation:
         return f"{self.n}/{self.m}"
 
     def row(self) -> list[str]:
-        return [self.disease, self.disease_name, "", self.hpo_id, doi_curie(self.doi), "PCS",
-                "", self.frequency, "", "", "P", BIOCURATION]
+        return [
+            self.disease,
+            self.disease_name,
+            "",
+            self.hpo_id,
+            doi_curie(self.doi),
+            "PCS",
+            "",
+            self.frequency,
+            "",
+            "",
+            "P",
+            BIOCURATION,
+        ]
 
 
 def _disease(mapper: TermMapper, cls: URIRef) -> tuple[str, str]:
@@ -86,16 +117,20 @@ def _disease(mapper: TermMapper, cls: URIRef) -> tuple[str, str]:
 
 def _hpo(mapper: TermMapper, feature: URIRef, notes: list[str], where: str) -> Mapped | None:
     name = mapper.class_label(feature)
-    if not (mapper.is_under(feature, DMKG.ClinicalFinding)
-            or mapper.is_under(feature, DMKG.Autoantibody)):
+    if not (
+        mapper.is_under(feature, DMKG.ClinicalFinding)
+        or mapper.is_under(feature, DMKG.Autoantibody)
+    ):
         notes.append(f"{where}: {name}: not a clinical finding or an autoantibody")
         return None
     mapped = mapper.phenotype(feature)
     if mapped is None:
         notes.append(f"{where}: {name}: no HPO term in the verified mapping table")
     elif mapped.match == "broad":
-        notes.append(f"{where}: {name}: only the broader {mapped.curie} {mapped.label}; "
-                     "its absences are not absences of that term")
+        notes.append(
+            f"{where}: {name}: only the broader {mapped.curie} {mapped.label}; "
+            "its absences are not absences of that term"
+        )
         return None
     return mapped
 
@@ -117,8 +152,9 @@ class FeatureCount:
     basis: str  # "patients", "cohort table" or "text"
 
 
-def feature_counts(graph: Graph, mapper: TermMapper | None = None
-                   ) -> tuple[list[FeatureCount], list[str]]:
+def feature_counts(
+    graph: Graph, mapper: TermMapper | None = None
+) -> tuple[list[FeatureCount], list[str]]:
     """n/m per cohort and feature (dmkg classes), from patient rows, tables or text."""
     mapper = mapper or TermMapper.shipped()
     notes: list[str] = []
@@ -129,9 +165,13 @@ def feature_counts(graph: Graph, mapper: TermMapper | None = None
     cohort_doi: dict[URIRef, str] = {}
     for patient in read_patients(graph):
         statuses = [(f.finding, f.status) for f in patient.findings]
-        statuses += [(a.antibody, {DMKG.Positive: DMKG.Present,
-                                   DMKG.Negative: DMKG.Absent}.get(a.status, a.status))
-                     for a in patient.antibodies]
+        statuses += [
+            (
+                a.antibody,
+                {DMKG.Positive: DMKG.Present, DMKG.Negative: DMKG.Absent}.get(a.status, a.status),
+            )
+            for a in patient.antibodies
+        ]
         seen: set[tuple[URIRef, URIRef]] = set()
         for cohort in patient.cohorts:
             cohort_doi[cohort] = patient.publication.doi
@@ -140,38 +180,63 @@ def feature_counts(graph: Graph, mapper: TermMapper | None = None
                     seen.add((cohort, feature))
                     counts[(cohort, feature)][0 if status == DMKG.Present else 1] += 1
     for (cohort, feature), (present, absent) in sorted(counts.items()):
-        found.append(FeatureCount(DMKG.Dermatomyositis, cohort, feature, present,
-                                  present + absent, cohort_doi[cohort], "patients"))
+        found.append(
+            FeatureCount(
+                DMKG.Dermatomyositis,
+                cohort,
+                feature,
+                present,
+                present + absent,
+                cohort_doi[cohort],
+                "patients",
+            )
+        )
     # -- cohort tables and text figures --------------------------------------------------
     frequencies: dict[tuple[URIRef, URIRef], tuple[int, int, str]] = {}
     sizes: dict[URIRef, int] = {}
     for record in sorted(graph.subjects(RDF.type, DMKG.CohortFrequency), key=str):
-        cohort_node, feature_node = (graph.value(record, DMKG.cohort),
-                                     graph.value(record, DMKG.feature))
-        n_node, total_node = (graph.value(record, DMKG.numerator),
-                              graph.value(record, DMKG.denominator))
-        if not (isinstance(cohort_node, URIRef) and isinstance(feature_node, URIRef)
-                and isinstance(n_node, Literal) and isinstance(total_node, Literal)):
+        cohort_node, feature_node = (
+            graph.value(record, DMKG.cohort),
+            graph.value(record, DMKG.feature),
+        )
+        n_node, total_node = (
+            graph.value(record, DMKG.numerator),
+            graph.value(record, DMKG.denominator),
+        )
+        if not (
+            isinstance(cohort_node, URIRef)
+            and isinstance(feature_node, URIRef)
+            and isinstance(n_node, Literal)
+            and isinstance(total_node, Literal)
+        ):
             continue
         cohort, feature, n, total = cohort_node, feature_node, int(n_node), int(total_node)
-        located = [graph.value(loc, DMKG.inRow)  # only a table cell lies in a source row
-                   for loc in graph.objects(record, PROV.wasDerivedFrom)]
+        located = [
+            graph.value(loc, DMKG.inRow)  # only a table cell lies in a source row
+            for loc in graph.objects(record, PROV.wasDerivedFrom)
+        ]
         basis = "cohort table" if any(t is not None for t in located) else "text"
         where, figure = _cohort_label(graph, cohort), f"{n}/{total}"
         name = mapper.class_label(feature)
         if cohort in cohort_doi:
-            notes.append(f"{where}: {name}: {basis} figure {figure} not used; the patient "
-                         "rows are counted instead")
+            notes.append(
+                f"{where}: {name}: {basis} figure {figure} not used; the patient "
+                "rows are counted instead"
+            )
             continue
         held = frequencies.get((cohort, feature))
         if held is None or (held[2] == "text" and basis == "cohort table"):
             if held is not None:
-                notes.append(f"{where}: {name}: text figure {held[0]}/{held[1]} not used; "
-                             f"the table gives {figure}")
+                notes.append(
+                    f"{where}: {name}: text figure {held[0]}/{held[1]} not used; "
+                    f"the table gives {figure}"
+                )
             frequencies[(cohort, feature)] = (n, total, basis)
         else:
-            notes.append(f"{where}: {name}: {basis} figure {figure} not used; the "
-                         f"{held[2]} gives {held[0]}/{held[1]}")
+            notes.append(
+                f"{where}: {name}: {basis} figure {figure} not used; the "
+                f"{held[2]} gives {held[0]}/{held[1]}"
+            )
         size = graph.value(cohort, DMKG.cohortSize)
         if isinstance(size, Literal):
             sizes[cohort] = int(size)
@@ -185,19 +250,26 @@ def feature_counts(graph: Graph, mapper: TermMapper | None = None
         pub = graph.value(cohort, DMKG.describedIn)
         doi = publications[pub].doi if isinstance(pub, URIRef) and pub in publications else ""
         for row_feature, (row_n, row_total, row_basis) in sorted(rows.items()):
-            if (row_feature in DM_SUBTYPE_OF_ANTIBODY and row_n == 0
-                    and row_total == sizes.get(cohort)):
-                notes.append(f"{_cohort_label(graph, cohort)}: "
-                             f"{mapper.class_label(row_feature)} 0/{row_total}: the cohort was "
-                             "selected for lacking it")
+            if (
+                row_feature in DM_SUBTYPE_OF_ANTIBODY
+                and row_n == 0
+                and row_total == sizes.get(cohort)
+            ):
+                notes.append(
+                    f"{_cohort_label(graph, cohort)}: "
+                    f"{mapper.class_label(row_feature)} 0/{row_total}: the cohort was "
+                    "selected for lacking it"
+                )
                 continue
-            found.append(FeatureCount(disease, cohort, row_feature, row_n, row_total, doi,
-                                      row_basis))
+            found.append(
+                FeatureCount(disease, cohort, row_feature, row_n, row_total, doi, row_basis)
+            )
     return sorted(found), sorted(set(notes))
 
 
-def hpo_annotations(graph: Graph, mapper: TermMapper | None = None
-                ) -> tuple[list[Annotation], list[str]]:
+def hpo_annotations(
+    graph: Graph, mapper: TermMapper | None = None
+) -> tuple[list[Annotation], list[str]]:
     """Every HPO annotation the graph supports, and notes on what is left out."""
     mapper = mapper or TermMapper.shipped()
     counts, notes = feature_counts(graph, mapper)
@@ -207,25 +279,41 @@ def hpo_annotations(graph: Graph, mapper: TermMapper | None = None
         if mapped is None:
             continue
         disease, disease_name = _disease(mapper, count.disease)
-        found.append(Annotation(disease, disease_name, mapped.curie, mapped.label, count.doi,
-                                count.n, count.m, count.cohort, count.basis, count.feature))
+        found.append(
+            Annotation(
+                disease,
+                disease_name,
+                mapped.curie,
+                mapped.label,
+                count.doi,
+                count.n,
+                count.m,
+                count.cohort,
+                count.basis,
+                count.feature,
+            )
+        )
     keys = [(a.disease, a.hpo_id, a.doi) for a in found]
     duplicated = {k for k in keys if keys.count(k) > 1}
     if duplicated:
-        raise ValueError(f"two annotations for one disease, HPO term and reference: "
-                         f"{sorted(duplicated)}")
+        raise ValueError(
+            f"two annotations for one disease, HPO term and reference: {sorted(duplicated)}"
+        )
     return sorted(found, key=lambda a: (a.disease, a.hpo_id, a.doi)), sorted(set(notes))
 
 
 def hpoa_text(found: list[Annotation]) -> str:
     """The annotations as a phenotype.hpoa-style file."""
     buffer = io.StringIO()
-    buffer.write("#description: \"dmkg: dermatomyositis phenotype annotations from curated "
-                 "case series, case reports and cohort tables\"\n")
+    buffer.write(
+        '#description: "dmkg: dermatomyositis phenotype annotations from curated '
+        'case series, case reports and cohort tables"\n'
+    )
     buffer.write(f"#version: {CURATION_DATE}\n")
     buffer.write("#tracker: https://w3id.org/dmkg\n")
-    buffer.write(f"#hpo-version: http://purl.obolibrary.org/obo/hp/releases/{HPO_VERSION}/"
-                 "hp.json\n")
+    buffer.write(
+        f"#hpo-version: http://purl.obolibrary.org/obo/hp/releases/{HPO_VERSION}/hp.json\n"
+    )
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(HPOA_COLUMNS)
     for annotation in found:

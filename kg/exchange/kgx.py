@@ -52,12 +52,24 @@ from kg.exchange.patients import read_patients, read_publications
 from kg.exchange.vocab import DMKG_INFORES, TermMapper, curie_of
 from kg.namespaces import DATA, DMKG
 
-__all__ = ["NODE_COLUMNS", "EDGE_COLUMNS", "KgxGraph", "build_kgx", "write_kgx", "node_for"]
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "KgxGraph", "build_kgx", "node_for", "write_kgx"]
 
 NODE_COLUMNS = ("id", "category", "name", "xref", "provided_by")
-EDGE_COLUMNS = ("id", "subject", "predicate", "object", "category", "negated", "has_count",
-                "has_total", "has_percentage", "publications", "primary_knowledge_source",
-                "knowledge_level", "agent_type")
+EDGE_COLUMNS = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "category",
+    "negated",
+    "has_count",
+    "has_total",
+    "has_percentage",
+    "publications",
+    "primary_knowledge_source",
+    "knowledge_level",
+    "agent_type",
+)
 
 
 @dataclass
@@ -86,7 +98,7 @@ def node_for(mapper: TermMapper, cls: URIRef) -> tuple[str, str, str]:
 
 
 def _patient_curie(iri: URIRef) -> str:
-    return "dmkgd:" + str(iri)[len(str(DATA)):]
+    return "dmkgd:" + str(iri)[len(str(DATA)) :]
 
 
 def _edge_id(*parts: str) -> str:
@@ -112,21 +124,41 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
             merged = sorted(set(held["xref"].split("|")) - {""} | set(xrefs))
             held["xref"] = "|".join(merged)
             return
-        kg.nodes[node_id] = {"id": node_id, "category": category, "name": name,
-                             "xref": "|".join(sorted(set(xrefs))), "provided_by": DMKG_INFORES}
+        kg.nodes[node_id] = {
+            "id": node_id,
+            "category": category,
+            "name": name,
+            "xref": "|".join(sorted(set(xrefs))),
+            "provided_by": DMKG_INFORES,
+        }
 
-    def add_edge(subject: str, predicate: str, obj: str, category: str, doi: str, *,
-                 negated: bool = False, count: tuple[int, int] | None = None,
-                 key: str = "") -> None:
+    def add_edge(
+        subject: str,
+        predicate: str,
+        obj: str,
+        category: str,
+        doi: str,
+        *,
+        negated: bool = False,
+        count: tuple[int, int] | None = None,
+        key: str = "",
+    ) -> None:
         edge_id = _edge_id(subject, predicate, obj, doi, key)
         kg.edges[edge_id] = {
-            "id": edge_id, "subject": subject, "predicate": predicate, "object": obj,
-            "category": category, "negated": "true" if negated else "",
+            "id": edge_id,
+            "subject": subject,
+            "predicate": predicate,
+            "object": obj,
+            "category": category,
+            "negated": "true" if negated else "",
             "has_count": str(count[0]) if count else "",
             "has_total": str(count[1]) if count else "",
             "has_percentage": _percentage(*count) if count else "",
-            "publications": f"doi:{doi}", "primary_knowledge_source": DMKG_INFORES,
-            "knowledge_level": "observation", "agent_type": "manual_agent"}
+            "publications": f"doi:{doi}",
+            "primary_knowledge_source": DMKG_INFORES,
+            "knowledge_level": "observation",
+            "agent_type": "manual_agent",
+        }
 
     for pub in read_publications(graph).values():
         add_node(f"doi:{pub.doi}", "biolink:Publication", pub.title)
@@ -136,42 +168,78 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
         doi = patient.publication.doi
         add_node(case, "biolink:Case", f"{patient.source_id} case {patient.case}")
         add_node(dm_id, dm_category, dm_name, DMKG.Dermatomyositis)
-        add_edge(case, "biolink:related_to_at_instance_level", dm_id,
-                 "biolink:CaseToDiseaseAssociation", doi)
+        add_edge(
+            case,
+            "biolink:related_to_at_instance_level",
+            dm_id,
+            "biolink:CaseToDiseaseAssociation",
+            doi,
+        )
         observations = [(f.finding, f.status) for f in patient.findings]
-        observations += [(a.antibody, {DMKG.Positive: DMKG.Present, DMKG.Negative: DMKG.Absent}
-                          .get(a.status, a.status)) for a in patient.antibodies]
+        observations += [
+            (
+                a.antibody,
+                {DMKG.Positive: DMKG.Present, DMKG.Negative: DMKG.Absent}.get(a.status, a.status),
+            )
+            for a in patient.antibodies
+        ]
         for cls, status in observations:
             if status not in (DMKG.Present, DMKG.Absent):
-                kg.skipped.append(f"{patient.source_id} case {patient.case}: "
-                                  f"{mapper.class_label(cls)} ({mapper.class_label(status)})")
+                kg.skipped.append(
+                    f"{patient.source_id} case {patient.case}: "
+                    f"{mapper.class_label(cls)} ({mapper.class_label(status)})"
+                )
                 continue
             node_id, category, name = node_for(mapper, cls)
             add_node(node_id, category, name, cls)
             if category == "biolink:Disease":
-                add_edge(case, "biolink:related_to_at_instance_level", node_id,
-                         "biolink:CaseToDiseaseAssociation", doi, negated=status == DMKG.Absent)
+                add_edge(
+                    case,
+                    "biolink:related_to_at_instance_level",
+                    node_id,
+                    "biolink:CaseToDiseaseAssociation",
+                    doi,
+                    negated=status == DMKG.Absent,
+                )
             else:
-                add_edge(case, "biolink:has_phenotype", node_id,
-                         "biolink:CaseToPhenotypicFeatureAssociation", doi,
-                         negated=status == DMKG.Absent)
+                add_edge(
+                    case,
+                    "biolink:has_phenotype",
+                    node_id,
+                    "biolink:CaseToPhenotypicFeatureAssociation",
+                    doi,
+                    negated=status == DMKG.Absent,
+                )
         for cancer in patient.cancers:
             node_id, category, name = node_for(mapper, cancer.malignancy)
             add_node(node_id, category, name, cancer.malignancy)
-            add_edge(case, "biolink:related_to_at_instance_level", node_id,
-                     "biolink:CaseToDiseaseAssociation", doi)
+            add_edge(
+                case,
+                "biolink:related_to_at_instance_level",
+                node_id,
+                "biolink:CaseToDiseaseAssociation",
+                doi,
+            )
     counts, _ = feature_counts(graph, mapper)
     for count in counts:
-        if not (mapper.is_under(count.feature, DMKG.ClinicalFinding)
-                or mapper.is_under(count.feature, DMKG.Autoantibody)):
+        if not (
+            mapper.is_under(count.feature, DMKG.ClinicalFinding)
+            or mapper.is_under(count.feature, DMKG.Autoantibody)
+        ):
             continue
         disease_id, disease_category, disease_name = node_for(mapper, count.disease)
         add_node(disease_id, disease_category, disease_name, count.disease)
         node_id, category, name = node_for(mapper, count.feature)
         add_node(node_id, category, name, count.feature)
-        add_edge(disease_id, "biolink:has_phenotype", node_id,
-                 "biolink:DiseaseToPhenotypicFeatureAssociation", count.doi,
-                 count=(count.n, count.m), key=str(count.cohort))
+        add_edge(
+            disease_id,
+            "biolink:has_phenotype",
+            node_id,
+            "biolink:DiseaseToPhenotypicFeatureAssociation",
+            count.doi,
+            count=(count.n, count.m),
+            key=str(count.cohort),
+        )
     return kg
 
 
@@ -190,8 +258,19 @@ def write_kgx(graph: Graph, out_dir: Path) -> KgxGraph:
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "nodes.tsv": _tsv(NODE_COLUMNS, [kg.nodes[k] for k in sorted(kg.nodes)]),
-        "edges.tsv": _tsv(EDGE_COLUMNS, sorted(kg.edges.values(), key=lambda e: (
-            e["subject"], e["predicate"], e["object"], e["publications"], e["id"]))),
+        "edges.tsv": _tsv(
+            EDGE_COLUMNS,
+            sorted(
+                kg.edges.values(),
+                key=lambda e: (
+                    e["subject"],
+                    e["predicate"],
+                    e["object"],
+                    e["publications"],
+                    e["id"],
+                ),
+            ),
+        ),
     }
     for name, text in files.items():
         tmp = out_dir / f".{name}.tmp"

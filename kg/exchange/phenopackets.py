@@ -87,15 +87,15 @@ from kg.exchange.vocab import (
 from kg.namespaces import DMKG
 
 __all__ = [
+    "DAYS_PER_MONTH",
+    "NOTES_FILE",
+    "SCHEMA_VERSION",
     "Note",
     "PhenopacketExport",
-    "DAYS_PER_MONTH",
-    "SCHEMA_VERSION",
-    "NOTES_FILE",
     "build_phenopacket",
     "build_phenopackets",
-    "phenopacket_json",
     "packet_file_name",
+    "phenopacket_json",
     "write_phenopackets",
 ]
 
@@ -108,8 +108,11 @@ NOTES_FILE = "export-notes.tsv"
 DERMATOMYOSITIS = ("MONDO:0016367", "dermatomyositis")
 
 _SEX = {DMKG.Female: Sex.FEMALE, DMKG.Male: Sex.MALE}
-_VITAL = {DMKG.Alive: VitalStatus.ALIVE, DMKG.Dead: VitalStatus.DECEASED,
-          DMKG.LostToFollowUp: VitalStatus.UNKNOWN_STATUS}
+_VITAL = {
+    DMKG.Alive: VitalStatus.ALIVE,
+    DMKG.Dead: VitalStatus.DECEASED,
+    DMKG.LostToFollowUp: VitalStatus.UNKNOWN_STATUS,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -175,59 +178,89 @@ class _Builder:
         for f in p.findings:
             name = self.label(f.finding)
             if f.status not in status_words:
-                self.note("phenotypicFeatures", name, f"status {self.label(f.status)!r}: "
-                          "neither present nor excluded in a phenopacket")
+                self.note(
+                    "phenotypicFeatures",
+                    name,
+                    f"status {self.label(f.status)!r}: "
+                    "neither present nor excluded in a phenopacket",
+                )
                 continue
             excluded = f.status == DMKG.Absent
             mapped = m.phenotype(f.finding)
             if mapped is None:
                 disease = m.disease(f.finding)
                 if disease is not None:
-                    as_disease.append(Disease(term=self.oc(disease.curie, disease.label),
-                                              excluded=excluded))
+                    as_disease.append(
+                        Disease(term=self.oc(disease.curie, disease.label), excluded=excluded)
+                    )
                 else:
-                    self.note("phenotypicFeatures", name,
-                              "no HPO term for this finding in the verified mapping table")
+                    self.note(
+                        "phenotypicFeatures",
+                        name,
+                        "no HPO term for this finding in the verified mapping table",
+                    )
                 continue
             if mapped.match == "broad" and excluded:
-                self.note("phenotypicFeatures", name, f"absent, and {mapped.curie} is only a "
-                          "broader term: its absence does not follow")
+                self.note(
+                    "phenotypicFeatures",
+                    name,
+                    f"absent, and {mapped.curie} is only a "
+                    "broader term: its absence does not follow",
+                )
                 continue
-            feature = PhenotypicFeature(type=self.oc(mapped.curie, mapped.label),
-                                        excluded=excluded)
+            feature = PhenotypicFeature(type=self.oc(mapped.curie, mapped.label), excluded=excluded)
             severity = GRADE_SEVERITY.get(f.grade or 0) or (f.severity or "").lower() or None
             if severity and not excluded:
                 if severity in SEVERITY:
                     curie = SEVERITY[severity]
                     feature.severity.CopyFrom(self.oc(curie, m.label(curie)))
                 else:
-                    self.note("phenotypicFeatures", name,
-                              f"severity {severity!r} has no HPO severity term")
+                    self.note(
+                        "phenotypicFeatures",
+                        name,
+                        f"severity {severity!r} has no HPO severity term",
+                    )
             self._add(by_term, feature, name)
         for a in p.antibodies:
             name = self.label(a.antibody)
             if a.status not in (DMKG.Positive, DMKG.Negative):
-                self.note("phenotypicFeatures", name, f"result {self.label(a.status)!r}: "
-                          "neither positive nor negative")
+                self.note(
+                    "phenotypicFeatures",
+                    name,
+                    f"result {self.label(a.status)!r}: neither positive nor negative",
+                )
                 continue
             mapped = m.phenotype(a.antibody)
             if mapped is None:
-                self.note("phenotypicFeatures", name,
-                          "no HPO antibody-positivity term in the verified mapping table")
+                self.note(
+                    "phenotypicFeatures",
+                    name,
+                    "no HPO antibody-positivity term in the verified mapping table",
+                )
                 continue
-            self._add(by_term, PhenotypicFeature(type=self.oc(mapped.curie, mapped.label),
-                                                 excluded=a.status == DMKG.Negative), name)
+            self._add(
+                by_term,
+                PhenotypicFeature(
+                    type=self.oc(mapped.curie, mapped.label), excluded=a.status == DMKG.Negative
+                ),
+                name,
+            )
         return [by_term[k] for k in sorted(by_term)], as_disease
 
-    def _add(self, by_term: dict[str, PhenotypicFeature], feature: PhenotypicFeature,
-             name: str) -> None:
+    def _add(
+        self, by_term: dict[str, PhenotypicFeature], feature: PhenotypicFeature, name: str
+    ) -> None:
         held = by_term.get(feature.type.id)
         if held is None:
             by_term[feature.type.id] = feature
         elif held.excluded != feature.excluded:
             # two records disagree about one HPO term: keep the positive one, say so
-            self.note("phenotypicFeatures", name, f"{feature.type.id} is both present and "
-                      "excluded in this patient's records; written as present")
+            self.note(
+                "phenotypicFeatures",
+                name,
+                f"{feature.type.id} is both present and "
+                "excluded in this patient's records; written as present",
+            )
             if held.excluded:
                 by_term[feature.type.id] = feature
 
@@ -240,8 +273,12 @@ class _Builder:
         for cancer in p.cancers:
             mapped = m.disease(cancer.malignancy)
             if mapped is None:
-                self.note("diseases", self.label(cancer.malignancy), "no MONDO or NCIt term "
-                          "for this cancer or any broader class in the verified mapping table")
+                self.note(
+                    "diseases",
+                    self.label(cancer.malignancy),
+                    "no MONDO or NCIt term "
+                    "for this cancer or any broader class in the verified mapping table",
+                )
                 continue
             disease = Disease(term=self.oc(mapped.curie, mapped.label))
             if cancer.laterality in LATERALITY:
@@ -255,9 +292,13 @@ class _Builder:
         for lab in self.patient.labs:
             name = self.label(lab.analyte)
             if lab.value is None:
-                self.note("measurements", name, "no numeric value (read as "
-                          f"{self.label(lab.interpretation) if lab.interpretation else 'unknown'}"
-                          "); see the creatine kinase phenotypic feature")
+                self.note(
+                    "measurements",
+                    name,
+                    "no numeric value (read as "
+                    f"{self.label(lab.interpretation) if lab.interpretation else 'unknown'}"
+                    "); see the creatine kinase phenotypic feature",
+                )
                 continue
             if lab.analyte != DMKG.CreatineKinase:
                 self.note("measurements", name, "no LOINC assay code for this analyte")
@@ -265,10 +306,16 @@ class _Builder:
             unit = self.oc(f"UCUM:{lab.unit}", UNIT_LABELS.get(lab.unit or "", lab.unit or ""))
             quantity = Quantity(unit=unit, value=float(lab.value))
             if lab.low is not None and lab.high is not None:
-                quantity.reference_range.CopyFrom(ReferenceRange(
-                    unit=unit, low=float(lab.low), high=float(lab.high)))
-            found.append(Measurement(assay=self.oc(*CK_ASSAY), description=lab.timepoint or "",
-                                     value=Value(quantity=quantity)))
+                quantity.reference_range.CopyFrom(
+                    ReferenceRange(unit=unit, low=float(lab.low), high=float(lab.high))
+                )
+            found.append(
+                Measurement(
+                    assay=self.oc(*CK_ASSAY),
+                    description=lab.timepoint or "",
+                    value=Value(quantity=quantity),
+                )
+            )
         return found
 
     def medical_actions(self) -> list[MedicalAction]:
@@ -277,8 +324,11 @@ class _Builder:
             name = self.label(t.intervention)
             mapped = self.mapper.intervention(t.intervention)
             if mapped is None:
-                self.note("medicalActions", name, "no ChEBI, NCIt or MAxO term in the verified "
-                          "mapping table")
+                self.note(
+                    "medicalActions",
+                    name,
+                    "no ChEBI, NCIt or MAxO term in the verified mapping table",
+                )
                 continue
             term = self.oc(mapped.curie, mapped.label)
             interval = _interval(t.start, t.end)
@@ -291,10 +341,14 @@ class _Builder:
                 treatment = Treatment(agent=term)
                 dose = DoseInterval()
                 if t.dose_value is not None and t.dose_unit:
-                    dose.quantity.CopyFrom(Quantity(
-                        unit=self.oc(f"UCUM:{t.dose_unit}",
-                                     UNIT_LABELS.get(t.dose_unit, t.dose_unit)),
-                        value=float(t.dose_value)))
+                    dose.quantity.CopyFrom(
+                        Quantity(
+                            unit=self.oc(
+                                f"UCUM:{t.dose_unit}", UNIT_LABELS.get(t.dose_unit, t.dose_unit)
+                            ),
+                            value=float(t.dose_value),
+                        )
+                    )
                 if interval is not None:
                     dose.interval.CopyFrom(interval)
                 if dose.ByteSize():
@@ -315,27 +369,37 @@ class _Builder:
         mapped = self.mapper.disease(t.target)
         if mapped is None and t.target == DMKG.Malignancy:
             # "given for the malignancy": the patient's one mapped cancer, if there is one
-            cancers = {c for c in (self.mapper.disease(x.malignancy)
-                                   for x in self.patient.cancers) if c is not None}
+            cancers = {
+                c
+                for c in (self.mapper.disease(x.malignancy) for x in self.patient.cancers)
+                if c is not None
+            }
             mapped = next(iter(cancers)) if len(cancers) == 1 else None
         if mapped is None:
-            self.note("medicalActions", self.label(t.intervention),
-                      f"treatment target {self.label(t.target)!r} has no MONDO or NCIt term")
+            self.note(
+                "medicalActions",
+                self.label(t.intervention),
+                f"treatment target {self.label(t.target)!r} has no MONDO or NCIt term",
+            )
             return None
         return self.oc(mapped.curie, mapped.label)
 
     def _free_text(self, t: TreatmentRecord, name: str) -> None:
         parts = []
-        written = (f"{_num(t.dose_value)} {t.dose_unit}" if t.dose_value is not None
-                   and t.dose_unit else None)
+        written = (
+            f"{_num(t.dose_value)} {t.dose_unit}"
+            if t.dose_value is not None and t.dose_unit
+            else None
+        )
         if t.dose and t.dose != written:
             parts.append(f"dose as printed {t.dose!r}")
         for what, value in (("route", t.route), ("schedule", t.schedule), ("phase", t.phase)):
             if value:
                 parts.append(f"{what} {value!r}")
         if parts:
-            self.note("medicalActions", name, "; ".join(parts) + ": free text, no coded "
-                      "phenopacket field")
+            self.note(
+                "medicalActions", name, "; ".join(parts) + ": free text, no coded phenopacket field"
+            )
 
     def subject(self) -> Individual:
         p = self.patient
@@ -345,8 +409,7 @@ class _Builder:
         if p.vital_status in _VITAL:
             vital = VitalStatus(status=_VITAL[p.vital_status])
             if p.months is not None and p.vital_status != DMKG.LostToFollowUp:
-                vital.survival_time_in_days = int(
-                    (p.months * DAYS_PER_MONTH).quantize(Decimal(1)))
+                vital.survival_time_in_days = int((p.months * DAYS_PER_MONTH).quantize(Decimal(1)))
             subject.vital_status.CopyFrom(vital)
         return subject
 
@@ -356,13 +419,26 @@ class _Builder:
         meta.created.FromJsonString(f"{CURATION_DATE}T00:00:00Z")
         for prefix in sorted(self.prefixes):
             rid, name, url, version, iri_prefix = RESOURCES[prefix]
-            meta.resources.append(Resource(id=rid, name=name, url=url, version=version,
-                                           namespace_prefix=prefix, iri_prefix=iri_prefix))
+            meta.resources.append(
+                Resource(
+                    id=rid,
+                    name=name,
+                    url=url,
+                    version=version,
+                    namespace_prefix=prefix,
+                    iri_prefix=iri_prefix,
+                )
+            )
         for number, doi in enumerate((pub.doi, *pub.also_doi)):
-            meta.external_references.append(ExternalReference(
-                id=doi_curie(doi), reference=f"https://doi.org/{doi}",
-                description=pub.title if number == 0 else
-                f"{pub.title} (another DOI of the same work)"))
+            meta.external_references.append(
+                ExternalReference(
+                    id=doi_curie(doi),
+                    reference=f"https://doi.org/{doi}",
+                    description=pub.title
+                    if number == 0
+                    else f"{pub.title} (another DOI of the same work)",
+                )
+            )
         return meta
 
     def build(self) -> Phenopacket:
@@ -398,8 +474,9 @@ def _interval(start: str | None, end: str | None) -> TimeInterval | None:
     return interval
 
 
-def build_phenopacket(patient: PatientData, mapper: TermMapper | None = None
-                      ) -> tuple[Phenopacket, list[Note]]:
+def build_phenopacket(
+    patient: PatientData, mapper: TermMapper | None = None
+) -> tuple[Phenopacket, list[Note]]:
     """One patient's phenopacket and the notes on what it leaves out."""
     builder = _Builder(patient, mapper or TermMapper.shipped())
     packet = builder.build()
@@ -452,4 +529,3 @@ def write_phenopackets(graph: Graph, out_dir: Path) -> PhenopacketExport:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out_dir / name)
     return export
-

@@ -48,16 +48,16 @@ from kg.namespaces import DMKG
 from kg.validate import validate_graph
 
 __all__ = [
+    "MEASUREMENTS_FILE",
+    "NOTES_FILE",
     "ImportProblem",
-    "PhenopacketImportError",
     "ImportResult",
+    "PhenopacketImportError",
     "SourcePlan",
-    "read_phenopacket_files",
-    "plan_import",
     "import_phenopackets",
     "months_from_days",
-    "NOTES_FILE",
-    "MEASUREMENTS_FILE",
+    "plan_import",
+    "read_phenopacket_files",
 ]
 
 NOTES_FILE = "import-notes.tsv"
@@ -154,8 +154,15 @@ def read_phenopacket_files(directory: Path) -> list[tuple[str, Phenopacket]]:
         except (UnicodeDecodeError, OSError) as exc:
             problems.append(ImportProblem(name, "$", "", f"unreadable file ({exc})"))
         except json_format.ParseError as exc:
-            problems.append(ImportProblem(name, "$", "", f"not a GA4GH phenopacket v2 ({exc})",
-                                          "JSON of the Phenopacket message"))
+            problems.append(
+                ImportProblem(
+                    name,
+                    "$",
+                    "",
+                    f"not a GA4GH phenopacket v2 ({exc})",
+                    "JSON of the Phenopacket message",
+                )
+            )
     if problems:
         raise PhenopacketImportError(problems)
     if not found:
@@ -192,9 +199,13 @@ class _PacketReader:
     def term(self, path: str, curie: str, label: str, role: Role, what: str) -> URIRef | None:
         cls = self.mapper.from_curie(curie, role)
         if cls is None:
-            self.problem(path, f"{curie} {label}".strip(), f"no dmkg class for this {what}",
-                         f"one of the {len(self.mapper.known(role))} {what}s that dmkg "
-                         "classes map to, as listed by 'dmkg export sssom'")
+            self.problem(
+                path,
+                f"{curie} {label}".strip(),
+                f"no dmkg class for this {what}",
+                f"one of the {len(self.mapper.known(role))} {what}s that dmkg "
+                "classes map to, as listed by 'dmkg export sssom'",
+            )
         return cls
 
     def item(self, path: str, verbatim: str, **values: Any) -> dict[str, Any]:
@@ -211,44 +222,64 @@ class _PacketReader:
         pk = self.packet
         case = pk.subject.id or pk.id
         if not case:
-            self.problem("$.subject.id", "", "phenopacket without subject id or id",
-                         "an id for the patient")
+            self.problem(
+                "$.subject.id", "", "phenopacket without subject id or id", "an id for the patient"
+            )
             return None
         if re.search(r'[\t\r\n"]', case):
-            self.problem("$.subject.id", case, "subject id with a tab, line break or double "
-                         "quote", "an id that can be a case label in a table")
+            self.problem(
+                "$.subject.id",
+                case,
+                "subject id with a tab, line break or double quote",
+                "an id that can be a case label in a table",
+            )
             return None
-        patient: dict[str, Any] = {"case": case, "cohort": COHORT_ID,
-                                   "section": f"phenopacket {self.file}"}
+        patient: dict[str, Any] = {
+            "case": case,
+            "cohort": COHORT_ID,
+            "section": f"phenopacket {self.file}",
+        }
         self._diseases(patient)
         if pk.subject.sex in (Sex.FEMALE, Sex.MALE):
             word = "female" if pk.subject.sex == Sex.FEMALE else "male"
             patient["sex"] = self.item("$.subject.sex", Sex.Name(pk.subject.sex), value=word)
         elif pk.subject.sex != Sex.UNKNOWN_SEX:
-            self.note("$.subject.sex", Sex.Name(pk.subject.sex), "not imported: dmkg records "
-                      "female or male")
+            self.note(
+                "$.subject.sex",
+                Sex.Name(pk.subject.sex),
+                "not imported: dmkg records female or male",
+            )
         self._features(patient)
         self._measurements(patient)
         self._actions(patient)
         self._outcome(patient)
-        self.unsupported("$", {"biosamples": bool(pk.biosamples),
-                               "interpretations": bool(pk.interpretations),
-                               "files": bool(pk.files)})
-        self.unsupported("$.subject", {
-            "timeAtLastEncounter": pk.subject.HasField("time_at_last_encounter"),
-            "dateOfBirth": pk.subject.HasField("date_of_birth"),
-            "alternateIds": bool(pk.subject.alternate_ids),
-            "karyotypicSex": bool(pk.subject.karyotypic_sex),
-            "gender": pk.subject.HasField("gender"),
-        })
+        self.unsupported(
+            "$",
+            {
+                "biosamples": bool(pk.biosamples),
+                "interpretations": bool(pk.interpretations),
+                "files": bool(pk.files),
+            },
+        )
+        self.unsupported(
+            "$.subject",
+            {
+                "timeAtLastEncounter": pk.subject.HasField("time_at_last_encounter"),
+                "dateOfBirth": pk.subject.HasField("date_of_birth"),
+                "alternateIds": bool(pk.subject.alternate_ids),
+                "karyotypicSex": bool(pk.subject.karyotypic_sex),
+                "gender": pk.subject.HasField("gender"),
+            },
+        )
         return patient
 
     def _diseases(self, patient: dict[str, Any]) -> None:
         dm_found = False
         for i, disease in enumerate(self.packet.diseases):
             path = f"$.diseases[{i}]"
-            cls = self.term(f"{path}.term.id", disease.term.id, disease.term.label, "disease",
-                            "disease term")
+            cls = self.term(
+                f"{path}.term.id", disease.term.id, disease.term.label, "disease", "disease term"
+            )
             if cls is None:
                 continue
             verbatim = f"{disease.term.id} {disease.term.label}".strip()
@@ -258,8 +289,12 @@ class _PacketReader:
                     continue
                 dm_found = True
                 if cls != DMKG.Dermatomyositis:
-                    self.note(f"{path}.term", verbatim, "imported as dermatomyositis: the "
-                              "curated format has no place for the subtype")
+                    self.note(
+                        f"{path}.term",
+                        verbatim,
+                        "imported as dermatomyositis: the "
+                        "curated format has no place for the subtype",
+                    )
                 self._age(patient, disease, path)
             elif self.mapper.is_under(cls, DMKG.Malignancy):
                 if disease.excluded:
@@ -270,26 +305,41 @@ class _PacketReader:
                 if side:
                     cancer["laterality"] = side
                 elif disease.laterality.id:
-                    self.note(f"{path}.laterality", disease.laterality.id,
-                              "not imported: dmkg records left or right")
+                    self.note(
+                        f"{path}.laterality",
+                        disease.laterality.id,
+                        "not imported: dmkg records left or right",
+                    )
                 patient.setdefault("cancers", []).append(cancer)
                 self.unsupported(path, {"onset": disease.HasField("onset")})
             elif self.mapper.is_under(cls, DMKG.ClinicalFinding):
                 status = "absent" if disease.excluded else "present"
-                patient.setdefault("findings", []).append(self.item(
-                    path, verbatim, term=self.mapper.class_label(cls), status=status))
+                patient.setdefault("findings", []).append(
+                    self.item(path, verbatim, term=self.mapper.class_label(cls), status=status)
+                )
             else:
-                self.note(path, verbatim, "not imported: neither dermatomyositis, a cancer nor "
-                          "a clinical finding")
+                self.note(
+                    path,
+                    verbatim,
+                    "not imported: neither dermatomyositis, a cancer nor a clinical finding",
+                )
                 continue
-            self.unsupported(path, {
-                "resolution": disease.HasField("resolution"),
-                "diseaseStage": bool(disease.disease_stage),
-                "clinicalTnmFinding": bool(disease.clinical_tnm_finding),
-                "primarySite": disease.HasField("primary_site")})
+            self.unsupported(
+                path,
+                {
+                    "resolution": disease.HasField("resolution"),
+                    "diseaseStage": bool(disease.disease_stage),
+                    "clinicalTnmFinding": bool(disease.clinical_tnm_finding),
+                    "primarySite": disease.HasField("primary_site"),
+                },
+            )
         if not dm_found:
-            self.problem("$.diseases", "", "not a dermatomyositis patient",
-                         "a diseases entry with MONDO:0016367 dermatomyositis or a subtype")
+            self.problem(
+                "$.diseases",
+                "",
+                "not a dermatomyositis patient",
+                "a diseases entry with MONDO:0016367 dermatomyositis or a subtype",
+            )
 
     def _age(self, patient: dict[str, Any], disease: Any, path: str) -> None:
         if not disease.HasField("onset"):
@@ -299,14 +349,18 @@ class _PacketReader:
         if match:
             patient["age"] = self.item(f"{path}.onset.age", iso, value=int(match.group(1)))
         else:
-            self.note(f"{path}.onset", iso or disease.onset.WhichOneof("element") or "",
-                      "not imported: the age at diagnosis must be an ISO 8601 age in years")
+            self.note(
+                f"{path}.onset",
+                iso or disease.onset.WhichOneof("element") or "",
+                "not imported: the age at diagnosis must be an ISO 8601 age in years",
+            )
 
     def _features(self, patient: dict[str, Any]) -> None:
         for i, feature in enumerate(self.packet.phenotypic_features):
             path = f"$.phenotypicFeatures[{i}]"
-            cls = self.term(f"{path}.type.id", feature.type.id, feature.type.label, "phenotype",
-                            "HPO term")
+            cls = self.term(
+                f"{path}.type.id", feature.type.id, feature.type.label, "phenotype", "HPO term"
+            )
             if cls is None:
                 continue
             verbatim = f"{feature.type.id} {feature.type.label}".strip()
@@ -314,41 +368,61 @@ class _PacketReader:
                 verbatim += " (excluded)"
             if self.mapper.is_under(cls, DMKG.Autoantibody):
                 result = "negative" if feature.excluded else "positive"
-                patient.setdefault("antibodies", []).append(self.item(
-                    path, verbatim, antibody=self.mapper.class_label(cls), result=result))
+                patient.setdefault("antibodies", []).append(
+                    self.item(path, verbatim, antibody=self.mapper.class_label(cls), result=result)
+                )
             else:
-                finding = self.item(path, verbatim, term=self.mapper.class_label(cls),
-                                    status="absent" if feature.excluded else "present")
+                finding = self.item(
+                    path,
+                    verbatim,
+                    term=self.mapper.class_label(cls),
+                    status="absent" if feature.excluded else "present",
+                )
                 if feature.HasField("severity"):
                     word = _SEVERITY_WORD.get(feature.severity.id)
                     if word:
                         finding["severity"] = word
-                        finding["verbatim"] += f"; severity {feature.severity.id} " \
-                                               f"{feature.severity.label}".rstrip()
+                        finding["verbatim"] += (
+                            f"; severity {feature.severity.id} {feature.severity.label}".rstrip()
+                        )
                     else:
-                        self.note(f"{path}.severity", feature.severity.id,
-                                  "not imported: not an HPO severity term")
+                        self.note(
+                            f"{path}.severity",
+                            feature.severity.id,
+                            "not imported: not an HPO severity term",
+                        )
                 patient.setdefault("findings", []).append(finding)
-            self.unsupported(path, {"description": bool(feature.description),
-                                    "modifiers": bool(feature.modifiers),
-                                    "onset": feature.HasField("onset"),
-                                    "resolution": feature.HasField("resolution"),
-                                    "evidence": bool(feature.evidence)})
+            self.unsupported(
+                path,
+                {
+                    "description": bool(feature.description),
+                    "modifiers": bool(feature.modifiers),
+                    "onset": feature.HasField("onset"),
+                    "resolution": feature.HasField("resolution"),
+                    "evidence": bool(feature.evidence),
+                },
+            )
 
     def _measurements(self, patient: dict[str, Any]) -> None:
         for i, measurement in enumerate(self.packet.measurements):
             path = f"$.measurements[{i}]"
             if measurement.assay.id != CK_ASSAY[0]:
-                self.problem(f"{path}.assay.id", f"{measurement.assay.id} "
-                             f"{measurement.assay.label}".strip(), "no dmkg analyte for this "
-                             "assay", f"{CK_ASSAY[0]} {CK_ASSAY[1]}")
+                self.problem(
+                    f"{path}.assay.id",
+                    f"{measurement.assay.id} {measurement.assay.label}".strip(),
+                    "no dmkg analyte for this assay",
+                    f"{CK_ASSAY[0]} {CK_ASSAY[1]}",
+                )
                 continue
             if not measurement.value.HasField("quantity"):
                 self.note(f"{path}.value", "", "not imported: no numeric quantity")
                 continue
             quantity = measurement.value.quantity
-            unit = quantity.unit.id.split(":", 1)[1] if quantity.unit.id.upper().startswith(
-                "UCUM:") else quantity.unit.label or quantity.unit.id
+            unit = (
+                quantity.unit.id.split(":", 1)[1]
+                if quantity.unit.id.upper().startswith("UCUM:")
+                else quantity.unit.label or quantity.unit.id
+            )
             verbatim = f"{CK_ASSAY[0]} {_num(quantity.value)} {unit}".strip()
             lab = self.item(path, verbatim, analyte="creatine kinase", value=_num(quantity.value))
             if unit:
@@ -357,8 +431,11 @@ class _PacketReader:
             if measurement.description:
                 lab["timepoint"] = measurement.description
                 if ranged:
-                    self.note(f"{path}.value.quantity.referenceRange", "", "not imported: a "
-                              "reference range and a time point cannot be kept together")
+                    self.note(
+                        f"{path}.value.quantity.referenceRange",
+                        "",
+                        "not imported: a reference range and a time point cannot be kept together",
+                    )
                     ranged = False
             if ranged:
                 low, high = quantity.reference_range.low, quantity.reference_range.high
@@ -366,8 +443,13 @@ class _PacketReader:
                 self.ranged.append(lab)
             else:
                 patient.setdefault("labs", []).append(lab)
-            self.unsupported(path, {"timeObserved": measurement.HasField("time_observed"),
-                                    "procedure": measurement.HasField("procedure")})
+            self.unsupported(
+                path,
+                {
+                    "timeObserved": measurement.HasField("time_observed"),
+                    "procedure": measurement.HasField("procedure"),
+                },
+            )
 
     def _actions(self, patient: dict[str, Any]) -> None:
         for i, action in enumerate(self.packet.medical_actions):
@@ -378,22 +460,32 @@ class _PacketReader:
             elif kind == "procedure":
                 term, where = action.procedure.code, f"{path}.procedure.code.id"
             else:
-                self.note(f"{path}.{kind or 'action'}", "", "not imported: dmkg records "
-                          "treatments and procedures")
+                self.note(
+                    f"{path}.{kind or 'action'}",
+                    "",
+                    "not imported: dmkg records treatments and procedures",
+                )
                 continue
-            cls = self.term(where, term.id, term.label, "intervention",
-                            "agent or procedure term")
+            cls = self.term(where, term.id, term.label, "intervention", "agent or procedure term")
             if cls is None:
                 continue
-            item = self.item(path, f"{term.id} {term.label}".strip(),
-                             intervention=self.mapper.class_label(cls))
+            item = self.item(
+                path, f"{term.id} {term.label}".strip(), intervention=self.mapper.class_label(cls)
+            )
             if action.HasField("treatment_target"):
-                target = self.term(f"{path}.treatmentTarget.id", action.treatment_target.id,
-                                   action.treatment_target.label, "disease", "disease term")
+                target = self.term(
+                    f"{path}.treatmentTarget.id",
+                    action.treatment_target.id,
+                    action.treatment_target.label,
+                    "disease",
+                    "disease term",
+                )
                 if target is not None:
                     item["for"] = self.mapper.class_label(
-                        DMKG.Dermatomyositis if self.mapper.is_under(
-                            target, DMKG.Dermatomyositis) else target)
+                        DMKG.Dermatomyositis
+                        if self.mapper.is_under(target, DMKG.Dermatomyositis)
+                        else target
+                    )
             if kind == "treatment":
                 self._treatment(item, action.treatment, f"{path}.treatment")
             else:
@@ -404,15 +496,23 @@ class _PacketReader:
                 elif performed.HasField("timestamp"):
                     item["start"] = item["end"] = _month(performed.timestamp)
                 elif action.procedure.HasField("performed"):
-                    self.note(f"{path}.procedure.performed", "", "not imported: dmkg records "
-                              "procedure dates as months")
-                self.unsupported(f"{path}.procedure",
-                                 {"bodySite": action.procedure.HasField("body_site")})
-            self.unsupported(path, {
-                "treatmentIntent": action.HasField("treatment_intent"),
-                "responseToTreatment": action.HasField("response_to_treatment"),
-                "adverseEvents": bool(action.adverse_events),
-                "treatmentTerminationReason": action.HasField("treatment_termination_reason")})
+                    self.note(
+                        f"{path}.procedure.performed",
+                        "",
+                        "not imported: dmkg records procedure dates as months",
+                    )
+                self.unsupported(
+                    f"{path}.procedure", {"bodySite": action.procedure.HasField("body_site")}
+                )
+            self.unsupported(
+                path,
+                {
+                    "treatmentIntent": action.HasField("treatment_intent"),
+                    "responseToTreatment": action.HasField("response_to_treatment"),
+                    "adverseEvents": bool(action.adverse_events),
+                    "treatmentTerminationReason": action.HasField("treatment_termination_reason"),
+                },
+            )
             patient.setdefault("treatments", []).append(item)
 
     def _treatment(self, item: dict[str, Any], treatment: Any, path: str) -> None:
@@ -424,32 +524,46 @@ class _PacketReader:
             if dose.HasField("quantity"):
                 unit = dose.quantity.unit.id
                 item["dose_value"] = _num(dose.quantity.value)
-                item["dose_unit"] = unit.split(":", 1)[1] if unit.upper().startswith(
-                    "UCUM:") else dose.quantity.unit.label or unit
+                item["dose_unit"] = (
+                    unit.split(":", 1)[1]
+                    if unit.upper().startswith("UCUM:")
+                    else dose.quantity.unit.label or unit
+                )
             if dose.HasField("interval"):
                 item["start"] = _month(dose.interval.start)
                 item["end"] = _month(dose.interval.end)
             self.unsupported(where, {"scheduleFrequency": dose.HasField("schedule_frequency")})
-        self.unsupported(path, {
-            "routeOfAdministration": treatment.HasField("route_of_administration"),
-            "drugType": bool(treatment.drug_type),
-            "cumulativeDose": treatment.HasField("cumulative_dose")})
+        self.unsupported(
+            path,
+            {
+                "routeOfAdministration": treatment.HasField("route_of_administration"),
+                "drugType": bool(treatment.drug_type),
+                "cumulativeDose": treatment.HasField("cumulative_dose"),
+            },
+        )
 
     def _outcome(self, patient: dict[str, Any]) -> None:
         vital = self.packet.subject.vital_status
         if not self.packet.subject.HasField("vital_status"):
             return
-        words = {VitalStatus.ALIVE: "alive", VitalStatus.DECEASED: "dead",
-                 VitalStatus.UNKNOWN_STATUS: "lost to follow-up"}
+        words = {
+            VitalStatus.ALIVE: "alive",
+            VitalStatus.DECEASED: "dead",
+            VitalStatus.UNKNOWN_STATUS: "lost to follow-up",
+        }
         verbatim = VitalStatus.Status.Name(vital.status)
         outcome = self.item("$.subject.vitalStatus", verbatim, status=words[vital.status])
         if vital.survival_time_in_days:
             outcome["months"] = _num(float(months_from_days(vital.survival_time_in_days)))
             outcome["verbatim"] += f"; survivalTimeInDays {vital.survival_time_in_days}"
         patient["outcome"] = outcome
-        self.unsupported("$.subject.vitalStatus", {
-            "timeOfDeath": vital.HasField("time_of_death"),
-            "causeOfDeath": vital.HasField("cause_of_death")})
+        self.unsupported(
+            "$.subject.vitalStatus",
+            {
+                "timeOfDeath": vital.HasField("time_of_death"),
+                "causeOfDeath": vital.HasField("cause_of_death"),
+            },
+        )
 
 
 def _publication(file: str, packet: Phenopacket) -> tuple[str, str, list[str]] | None:
@@ -470,10 +584,15 @@ def _publication(file: str, packet: Phenopacket) -> tuple[str, str, list[str]] |
     return main, title, others
 
 
-def plan_import(packets: list[tuple[str, Phenopacket]], base_id: str, *,
-                doi: str | None = None, title: str | None = None,
-                allow_unmapped: bool = False, mapper: TermMapper | None = None
-                ) -> list[SourcePlan]:
+def plan_import(
+    packets: list[tuple[str, Phenopacket]],
+    base_id: str,
+    *,
+    doi: str | None = None,
+    title: str | None = None,
+    allow_unmapped: bool = False,
+    mapper: TermMapper | None = None,
+) -> list[SourcePlan]:
     """Group phenopackets by publication and read each into YAML patients (nothing written)."""
     mapper = mapper or TermMapper.shipped()
     problems: list[ImportProblem] = []
@@ -483,9 +602,15 @@ def plan_import(packets: list[tuple[str, Phenopacket]], base_id: str, *,
     for file, packet in packets:
         cited = _publication(file, packet)
         if cited is None and doi is None:
-            problems.append(ImportProblem(file, "$.metaData.externalReferences", "",
-                                          "no DOI of the publication the patient comes from",
-                                          "an external reference 'DOI:10....', or --doi"))
+            problems.append(
+                ImportProblem(
+                    file,
+                    "$.metaData.externalReferences",
+                    "",
+                    "no DOI of the publication the patient comes from",
+                    "an external reference 'DOI:10....', or --doi",
+                )
+            )
             continue
         key, cited_title, others = cited if cited else (doi or "", "", [])
         plan = plans.setdefault(key, SourcePlan("", key, cited_title or title or ""))
@@ -495,8 +620,15 @@ def plan_import(packets: list[tuple[str, Phenopacket]], base_id: str, *,
         patient = reader.read()
         case = packet.subject.id or packet.id
         if case in seen_cases:
-            problems.append(ImportProblem(file, "$.subject.id", case, "the same subject id as "
-                                          f"in {seen_cases[case]}", "one phenopacket per patient"))
+            problems.append(
+                ImportProblem(
+                    file,
+                    "$.subject.id",
+                    case,
+                    f"the same subject id as in {seen_cases[case]}",
+                    "one phenopacket per patient",
+                )
+            )
             continue
         seen_cases[case] = file
         problems.extend(reader.problems if not allow_unmapped else [])
@@ -525,22 +657,41 @@ def _source_yaml(plan: SourcePlan, directory_name: str) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "id": plan.source_id,
         "publication": publication,
-        "study": {"design": "case report" if n == 1 else "case series",
-                  "label": f"Phenopackets imported from {directory_name}",
-                  "note": f"{len(plan.files)} GA4GH phenopacket file(s) imported by "
-                          "'dmkg import phenopackets'; what could not be kept is listed in "
-                          f"{NOTES_FILE}."},
-        "cohorts": [{"id": COHORT_ID, "label": f"{plan.source_id}: imported phenopackets",
-                     "size": max(n, 1)}],
+        "study": {
+            "design": "case report" if n == 1 else "case series",
+            "label": f"Phenopackets imported from {directory_name}",
+            "note": f"{len(plan.files)} GA4GH phenopacket file(s) imported by "
+            "'dmkg import phenopackets'; what could not be kept is listed in "
+            f"{NOTES_FILE}.",
+        },
+        "cohorts": [
+            {
+                "id": COHORT_ID,
+                "label": f"{plan.source_id}: imported phenopackets",
+                "size": max(n, 1),
+            }
+        ],
     }
     columns = _ranged_columns(plan)
     if columns:
-        meta["patient_tables"] = [{
-            "table": "phenopacket measurements", "file": MEASUREMENTS_FILE,
-            "cohort": COHORT_ID, "case_column": "case",
-            "columns": {name: {"kind": "lab", "analyte": lab["analyte"], "unit": lab.get("unit"),
-                               "reference": lab["reference"], "codes": {"": "not reported"}}
-                        for name, lab in columns.items()}}]
+        meta["patient_tables"] = [
+            {
+                "table": "phenopacket measurements",
+                "file": MEASUREMENTS_FILE,
+                "cohort": COHORT_ID,
+                "case_column": "case",
+                "columns": {
+                    name: {
+                        "kind": "lab",
+                        "analyte": lab["analyte"],
+                        "unit": lab.get("unit"),
+                        "reference": lab["reference"],
+                        "codes": {"": "not reported"},
+                    }
+                    for name, lab in columns.items()
+                },
+            }
+        ]
     meta["patients"] = plan.patients
     return meta
 
@@ -581,33 +732,52 @@ def _notes_tsv(notes: list[ImportProblem]) -> str:
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(["file", "json_path", "value", "why"])
     for n in sorted(set(notes)):
-        writer.writerow([n.file, n.path, n.value, n.problem + (f" (expected {n.expected})"
-                                                                 if n.expected else "")])
+        writer.writerow(
+            [
+                n.file,
+                n.path,
+                n.value,
+                n.problem + (f" (expected {n.expected})" if n.expected else ""),
+            ]
+        )
     return buffer.getvalue()
 
 
 def _write_folder(plan: SourcePlan, folder: Path, directory_name: str) -> None:
     folder.mkdir(parents=True)
     meta = _source_yaml(plan, directory_name)
-    header = (f"# Imported by 'dmkg import phenopackets' from {directory_name}: one patient per "
-              "phenopacket file.\n# Each item's section names the file and JSON path it came "
-              f"from; {NOTES_FILE} lists what was not kept.\n")
-    (folder / "source.yaml").write_text(header + yaml.safe_dump(
-        meta, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    header = (
+        f"# Imported by 'dmkg import phenopackets' from {directory_name}: one patient per "
+        "phenopacket file.\n# Each item's section names the file and JSON path it came "
+        f"from; {NOTES_FILE} lists what was not kept.\n"
+    )
+    (folder / "source.yaml").write_text(
+        header + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100),
+        encoding="utf-8",
+    )
     if plan.ranged_labs:
         (folder / MEASUREMENTS_FILE).write_text(_measurements_tsv(plan), encoding="utf-8")
     (folder / NOTES_FILE).write_text(_notes_tsv(plan.notes), encoding="utf-8")
 
 
-def import_phenopackets(directory: Path, out_root: Path, source_id: str | None = None, *,
-                        doi: str | None = None, title: str | None = None,
-                        allow_unmapped: bool = False, force: bool = False,
-                        progress: Callable[[str], None] = lambda _: None) -> ImportResult:
+def import_phenopackets(
+    directory: Path,
+    out_root: Path,
+    source_id: str | None = None,
+    *,
+    doi: str | None = None,
+    title: str | None = None,
+    allow_unmapped: bool = False,
+    force: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+) -> ImportResult:
     """Import the phenopackets under ``directory`` as source folder(s) under ``out_root``."""
     base = source_id or re.sub(r"[^a-z0-9]+", "-", directory.resolve().name.lower()).strip("-")
     if not _SOURCE_ID.fullmatch(base or ""):
-        raise UsageError(f"--source-id {base!r}: expected lower-case letters, digits, '.', '_' "
-                         "or '-', starting with a letter or digit")
+        raise UsageError(
+            f"--source-id {base!r}: expected lower-case letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit"
+        )
     packets = read_phenopacket_files(directory)
     progress(f"read {len(packets)} phenopacket file(s) from {directory}")
     plans = plan_import(packets, base, doi=doi, title=title, allow_unmapped=allow_unmapped)
@@ -627,8 +797,10 @@ def import_phenopackets(directory: Path, out_root: Path, source_id: str | None =
             report = validate_graph(graph, mapper.graph)
             if not report.conforms:
                 raise ValidationFailed(report.text(), len(report.violations))
-            progress(f"{plan.source_id}: {len(plan.patients)} patient(s), {len(graph)} triples "
-                     "conform to the shapes")
+            progress(
+                f"{plan.source_id}: {len(plan.patients)} patient(s), {len(graph)} triples "
+                "conform to the shapes"
+            )
         folders = []
         for plan in plans:
             target = out_root / plan.source_id
@@ -638,6 +810,9 @@ def import_phenopackets(directory: Path, out_root: Path, source_id: str | None =
             folders.append(target)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
-    return ImportResult(folders, sum(len(p.patients) for p in plans),
-                        sorted(n for p in plans for n in p.notes),
-                        {p.source_id: p.doi for p in plans})
+    return ImportResult(
+        folders,
+        sum(len(p.patients) for p in plans),
+        sorted(n for p in plans for n in p.notes),
+        {p.source_id: p.doi for p in plans},
+    )

@@ -26,12 +26,26 @@ from kg.exchange.vocab import EXTERNAL_LABELS, TermMapper, curie_of
 from kg.namespaces import DMKG, ONTOLOGY_IRI
 from kg.ontology import load_ontology
 
-__all__ = ["MAPPING_SET_ID", "SSSOM_COLUMNS", "CURIE_MAP", "Mapping", "mappings", "sssom_text",
-           "write_sssom"]
+__all__ = [
+    "CURIE_MAP",
+    "MAPPING_SET_ID",
+    "SSSOM_COLUMNS",
+    "Mapping",
+    "mappings",
+    "sssom_text",
+    "write_sssom",
+]
 
 MAPPING_SET_ID = "https://w3id.org/dmkg/mappings/dmkg.sssom.tsv"
-SSSOM_COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-                 "mapping_justification", "comment")
+SSSOM_COLUMNS = (
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "comment",
+)
 CURIE_MAP = {
     "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_",
     "HP": "http://purl.obolibrary.org/obo/HP_",
@@ -44,8 +58,12 @@ CURIE_MAP = {
     "semapv": "https://w3id.org/semapv/vocab/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
-_PREDICATES = {SKOS.exactMatch: "skos:exactMatch", SKOS.closeMatch: "skos:closeMatch",
-               SKOS.broadMatch: "skos:broadMatch", SKOS.narrowMatch: "skos:narrowMatch"}
+_PREDICATES = {
+    SKOS.exactMatch: "skos:exactMatch",
+    SKOS.closeMatch: "skos:closeMatch",
+    SKOS.broadMatch: "skos:broadMatch",
+    SKOS.narrowMatch: "skos:narrowMatch",
+}
 _ORDER = list(_PREDICATES.values())
 
 
@@ -61,8 +79,15 @@ class Mapping:
     comment: str
 
     def row(self) -> list[str]:
-        return [self.subject_id, self.subject_label, self.predicate_id, self.object_id,
-                self.object_label, "semapv:ManualMappingCuration", self.comment]
+        return [
+            self.subject_id,
+            self.subject_label,
+            self.predicate_id,
+            self.object_id,
+            self.object_label,
+            "semapv:ManualMappingCuration",
+            self.comment,
+        ]
 
 
 def mappings(ontology: Graph | None = None) -> list[Mapping]:
@@ -72,14 +97,24 @@ def mappings(ontology: Graph | None = None) -> list[Mapping]:
     found = []
     for prop, predicate in _PREDICATES.items():
         for cls, target in ontology.subject_objects(prop):
-            if not (isinstance(cls, URIRef) and isinstance(target, URIRef)
-                    and str(cls).startswith(str(DMKG._NS))):
+            if not (
+                isinstance(cls, URIRef)
+                and isinstance(target, URIRef)
+                and str(cls).startswith(str(DMKG._NS))
+            ):
                 continue
             note = ontology.value(cls, DMKG.mappingNote)
             object_id = curie_of(target)
-            found.append(Mapping(curie_of(cls), mapper.class_label(cls), predicate, object_id,
-                                 EXTERNAL_LABELS.get(object_id, ""),
-                                 " ".join(str(note).split()) if note else ""))
+            found.append(
+                Mapping(
+                    curie_of(cls),
+                    mapper.class_label(cls),
+                    predicate,
+                    object_id,
+                    EXTERNAL_LABELS.get(object_id, ""),
+                    " ".join(str(note).split()) if note else "",
+                )
+            )
     return sorted(found, key=lambda m: (_ORDER.index(m.predicate_id), m.subject_id, m.object_id))
 
 
@@ -91,8 +126,8 @@ def _metadata(ontology: Graph) -> dict[str, object]:
         "mapping_set_id": MAPPING_SET_ID,
         "mapping_set_version": str(version or ""),
         "mapping_set_description": "Cross-references of the dmkg ontology's classes to HPO, "
-                                   "MONDO, NCIt, ChEBI, MAxO, STATO and OBI, chosen from the "
-                                   "project's verified term-mappings table.",
+        "MONDO, NCIt, ChEBI, MAxO, STATO and OBI, chosen from the "
+        "project's verified term-mappings table.",
         "license": str(license_iri or ""),
     }
 
@@ -100,8 +135,7 @@ def _metadata(ontology: Graph) -> dict[str, object]:
 def sssom_text(ontology: Graph | None = None) -> str:
     """The mapping table as SSSOM/TSV text."""
     ontology = ontology if ontology is not None else load_ontology()
-    header = yaml.safe_dump(_metadata(ontology), sort_keys=False, allow_unicode=True,
-                            width=10_000)
+    header = yaml.safe_dump(_metadata(ontology), sort_keys=False, allow_unicode=True, width=10_000)
     buffer = io.StringIO()
     for line in header.splitlines():
         buffer.write(f"#{line}\n")

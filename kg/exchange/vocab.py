@@ -33,18 +33,18 @@ from kg.ontology import load_ontology
 from kg.terms import TermIndex
 
 __all__ = [
-    "CURATION_DATE",
-    "HPO_VERSION",
-    "DMKG_INFORES",
-    "EXTERNAL_LABELS",
-    "SEVERITY",
-    "GRADE_SEVERITY",
-    "LATERALITY",
     "CK_ASSAY",
-    "UNIT_LABELS",
-    "RESOURCES",
-    "PREFERRED_CLOSE",
+    "CURATION_DATE",
+    "DMKG_INFORES",
     "DM_SUBTYPE_OF_ANTIBODY",
+    "EXTERNAL_LABELS",
+    "GRADE_SEVERITY",
+    "HPO_VERSION",
+    "LATERALITY",
+    "PREFERRED_CLOSE",
+    "RESOURCES",
+    "SEVERITY",
+    "UNIT_LABELS",
     "Mapped",
     "Role",
     "TermMapper",
@@ -190,23 +190,55 @@ UNIT_LABELS: dict[str, str] = {
 #: (NCIt and ChEBI identifiers came from MONDO cross-references and the biomappings curated
 #: file; LOINC and UCUM codes from the GA4GH phenopacket-tools builders) it says so.
 RESOURCES: dict[str, tuple[str, str, str, str, str]] = {
-    "HP": ("hp", "Human Phenotype Ontology", "http://purl.obolibrary.org/obo/hp.owl",
-           HPO_VERSION, "http://purl.obolibrary.org/obo/HP_"),
-    "MONDO": ("mondo", "Mondo Disease Ontology", "http://purl.obolibrary.org/obo/mondo.owl",
-              "2026-08", "http://purl.obolibrary.org/obo/MONDO_"),
-    "NCIT": ("ncit", "NCI Thesaurus OBO Edition", "http://purl.obolibrary.org/obo/ncit.owl",
-             "unrecorded (identifiers from MONDO 2026-08 cross-references)",
-             "http://purl.obolibrary.org/obo/NCIT_"),
-    "CHEBI": ("chebi", "Chemical Entities of Biological Interest",
-              "http://purl.obolibrary.org/obo/chebi.owl",
-              "unrecorded (identifiers from the biomappings curated file)",
-              "http://purl.obolibrary.org/obo/CHEBI_"),
-    "MAXO": ("maxo", "Medical Action Ontology", "http://purl.obolibrary.org/obo/maxo.owl",
-             "2024-07-29", "http://purl.obolibrary.org/obo/MAXO_"),
-    "LOINC": ("loinc", "Logical Observation Identifiers Names and Codes", "https://loinc.org",
-              "unrecorded", "https://loinc.org/"),
-    "UCUM": ("ucum", "Unified Code for Units of Measure", "https://ucum.org", "unrecorded",
-             "https://ucum.org/ucum#"),
+    "HP": (
+        "hp",
+        "Human Phenotype Ontology",
+        "http://purl.obolibrary.org/obo/hp.owl",
+        HPO_VERSION,
+        "http://purl.obolibrary.org/obo/HP_",
+    ),
+    "MONDO": (
+        "mondo",
+        "Mondo Disease Ontology",
+        "http://purl.obolibrary.org/obo/mondo.owl",
+        "2026-08",
+        "http://purl.obolibrary.org/obo/MONDO_",
+    ),
+    "NCIT": (
+        "ncit",
+        "NCI Thesaurus OBO Edition",
+        "http://purl.obolibrary.org/obo/ncit.owl",
+        "unrecorded (identifiers from MONDO 2026-08 cross-references)",
+        "http://purl.obolibrary.org/obo/NCIT_",
+    ),
+    "CHEBI": (
+        "chebi",
+        "Chemical Entities of Biological Interest",
+        "http://purl.obolibrary.org/obo/chebi.owl",
+        "unrecorded (identifiers from the biomappings curated file)",
+        "http://purl.obolibrary.org/obo/CHEBI_",
+    ),
+    "MAXO": (
+        "maxo",
+        "Medical Action Ontology",
+        "http://purl.obolibrary.org/obo/maxo.owl",
+        "2024-07-29",
+        "http://purl.obolibrary.org/obo/MAXO_",
+    ),
+    "LOINC": (
+        "loinc",
+        "Logical Observation Identifiers Names and Codes",
+        "https://loinc.org",
+        "unrecorded",
+        "https://loinc.org/",
+    ),
+    "UCUM": (
+        "ucum",
+        "Unified Code for Units of Measure",
+        "https://ucum.org",
+        "unrecorded",
+        "https://ucum.org/ucum#",
+    ),
 }
 
 #: A class with several close matches and no exact one: the close match an export uses is
@@ -233,7 +265,9 @@ Match = Literal["exact", "close", "broad"]
 Role = Literal["phenotype", "disease", "intervention"]
 
 _MATCH_PROPERTIES: dict[Match, URIRef] = {
-    "exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broad": SKOS.broadMatch,
+    "exact": SKOS.exactMatch,
+    "close": SKOS.closeMatch,
+    "broad": SKOS.broadMatch,
 }
 _RANK: dict[Match, int] = {"exact": 0, "close": 1, "broad": 2}
 
@@ -249,7 +283,7 @@ def curie_of(iri: URIRef | str) -> str:
     if match:
         return f"{match.group(1)}:{match.group(2)}"
     if text.startswith(str(DMKG._NS)):
-        return "dmkg:" + text[len(str(DMKG._NS)):]
+        return "dmkg:" + text[len(str(DMKG._NS)) :]
     return text
 
 
@@ -314,9 +348,11 @@ class TermMapper:
                 rank = _RANK[mapped.match]
                 held = self._back.get(key)
                 if held is not None and held[0] == rank:
-                    raise ValueError(f"{mapped.curie} is a {mapped.match} match of both "
-                                     f"{curie_of(held[1])} and {curie_of(cls)}; the exports "
-                                     "need one class per external term")
+                    raise ValueError(
+                        f"{mapped.curie} is a {mapped.match} match of both "
+                        f"{curie_of(held[1])} and {curie_of(cls)}; the exports "
+                        "need one class per external term"
+                    )
                 if held is None or rank < held[0]:
                     self._back[key] = (rank, cls)
 
@@ -370,19 +406,20 @@ class TermMapper:
 
     def intervention(self, cls: URIRef) -> Mapped | None:
         """The agent (ChEBI, NCIt) or medical action (MAxO) of an intervention class."""
-        return (self._pick(cls, "exact", ("CHEBI", "NCIT", "MAXO"))
-                or self._pick(cls, "close", ("MAXO",)))
+        return self._pick(cls, "exact", ("CHEBI", "NCIT", "MAXO")) or self._pick(
+            cls, "close", ("MAXO",)
+        )
 
     def map(self, cls: URIRef, role: Role) -> Mapped | None:
         """The external term of ``cls`` in a role (see the class docstring)."""
         if role == "phenotype":
-            if not (self.is_under(cls, DMKG.ClinicalFinding)
-                    or self.is_under(cls, DMKG.Autoantibody)):
+            if not (
+                self.is_under(cls, DMKG.ClinicalFinding) or self.is_under(cls, DMKG.Autoantibody)
+            ):
                 return None
             return self.phenotype(cls)
         if role == "disease":
-            if not (self.is_under(cls, DMKG.Disease)
-                    or self.is_under(cls, DMKG.ClinicalFinding)):
+            if not (self.is_under(cls, DMKG.Disease) or self.is_under(cls, DMKG.ClinicalFinding)):
                 return None
             return self.disease(cls)
         if not self.is_under(cls, DMKG.Intervention):

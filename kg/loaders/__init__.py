@@ -37,8 +37,18 @@ __all__ = [
 ]
 
 TOP_LEVEL_KEYS = {
-    "id", "publication", "study", "cohorts", "codebooks", "patient_tables", "comparison_tables",
-    "patients", "totals", "statements", "frequencies", "claims",
+    "id",
+    "publication",
+    "study",
+    "cohorts",
+    "codebooks",
+    "patient_tables",
+    "comparison_tables",
+    "patients",
+    "totals",
+    "statements",
+    "frequencies",
+    "claims",
 }
 
 
@@ -55,20 +65,31 @@ SCHEMA: dict[str, object] = {
     "study": _ROW,
     "cohorts": [_ROW],
     "codebooks": {"*": {"*": _CODES}},
-    "patient_tables": [{"columns": {"*": {"reference": [_S], "codes": _CODES, "*": _S}},
-                        "*": _S}],
-    "comparison_tables": [{"groups": [_ROW], "headings": [_S], "features": {"*": _ROW},
-                           "*": _S}],
-    "patients": [{"age": _ROW, "sex": _ROW, "outcome": _ROW, "findings": [_ROW],
-                  "antibodies": [_ROW], "labs": [_ROW], "treatments": [_ROW],
-                  "cancers": [{"markers": [_ROW], "*": _S}], "*": _S}],
+    "patient_tables": [{"columns": {"*": {"reference": [_S], "codes": _CODES, "*": _S}}, "*": _S}],
+    "comparison_tables": [{"groups": [_ROW], "headings": [_S], "features": {"*": _ROW}, "*": _S}],
+    "patients": [
+        {
+            "age": _ROW,
+            "sex": _ROW,
+            "outcome": _ROW,
+            "findings": [_ROW],
+            "antibodies": [_ROW],
+            "labs": [_ROW],
+            "treatments": [_ROW],
+            "cancers": [{"markers": [_ROW], "*": _S}],
+            "*": _S,
+        }
+    ],
     "totals": [_ROW],
     "statements": [_STATISTIC],
     "frequencies": [_ROW],
     "claims": [_STATISTIC],
 }
-_KIND_WORDS = {"mapping": "a mapping (key: value lines)", "list": "a list (lines starting "
-               "with -)", _S: "a single value (text or number)"}
+_KIND_WORDS = {
+    "mapping": "a mapping (key: value lines)",
+    "list": "a list (lines starting with -)",
+    _S: "a single value (text or number)",
+}
 
 
 def _kind(schema: object) -> str:
@@ -79,17 +100,26 @@ def _conform(value: object, schema: object, file: str, path: str) -> None:
     if schema == _CODES:
         if isinstance(value, dict):
             for code, meaning in value.items():
-                _conform(meaning, _S if not isinstance(meaning, dict) else _ROW, file,
-                         f"{path}[{code!r}]")
+                _conform(
+                    meaning,
+                    _S if not isinstance(meaning, dict) else _ROW,
+                    file,
+                    f"{path}[{code!r}]",
+                )
             return
         schema = _S
-    ok = (isinstance(value, dict) if isinstance(schema, dict) else
-          isinstance(value, list) if isinstance(schema, list) else
-          value is None or isinstance(value, (str, int, float, bool)))
+    ok = (
+        isinstance(value, dict)
+        if isinstance(schema, dict)
+        else isinstance(value, list)
+        if isinstance(schema, list)
+        else value is None or isinstance(value, (str, int, float, bool))
+    )
     if not ok:
         got = "empty" if value is None else type(value).__name__
-        raise CurationError(f"{path} is {got}", file, column=path,
-                            expected=_KIND_WORDS[_kind(schema)])
+        raise CurationError(
+            f"{path} is {got}", file, column=path, expected=_KIND_WORDS[_kind(schema)]
+        )
     if isinstance(schema, dict) and isinstance(value, dict):
         for key, member in value.items():
             sub = schema.get(str(key), schema.get("*"))
@@ -114,8 +144,14 @@ def source_folders(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/source.yaml"))
 
 
-def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None, *,
-                sink: TripleSink | None = None, shard: tuple[int, int] = (0, 1)) -> Graph:
+def load_source(
+    folder: Path,
+    terms: TermIndex,
+    graph: Graph | None = None,
+    *,
+    sink: TripleSink | None = None,
+    shard: tuple[int, int] = (0, 1),
+) -> Graph:
     """Load one source folder into ``graph`` (a new graph by default).
 
     With ``sink``, triples go there instead (e.g. N-Triples text for a store) and the
@@ -134,14 +170,23 @@ def load_source(folder: Path, terms: TermIndex, graph: Graph | None = None, *,
     meta = read_yaml(folder / "source.yaml", shown_yaml)
     unknown = sorted(set(meta) - TOP_LEVEL_KEYS)
     if unknown:
-        raise CurationError("unknown top-level key", shown_yaml, column=unknown[0],
-                            expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)),
-                            suggestions=difflib.get_close_matches(unknown[0], TOP_LEVEL_KEYS, 1))
+        raise CurationError(
+            "unknown top-level key",
+            shown_yaml,
+            column=unknown[0],
+            expected="one of " + ", ".join(sorted(TOP_LEVEL_KEYS)),
+            suggestions=difflib.get_close_matches(unknown[0], TOP_LEVEL_KEYS, 1),
+        )
     check_structure(meta, shown_yaml)
     source_id = str(meta.get("id") or "")
     if source_id != folder.name:
-        raise CurationError("source id differs from the folder name", shown_yaml, column="id",
-                            value=source_id, expected=repr(folder.name))
+        raise CurationError(
+            "source id differs from the folder name",
+            shown_yaml,
+            column="id",
+            value=source_id,
+            expected=repr(folder.name),
+        )
     writer = SourceWriter(source_id, sink if sink is not None else graph, terms)
     ctx = SourceContext(folder, source_id, meta, writer, shard=shard)
     _publication(ctx)
@@ -179,8 +224,9 @@ def _publication(ctx: SourceContext) -> None:
     w.literal(pub, DMKG.journal, pub_meta.get("journal"))
     w.literal(pub, DMKG.authors, pub_meta.get("authors"))
     if "year" in pub_meta:
-        w.literal(pub, DMKG.year, parse_int(pub_meta["year"], where, "year", 1900,
-                                            date.today().year))
+        w.literal(
+            pub, DMKG.year, parse_int(pub_meta["year"], where, "year", 1900, date.today().year)
+        )
     study_meta = ctx.meta.get("study") or {}
     swhere = ctx.where_yaml("study")
     study = DATA[f"study/{ctx.source_id}"]

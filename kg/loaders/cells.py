@@ -27,24 +27,24 @@ from kg.loaders.writer import Where
 from kg.namespaces import DMKG
 
 __all__ = [
-    "FINDING_STATUS",
     "ANTIBODY_STATUS",
-    "MARKER_STATUS",
+    "FINDING_STATUS",
     "INTERPRETATION",
-    "VITAL_STATUS",
+    "MARKER_STATUS",
     "RELATION",
     "SEX",
     "STUDY_DESIGN",
-    "word",
-    "parse_int",
+    "VITAL_STATUS",
     "parse_decimal",
-    "parse_interval",
-    "parse_outcome",
     "parse_fraction",
+    "parse_int",
+    "parse_interval",
     "parse_mean_range",
+    "parse_month",
+    "parse_outcome",
     "parse_p_value",
     "parse_titer",
-    "parse_month",
+    "word",
 ]
 
 FINDING_STATUS = {
@@ -90,8 +90,9 @@ def word(value: object, vocabulary: dict[str, URIRef], where: Where, what: str) 
     raise where.error(f"unknown {what}", str(value), "one of " + ", ".join(map(repr, vocabulary)))
 
 
-def parse_int(text: object, where: Where, what: str, low: int | None = None,
-              high: int | None = None) -> int:
+def parse_int(
+    text: object, where: Where, what: str, low: int | None = None, high: int | None = None
+) -> int:
     """An integer, optionally within [low, high]."""
     raw = str(text).strip()
     if not re.fullmatch(r"-?\d+", raw):
@@ -117,8 +118,11 @@ def parse_interval(text: str, where: Where) -> tuple[Decimal, str | None]:
     """``9``, ``0 (onset)``, ``20 (recurrence)`` or ``12 (progression)``."""
     match = re.fullmatch(rf"({_NUMBER})\s*(?:\((onset|recurrence|progression)\))?", text.strip())
     if not match:
-        raise where.error("unreadable DM-to-cancer interval", text,
-                          "months, optionally followed by (onset), (recurrence) or (progression)")
+        raise where.error(
+            "unreadable DM-to-cancer interval",
+            text,
+            "months, optionally followed by (onset), (recurrence) or (progression)",
+        )
     return Decimal(match.group(1)), match.group(2)
 
 

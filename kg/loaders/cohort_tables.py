@@ -18,7 +18,7 @@ from kg.loaders.context import SourceContext
 from kg.loaders.writer import Where
 from kg.namespaces import DMKG
 
-__all__ = ["load_comparison_table", "EMPTY_CELLS"]
+__all__ = ["EMPTY_CELLS", "load_comparison_table"]
 
 #: cells that mean "nothing printed for this cohort"
 EMPTY_CELLS = {"", "—", "-", "–"}
@@ -52,24 +52,33 @@ def load_comparison_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
         cells = [(column, cohort, row.cells[column]) for column, cohort in groups]
 
         def where(column: str, row: TableRow = row, label: str = label) -> Where:
-            return Where(table.file, row.line, spec["table"], label, column,
-                         verbatim=row.cells[column])
+            return Where(
+                table.file, row.line, spec["table"], label, column, verbatim=row.cells[column]
+            )
 
         try:
             if "statistic" in feature_spec:
-                parts = [_summary(ctx, feature_spec, label, cohort, where(column))
-                         for column, cohort, cell in cells if cell not in EMPTY_CELLS]
+                parts = [
+                    _summary(ctx, feature_spec, label, cohort, where(column))
+                    for column, cohort, cell in cells
+                    if cell not in EMPTY_CELLS
+                ]
                 feature = ctx.term(feature_spec["about"], None, where(spec["feature_column"]))
             else:
-                feature = ctx.term(feature_spec.get("term", label), None,
-                                   where(spec["feature_column"]))
-                parts = [_frequency(ctx, feature, cohort, where(column), feature_spec.get("note"))
-                         for column, cohort, cell in cells if cell not in EMPTY_CELLS]
+                feature = ctx.term(
+                    feature_spec.get("term", label), None, where(spec["feature_column"])
+                )
+                parts = [
+                    _frequency(ctx, feature, cohort, where(column), feature_spec.get("note"))
+                    for column, cohort, cell in cells
+                    if cell not in EMPTY_CELLS
+                ]
             p_cell = row.cells[spec["p_column"]]
             if p_cell not in EMPTY_CELLS:
                 if len(parts) != 2:
                     raise where(spec["p_column"]).error(
-                        "p-value printed but a group has no value", p_cell)
+                        "p-value printed but a group has no value", p_cell
+                    )
                 _comparison(ctx, feature, parts, test, where(spec["p_column"]))
         except CurationError as exc:
             ctx.writer.errors.append(exc)
@@ -82,8 +91,16 @@ def status_counted(ctx: SourceContext, feature: URIRef) -> URIRef:
     return DMKG.Present
 
 
-def frequency(ctx: SourceContext, feature: URIRef, cohort: URIRef, where: Where, n: int, total: int,
-              percent: object, note: str | None = None) -> URIRef:
+def frequency(
+    ctx: SourceContext,
+    feature: URIRef,
+    cohort: URIRef,
+    where: Where,
+    n: int,
+    total: int,
+    percent: object,
+    note: str | None = None,
+) -> URIRef:
     """A cohort-level frequency record."""
     w = ctx.writer
     node = w.record(DMKG.CohortFrequency, where, str(feature), str(cohort), note=note)
@@ -96,14 +113,16 @@ def frequency(ctx: SourceContext, feature: URIRef, cohort: URIRef, where: Where,
     return node
 
 
-def _frequency(ctx: SourceContext, feature: URIRef, cohort: URIRef, where: Where,
-               note: str | None) -> URIRef:
+def _frequency(
+    ctx: SourceContext, feature: URIRef, cohort: URIRef, where: Where, note: str | None
+) -> URIRef:
     n, total, percent = parse_fraction(where.verbatim or "", where)
     return frequency(ctx, feature, cohort, where, n, total, percent, note)
 
 
-def _summary(ctx: SourceContext, spec: dict[str, Any], label: str, cohort: URIRef,
-             where: Where) -> URIRef:
+def _summary(
+    ctx: SourceContext, spec: dict[str, Any], label: str, cohort: URIRef, where: Where
+) -> URIRef:
     value, low, high = parse_mean_range(where.verbatim or "", where)
     w = ctx.writer
     node = w.record(DMKG.ReportedStatistic, where, str(cohort))
@@ -120,8 +139,9 @@ def _summary(ctx: SourceContext, spec: dict[str, Any], label: str, cohort: URIRe
     return node
 
 
-def _comparison(ctx: SourceContext, feature: URIRef, parts: list[URIRef],
-                test: URIRef | None, where: Where) -> URIRef:
+def _comparison(
+    ctx: SourceContext, feature: URIRef, parts: list[URIRef], test: URIRef | None, where: Where
+) -> URIRef:
     comparator, value = parse_p_value(where.verbatim or "", where)
     w = ctx.writer
     node = w.record(DMKG.GroupComparison, where, str(feature))

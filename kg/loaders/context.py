@@ -51,8 +51,11 @@ class SourceContext:
         text = str(name) if isinstance(name, (str, int, float)) else ""
         path = (self.folder / text).resolve()
         if not text or Path(text).is_absolute() or path.parent != self.folder.resolve():
-            raise where.error("file must be a file name inside the source folder", text or
-                              repr(name), "e.g. table1.tsv (no folders, no '..')")
+            raise where.error(
+                "file must be a file name inside the source folder",
+                text or repr(name),
+                "e.g. table1.tsv (no folders, no '..')",
+            )
         return path
 
     def where_yaml(self, key: str | None = None) -> Where:
@@ -60,8 +63,11 @@ class SourceContext:
 
     def cohort(self, cohort_id: object, where: Where) -> URIRef:
         if cohort_id not in self.writer.cohorts:
-            raise where.error("unknown cohort", str(cohort_id),
-                              "one of the ids under 'cohorts': " + ", ".join(self.writer.cohorts))
+            raise where.error(
+                "unknown cohort",
+                str(cohort_id),
+                "one of the ids under 'cohorts': " + ", ".join(self.writer.cohorts),
+            )
         return self.writer.cohorts[str(cohort_id)]
 
     def codebook(self, codes: object, where: Where) -> dict[str, Any]:
@@ -71,20 +77,28 @@ class SourceContext:
         books = self.meta.get("codebooks") or {}
         if isinstance(codes, str) and codes in books:
             return {str(k): v for k, v in books[codes].items()}
-        raise where.error("unknown codebook", str(codes),
-                          "an inline mapping or one of: " + ", ".join(books))
+        raise where.error(
+            "unknown codebook", str(codes), "an inline mapping or one of: " + ", ".join(books)
+        )
 
     def term(self, text: object, root: URIRef | None, where: Where) -> URIRef:
         return self.writer.term(str(text), root, where)
 
     # -- records shared by every form ----------------------------------------------
-    def finding(self, patient: URIRef, term: URIRef, reading: dict[str, Any], where: Where,
-                key: str = "") -> URIRef:
+    def finding(
+        self, patient: URIRef, term: URIRef, reading: dict[str, Any], where: Where, key: str = ""
+    ) -> URIRef:
         """A finding observation from a reading (status, grade, severity, note)."""
         w = self.writer
         status = word(reading.get("status", ""), FINDING_STATUS, where, "finding status")
-        node = w.record(DMKG.FindingObservation, where, key, str(term), patient=patient,
-                        note=reading.get("note"))
+        node = w.record(
+            DMKG.FindingObservation,
+            where,
+            key,
+            str(term),
+            patient=patient,
+            note=reading.get("note"),
+        )
         w.add(node, DMKG.finding, term)
         w.add(node, DMKG.findingStatus, status)
         if "grade" in reading:
@@ -92,13 +106,29 @@ class SourceContext:
         w.literal(node, DMKG.severity, reading.get("severity"))
         return node
 
-    def antibody(self, patient: URIRef, antibody: URIRef, status: URIRef, where: Where, *,
-                 fragment: str, titer: str = "", pattern: str = "", strength: str = "",
-                 note: str = "") -> URIRef:
+    def antibody(
+        self,
+        patient: URIRef,
+        antibody: URIRef,
+        status: URIRef,
+        where: Where,
+        *,
+        fragment: str,
+        titer: str = "",
+        pattern: str = "",
+        strength: str = "",
+        note: str = "",
+    ) -> URIRef:
         """An antibody test result."""
         w = self.writer
-        node = w.record(DMKG.AntibodyTestResult, where, str(antibody), verbatim=fragment,
-                        patient=patient, note=note or None)
+        node = w.record(
+            DMKG.AntibodyTestResult,
+            where,
+            str(antibody),
+            verbatim=fragment,
+            patient=patient,
+            note=note or None,
+        )
         w.add(node, DMKG.antibody, antibody)
         w.add(node, DMKG.antibodyStatus, status)
         if titer:
@@ -120,13 +150,20 @@ class SourceContext:
         if malignancy in self._classified:
             return self._classified[malignancy]
         terms = self.writer.terms
-        sites = [a for a in terms.ancestors(malignancy)
-                 if terms.is_under(a, DMKG.MalignancyBySite) and a != DMKG.MalignancyBySite
-                 and not terms.is_under(a, DMKG.MalignancyByHistology)]
-        histologies = [a for a in terms.ancestors(malignancy)
-                       if terms.is_under(a, DMKG.MalignancyByHistology)
-                       and a != DMKG.MalignancyByHistology
-                       and not terms.is_under(a, DMKG.MalignancyBySite)]
+        sites = [
+            a
+            for a in terms.ancestors(malignancy)
+            if terms.is_under(a, DMKG.MalignancyBySite)
+            and a != DMKG.MalignancyBySite
+            and not terms.is_under(a, DMKG.MalignancyByHistology)
+        ]
+        histologies = [
+            a
+            for a in terms.ancestors(malignancy)
+            if terms.is_under(a, DMKG.MalignancyByHistology)
+            and a != DMKG.MalignancyByHistology
+            and not terms.is_under(a, DMKG.MalignancyBySite)
+        ]
         site = next(iter(terms.most_specific(sites)), None)
         histology = next(iter(terms.most_specific(histologies)), None)
         self._classified[malignancy] = (site, histology)

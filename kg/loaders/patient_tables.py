@@ -38,8 +38,17 @@ from kg.terms import normalise
 
 __all__ = ["COLUMN_KINDS", "CodeReading", "load_patient_table", "read_code"]
 
-COLUMN_KINDS = ("age", "sex", "cancer", "cancer-interval", "finding", "lab", "antibody",
-                "antibodies", "outcome")
+COLUMN_KINDS = (
+    "age",
+    "sex",
+    "cancer",
+    "cancer-interval",
+    "finding",
+    "lab",
+    "antibody",
+    "antibodies",
+    "outcome",
+)
 
 
 class CodeReading(dict[str, Any]):
@@ -64,8 +73,11 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     where0 = ctx.where_yaml("patient_tables")
     for key in ("table", "file", "cohort", "case_column", "columns"):
         if not spec.get(key):
-            raise where0.error(f"patient table without '{key}'", None, "table, file, cohort, "
-                               "case_column and columns")
+            raise where0.error(
+                f"patient table without '{key}'",
+                None,
+                "table, file, cohort, case_column and columns",
+            )
     case_column: str = spec["case_column"]
     totals_label = spec.get("totals_row")
     mine, shards = ctx.shard
@@ -73,11 +85,15 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     def in_shard(case: str) -> bool:
         # a patient's rows (in every table and reading file) go where its case label hashes;
         # the totals row goes everywhere (shard 0 reads it)
-        return (shards == 1 or case == totals_label
-                or zlib.crc32(case.encode("utf-8")) % shards == mine)
+        return (
+            shards == 1 or case == totals_label or zlib.crc32(case.encode("utf-8")) % shards == mine
+        )
 
-    table = read_table(ctx.table_path(spec["file"], where0), ctx.shown(str(spec["file"])),
-                       keep=(case_column, in_shard))
+    table = read_table(
+        ctx.table_path(spec["file"], where0),
+        ctx.shown(str(spec["file"])),
+        keep=(case_column, in_shard),
+    )
     cohort = ctx.cohort(spec["cohort"], where0)
     columns: dict[str, dict[str, Any]] = spec["columns"]
     _check_kinds(ctx, columns)
@@ -92,12 +108,23 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
             ctx.totals_rows[spec["table"]] = (table.file, row)
             continue
         if not case:
-            errors.append(CurationError("empty case label", table.file, row.line,
-                                        case_column, expected="a case number"))
+            errors.append(
+                CurationError(
+                    "empty case label", table.file, row.line, case_column, expected="a case number"
+                )
+            )
             continue
         if case in seen:
-            errors.append(CurationError("duplicated case", table.file, row.line,
-                                        case_column, case, "each case once per table"))
+            errors.append(
+                CurationError(
+                    "duplicated case",
+                    table.file,
+                    row.line,
+                    case_column,
+                    case,
+                    "each case once per table",
+                )
+            )
             continue
         seen.add(case)
         row_where = Where(table.file, row.line, spec["table"], case, case_column, verbatim=case)
@@ -105,20 +132,30 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
         cancer: list[URIRef] = []
         for name, column in columns.items():
             where = Where(table.file, row.line, spec["table"], case, name, verbatim=row.cells[name])
-            ctx.writer.attempt(_load_cell, ctx, patient, row, name, column, where, cancer, antibodies)
+            ctx.writer.attempt(
+                _load_cell, ctx, patient, row, name, column, where, cancer, antibodies
+            )
     for by_case in antibodies.values():
         for case in sorted(set(by_case) - seen):
             file, line = by_case[case][0][0], by_case[case][0][1].line
-            errors.append(CurationError("antibody reading for a case not in the table",
-                                        file, line, "case", case))
+            errors.append(
+                CurationError(
+                    "antibody reading for a case not in the table", file, line, "case", case
+                )
+            )
 
 
 def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> None:
     declared = set(columns) | {case_column}
     for name in table.header:
         if name not in declared:
-            raise CurationError("column not declared in source.yaml", table.file, 1, name,
-                                expected="every column listed under 'columns' with its kind")
+            raise CurationError(
+                "column not declared in source.yaml",
+                table.file,
+                1,
+                name,
+                expected="every column listed under 'columns' with its kind",
+            )
     for name in declared:
         if name not in table.header:
             raise CurationError("declared column missing from the table", table.file, 1, name)
@@ -129,15 +166,22 @@ def _check_kinds(ctx: SourceContext, columns: dict[str, Any]) -> None:
     for name, column in columns.items():
         if not isinstance(column, dict) or column.get("kind") not in COLUMN_KINDS:
             kind = column.get("kind") if isinstance(column, dict) else column
-            raise CurationError("unknown column kind", ctx.shown("source.yaml"),
-                                column=f"columns.{name}", value=str(kind),
-                                expected="one of " + ", ".join(COLUMN_KINDS))
+            raise CurationError(
+                "unknown column kind",
+                ctx.shown("source.yaml"),
+                column=f"columns.{name}",
+                value=str(kind),
+                expected="one of " + ", ".join(COLUMN_KINDS),
+            )
         cancer_seen = cancer_seen or column["kind"] == "cancer"
         if column["kind"] == "cancer-interval" and not cancer_seen:
             # the interval belongs to the cancer read before it in the same row
-            raise CurationError("cancer-interval column declared before any cancer column",
-                                ctx.shown("source.yaml"), column=f"columns.{name}",
-                                expected="the cancer column declared first")
+            raise CurationError(
+                "cancer-interval column declared before any cancer column",
+                ctx.shown("source.yaml"),
+                column=f"columns.{name}",
+                expected="the cancer column declared first",
+            )
 
 
 def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None:
@@ -153,8 +197,11 @@ def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None
         if column["kind"] == "antibody":
             ctx.term(column.get("term", name), DMKG.Autoantibody, where)
             if "codes" not in column:
-                raise where.error("antibody column without 'codes'", None,
-                                  "a codebook of results, e.g. {'+': positive, '-': negative}")
+                raise where.error(
+                    "antibody column without 'codes'",
+                    None,
+                    "a codebook of results, e.g. {'+': positive, '-': negative}",
+                )
         if "codes" in column and column["kind"] in ("finding", "lab", "antibody"):
             ctx.codebook(column["codes"], where)
         if "codes" in column and column["kind"] == "cancer":
@@ -164,8 +211,9 @@ def _check_terms(ctx: SourceContext, columns: dict[str, dict[str, Any]]) -> None
 AntibodyRows = dict[str, dict[str, list[tuple[str, TableRow]]]]
 
 
-def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]],
-                    in_shard: Callable[[str], bool]) -> AntibodyRows:
+def _antibody_files(
+    ctx: SourceContext, columns: dict[str, dict[str, Any]], in_shard: Callable[[str], bool]
+) -> AntibodyRows:
     """Per antibody column, the rows of its reading file grouped by case (the cases of this
     shard only)."""
     found: AntibodyRows = {}
@@ -175,8 +223,11 @@ def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]],
         file = column.get("file")
         if not file:
             raise ctx.where_yaml("columns").error(f"antibody column {name!r} without 'file'")
-        table = read_table(ctx.table_path(file, ctx.where_yaml(f"columns.{name}")),
-                           ctx.shown(str(file)), keep=("case", in_shard))
+        table = read_table(
+            ctx.table_path(file, ctx.where_yaml(f"columns.{name}")),
+            ctx.shown(str(file)),
+            keep=("case", in_shard),
+        )
         needed = {"case", "antibody", "result", "fragment"}
         missing = needed - set(table.header)
         if missing:
@@ -188,9 +239,16 @@ def _antibody_files(ctx: SourceContext, columns: dict[str, dict[str, Any]],
     return found
 
 
-def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
-               column: dict[str, Any], where: Where, cancer: list[URIRef],
-               antibodies: AntibodyRows) -> None:
+def _load_cell(
+    ctx: SourceContext,
+    patient: URIRef,
+    row: TableRow,
+    name: str,
+    column: dict[str, Any],
+    where: Where,
+    cancer: list[URIRef],
+    antibodies: AntibodyRows,
+) -> None:
     cell = row.cells[name]
     w = ctx.writer
     kind = column["kind"]
@@ -219,10 +277,17 @@ def _load_cell(ctx: SourceContext, patient: URIRef, row: TableRow, name: str,
         code, months = parse_outcome(cell, where)
         codes = _codes(ctx, column, where)
         if codes and code not in codes:
-            raise where.error("unknown outcome code", cell, "one of " + ", ".join(
-                f"{k} ({v})" for k, v in codes.items()) + ", optionally followed by (months)")
+            raise where.error(
+                "unknown outcome code",
+                cell,
+                "one of "
+                + ", ".join(f"{k} ({v})" for k, v in codes.items())
+                + ", optionally followed by (months)",
+            )
         node = w.record(DMKG.Outcome, where, patient=patient)
-        w.add(node, DMKG.vitalStatus, word(codes.get(code, code), VITAL_STATUS, where, "outcome code"))
+        w.add(
+            node, DMKG.vitalStatus, word(codes.get(code, code), VITAL_STATUS, where, "outcome code")
+        )
         w.literal(node, DMKG.monthsSinceDiagnosis, months)
 
 
@@ -240,13 +305,22 @@ def _check_cancer_codes(ctx: SourceContext, codes: object, where: Where) -> None
     for code, meaning in ctx.codebook(codes, where).items():
         reading = read_code(code, {code: meaning}, where)
         if reading.get("status") not in _CANCER_CODE_STATUSES or "grade" in reading:
-            raise where.error("unusable code in a cancer column", f"{code}: {meaning}",
-                              "a status of " + ", ".join(_CANCER_CODE_STATUSES) + " without "
-                              "grade (a cancer that was found is named by its malignancy term)")
+            raise where.error(
+                "unusable code in a cancer column",
+                f"{code}: {meaning}",
+                "a status of " + ", ".join(_CANCER_CODE_STATUSES) + " without "
+                "grade (a cancer that was found is named by its malignancy term)",
+            )
 
 
-def _cancer(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
-            where: Where, cancer: list[URIRef]) -> None:
+def _cancer(
+    ctx: SourceContext,
+    patient: URIRef,
+    cell: str,
+    column: dict[str, Any],
+    where: Where,
+    cancer: list[URIRef],
+) -> None:
     """A malignancy term, or (with ``codes``) a code for a row without a named cancer.
 
     A column with ``codes`` (a registry, where most patients have no cancer) says for every
@@ -264,8 +338,11 @@ def _cancer(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, An
     except CurationError as exc:
         if not codes:
             raise
-        raise replace(exc, expected=f"{exc.expected}, or one of the column's codes: "
-                      + ", ".join(map(repr, codes))) from None
+        raise replace(
+            exc,
+            expected=f"{exc.expected}, or one of the column's codes: "
+            + ", ".join(map(repr, codes)),
+        ) from None
     node = ctx.writer.record(DMKG.CancerDiagnosis, where, patient=patient)
     ctx.classify_malignancy(node, malignancy)
     cancer.append(node)
@@ -277,8 +354,11 @@ def _interval(ctx: SourceContext, cell: str, where: Where, cancer: list[URIRef])
     if not cancer:
         if not cell.strip():  # a row whose cancer cell is a code (no cancer named)
             return
-        raise where.error("DM-to-cancer interval in a row without a cancer", cell,
-                          "an empty cell, or a malignancy in the row's cancer column")
+        raise where.error(
+            "DM-to-cancer interval in a row without a cancer",
+            cell,
+            "an empty cell, or a malignancy in the row's cancer column",
+        )
     months, relation = parse_interval(cell, where)
     node = cancer[-1]
     ctx.writer.literal(node, DMKG.intervalMonths, months)
@@ -288,11 +368,14 @@ def _interval(ctx: SourceContext, cell: str, where: Where, cancer: list[URIRef])
     ctx.writer.derive(node, where)
 
 
-def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
-         where: Where) -> None:
+def _lab(
+    ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any], where: Where
+) -> None:
     w = ctx.writer
     analyte = ctx.term(column["analyte"], DMKG.LabAnalyte, where)
-    finding = ctx.term(column["finding"], DMKG.ClinicalFinding, where) if "finding" in column else None
+    finding = (
+        ctx.term(column["finding"], DMKG.ClinicalFinding, where) if "finding" in column else None
+    )
     low, high = _reference(column.get("reference"), where)
     try:
         value: Decimal | None = parse_decimal(cell, where, "value")
@@ -300,7 +383,9 @@ def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
         value = None
     if value is not None:
         interpretation: str | None = _interpret(value, low, high)
-        reading = CodeReading(status="present" if interpretation == "above normal range" else "absent")
+        reading = CodeReading(
+            status="present" if interpretation == "above normal range" else "absent"
+        )
     else:
         reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)
         interpretation = reading.get("interpretation")
@@ -314,8 +399,11 @@ def _lab(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any],
         w.literal(node, DMKG.referenceLow, low)
         w.literal(node, DMKG.referenceHigh, high)
         if interpretation:
-            w.add(node, DMKG.interpretation, word(interpretation, INTERPRETATION, where,
-                                                  "interpretation"))
+            w.add(
+                node,
+                DMKG.interpretation,
+                word(interpretation, INTERPRETATION, where, "interpretation"),
+            )
     if finding is not None:
         ctx.finding(patient, finding, reading, where, key="lab")
 
@@ -326,8 +414,10 @@ def _reference(pair: object, where: Where) -> tuple[Decimal | None, Decimal | No
         return None, None
     if not isinstance(pair, list) or len(pair) != 2:
         raise where.error("reference range is not [low, high]", str(pair), "e.g. [30, 175]")
-    return (parse_decimal(pair[0], where, "reference low"),
-            parse_decimal(pair[1], where, "reference high"))
+    return (
+        parse_decimal(pair[0], where, "reference low"),
+        parse_decimal(pair[1], where, "reference high"),
+    )
 
 
 def _interpret(value: Decimal, low: Decimal | None, high: Decimal | None) -> str:
@@ -338,42 +428,76 @@ def _interpret(value: Decimal, low: Decimal | None, high: Decimal | None) -> str
     return "within normal range"
 
 
-def _antibody(ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any], name: str,
-              where: Where) -> None:
+def _antibody(
+    ctx: SourceContext, patient: URIRef, cell: str, column: dict[str, Any], name: str, where: Where
+) -> None:
     """One antibody per column: the cell is a code of the column's codebook."""
     antibody = ctx.term(column.get("term", name), DMKG.Autoantibody, where)
     reading = read_code(cell, ctx.codebook(column.get("codes"), where), where)
     status = word(reading.get("status", ""), ANTIBODY_STATUS, where, "antibody result")
-    ctx.antibody(patient, antibody, status, where, fragment=cell,
-                 titer=str(reading.get("titer") or ""), note=str(reading.get("note") or ""))
+    ctx.antibody(
+        patient,
+        antibody,
+        status,
+        where,
+        fragment=cell,
+        titer=str(reading.get("titer") or ""),
+        note=str(reading.get("note") or ""),
+    )
 
 
-def _antibodies(ctx: SourceContext, patient: URIRef, cell: str, where: Where,
-                readings: list[tuple[str, TableRow]]) -> None:
+def _antibodies(
+    ctx: SourceContext,
+    patient: URIRef,
+    cell: str,
+    where: Where,
+    readings: list[tuple[str, TableRow]],
+) -> None:
     """Each reading of the free-text cell becomes one test result, located at the cell."""
     if not readings:
         if cell:
-            raise where.error("antibody cell has no reading in the antibody file", cell,
-                              "one line per antibody named in the cell")
+            raise where.error(
+                "antibody cell has no reading in the antibody file",
+                cell,
+                "one line per antibody named in the cell",
+            )
         return
     cell_norm = normalise(cell)
     for file, reading in readings:
         r = reading.cells
-        rwhere = Where(file, reading.line, where.table, where.row, where.column,
-                       verbatim=where.verbatim)
+        rwhere = Where(
+            file, reading.line, where.table, where.row, where.column, verbatim=where.verbatim
+        )
         try:
             fragment = r["fragment"]
             if normalise(fragment) not in cell_norm:
-                raise CurationError("fragment not found in the table cell", file, reading.line,
-                                    "fragment", fragment, f"a part of {cell!r}")
-            antibody = ctx.term(r["antibody"], DMKG.Autoantibody,
-                                Where(file, reading.line, column="antibody"))
-            status = word(r["result"], ANTIBODY_STATUS, Where(file, reading.line, column="result"),
-                          "antibody result")
-            ctx.antibody(patient, antibody, status, rwhere, fragment=fragment,
-                         titer=r.get("titer", ""), pattern=r.get("pattern", ""),
-                         strength=r.get("strength", ""), note=r.get("note", ""))
+                raise CurationError(
+                    "fragment not found in the table cell",
+                    file,
+                    reading.line,
+                    "fragment",
+                    fragment,
+                    f"a part of {cell!r}",
+                )
+            antibody = ctx.term(
+                r["antibody"], DMKG.Autoantibody, Where(file, reading.line, column="antibody")
+            )
+            status = word(
+                r["result"],
+                ANTIBODY_STATUS,
+                Where(file, reading.line, column="result"),
+                "antibody result",
+            )
+            ctx.antibody(
+                patient,
+                antibody,
+                status,
+                rwhere,
+                fragment=fragment,
+                titer=r.get("titer", ""),
+                pattern=r.get("pattern", ""),
+                strength=r.get("strength", ""),
+                note=r.get("note", ""),
+            )
         except CurationError as exc:
             ctx.writer.errors.append(exc)
-
-

@@ -30,7 +30,7 @@ from kg.loaders.writer import Where
 from kg.namespaces import DMKG
 from kg.privacy import identifier_kind
 
-__all__ = ["load_patient_records", "PATIENT_KEYS"]
+__all__ = ["PATIENT_KEYS", "load_patient_records"]
 
 
 def load_patient_records(ctx: SourceContext) -> None:
@@ -45,13 +45,28 @@ def load_patient_records(ctx: SourceContext) -> None:
 
 
 def _where(ctx: SourceContext, key: str, item: dict[str, Any], section: str) -> Where:
-    return Where(ctx.shown("source.yaml"), None, column=key,
-                 section=str(item.get("section") or section),
-                 verbatim=str(item.get("verbatim", "")))
+    return Where(
+        ctx.shown("source.yaml"),
+        None,
+        column=key,
+        section=str(item.get("section") or section),
+        verbatim=str(item.get("verbatim", "")),
+    )
 
 
-PATIENT_KEYS = ("case", "cohort", "section", "age", "sex", "findings", "antibodies", "labs",
-                "cancers", "treatments", "outcome")
+PATIENT_KEYS = (
+    "case",
+    "cohort",
+    "section",
+    "age",
+    "sex",
+    "findings",
+    "antibodies",
+    "labs",
+    "cancers",
+    "treatments",
+    "outcome",
+)
 
 
 def _patient(ctx: SourceContext, key: str, spec: dict[str, Any]) -> None:
@@ -61,27 +76,38 @@ def _patient(ctx: SourceContext, key: str, spec: dict[str, Any]) -> None:
         kind = identifier_kind(str(name))
         if kind:
             raise ctx.where_yaml(f"{key}.{name}").error(
-                f"key looks like it carries {kind}, a direct identifier", None,
-                "de-identified data only: remove it")
+                f"key looks like it carries {kind}, a direct identifier",
+                None,
+                "de-identified data only: remove it",
+            )
         if name not in PATIENT_KEYS:
             raise ctx.where_yaml(f"{key}.{name}").error(
-                "unknown patient key", str(name), "one of " + ", ".join(PATIENT_KEYS),
-                tuple(difflib.get_close_matches(str(name), PATIENT_KEYS, 1)))
+                "unknown patient key",
+                str(name),
+                "one of " + ", ".join(PATIENT_KEYS),
+                tuple(difflib.get_close_matches(str(name), PATIENT_KEYS, 1)),
+            )
     section = str(spec.get("section") or "case description")
     w = ctx.writer
     base = _where(ctx, key, spec, section)
     patient = w.patient(str(spec["case"]), ctx.cohort(spec["cohort"], base), base)
     if "age" in spec:
         where = _where(ctx, f"{key}.age", spec["age"], section)
-        w.literal(patient, DMKG.ageAtDiagnosis, parse_int(spec["age"].get("value"), where, "age",
-                                                          0, 120))
+        w.literal(
+            patient, DMKG.ageAtDiagnosis, parse_int(spec["age"].get("value"), where, "age", 0, 120)
+        )
         w.derive(patient, where)
     if "sex" in spec:
         where = _where(ctx, f"{key}.sex", spec["sex"], section)
         w.add(patient, DMKG.sex, word(spec["sex"].get("value"), SEX, where, "sex"))
         w.derive(patient, where)
-    handlers = (("findings", _finding), ("antibodies", _antibody), ("labs", _lab),
-                ("cancers", _cancer), ("treatments", _treatment))
+    handlers = (
+        ("findings", _finding),
+        ("antibodies", _antibody),
+        ("labs", _lab),
+        ("cancers", _cancer),
+        ("treatments", _treatment),
+    )
     for group, handler in handlers:
         for number, item in enumerate(spec.get(group) or [], start=1):
             where = _where(ctx, f"{key}.{group}[{number}]", item, section)
@@ -99,9 +125,17 @@ def _finding(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: W
 def _antibody(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
     antibody = ctx.term(item.get("antibody", ""), DMKG.Autoantibody, where)
     status = word(item.get("result", ""), ANTIBODY_STATUS, where, "antibody result")
-    ctx.antibody(patient, antibody, status, where, fragment=where.verbatim or "",
-                 titer=str(item.get("titer", "")), pattern=str(item.get("pattern", "")),
-                 strength=str(item.get("strength", "")), note=str(item.get("note", "")))
+    ctx.antibody(
+        patient,
+        antibody,
+        status,
+        where,
+        fragment=where.verbatim or "",
+        titer=str(item.get("titer", "")),
+        pattern=str(item.get("pattern", "")),
+        strength=str(item.get("strength", "")),
+        note=str(item.get("note", "")),
+    )
 
 
 def _lab(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
@@ -113,8 +147,11 @@ def _lab(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where
     w.literal(node, DMKG.unit, item.get("unit"))
     w.literal(node, DMKG.timepoint, item.get("timepoint"))
     if item.get("interpretation"):
-        w.add(node, DMKG.interpretation, word(item["interpretation"], INTERPRETATION, where,
-                                              "interpretation"))
+        w.add(
+            node,
+            DMKG.interpretation,
+            word(item["interpretation"], INTERPRETATION, where, "interpretation"),
+        )
 
 
 def _cancer(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
@@ -122,8 +159,11 @@ def _cancer(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Wh
     node = w.record(DMKG.CancerDiagnosis, where, patient=patient, note=item.get("note"))
     ctx.classify_malignancy(node, ctx.term(item.get("malignancy", ""), DMKG.Malignancy, where))
     if "interval_months" in item:
-        w.literal(node, DMKG.intervalMonths, parse_decimal(item["interval_months"], where,
-                                                           "interval_months"))
+        w.literal(
+            node,
+            DMKG.intervalMonths,
+            parse_decimal(item["interval_months"], where, "interval_months"),
+        )
     if item.get("relation"):
         w.add(node, DMKG.temporalRelation, word(item["relation"], RELATION, where, "relation"))
     w.literal(node, DMKG.tumourStage, item.get("stage"))
@@ -133,17 +173,25 @@ def _cancer(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Wh
         w.literal(node, DMKG.tumourSizeMm, parse_decimal(item["size_mm"], where, "size_mm"))
     w.literal(node, DMKG.laterality, item.get("laterality"))
     for number, marker in enumerate(item.get("markers") or [], start=1):
-        mwhere = Where(where.file, None, column=f"{where.column}.markers[{number}]",
-                       section=str(marker.get("section") or where.section),
-                       verbatim=str(marker.get("verbatim", "")))
+        mwhere = Where(
+            where.file,
+            None,
+            column=f"{where.column}.markers[{number}]",
+            section=str(marker.get("section") or where.section),
+            verbatim=str(marker.get("verbatim", "")),
+        )
         result = w.record(DMKG.TumourMarkerResult, mwhere)
         w.add(node, DMKG.hasMarkerResult, result)
         w.add(result, DMKG.marker, ctx.term(marker.get("marker", ""), DMKG.TumourMarker, mwhere))
-        w.add(result, DMKG.markerStatus, word(marker.get("result", ""), MARKER_STATUS, mwhere,
-                                              "marker result"))
+        w.add(
+            result,
+            DMKG.markerStatus,
+            word(marker.get("result", ""), MARKER_STATUS, mwhere, "marker result"),
+        )
         if "percent" in marker:
-            w.literal(result, DMKG.markerPercent, parse_decimal(marker["percent"], mwhere,
-                                                                "percent"))
+            w.literal(
+                result, DMKG.markerPercent, parse_decimal(marker["percent"], mwhere, "percent")
+            )
         w.literal(result, DMKG.markerScore, marker.get("score"))
         w.literal(result, DMKG.method, marker.get("method"))
 

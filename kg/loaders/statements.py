@@ -30,7 +30,7 @@ from kg.loaders.writer import Where
 from kg.namespaces import DMKG
 from kg.terms import normalise
 
-__all__ = ["load_totals", "load_statements", "load_frequencies", "load_claims"]
+__all__ = ["load_claims", "load_frequencies", "load_statements", "load_totals"]
 
 _COUNTED = {**FINDING_STATUS, **ANTIBODY_STATUS, **SEX, **VITAL_STATUS}
 
@@ -46,8 +46,15 @@ def _items(ctx: SourceContext, key: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _yaml_where(ctx: SourceContext, key: str, number: int, item: dict[str, Any]) -> Where:
-    return Where(ctx.shown("source.yaml"), None, None, None, f"{key}[{number}]",
-                 section=item.get("section") or "text", verbatim=str(item.get("verbatim", "")))
+    return Where(
+        ctx.shown("source.yaml"),
+        None,
+        None,
+        None,
+        f"{key}[{number}]",
+        section=item.get("section") or "text",
+        verbatim=str(item.get("verbatim", "")),
+    )
 
 
 def load_totals(ctx: SourceContext) -> None:
@@ -65,8 +72,11 @@ def _total(ctx: SourceContext, number: int, item: dict[str, Any]) -> None:
     if table in ctx.failed_tables:
         return  # the table's own error is already reported
     if table not in ctx.totals_rows:
-        raise yw.error("no totals row read for this table", str(table),
-                       "a patient table with 'totals_row' declared")
+        raise yw.error(
+            "no totals row read for this table",
+            str(table),
+            "a patient table with 'totals_row' declared",
+        )
     file, row = ctx.totals_rows[table]
     column = str(item.get("column"))
     if column not in row.cells:
@@ -74,9 +84,12 @@ def _total(ctx: SourceContext, number: int, item: dict[str, Any]) -> None:
     cell = row.cells[column]
     verbatim = str(item.get("verbatim", ""))
     if not verbatim or normalise(verbatim) not in normalise(cell):
-        raise yw.error("verbatim text not found in the totals cell", verbatim, f"a part of {cell!r}")
-    where = Where(file, row.line, table, row.cells.get(next(iter(row.cells))), column,
-                  verbatim=cell)
+        raise yw.error(
+            "verbatim text not found in the totals cell", verbatim, f"a part of {cell!r}"
+        )
+    where = Where(
+        file, row.line, table, row.cells.get(next(iter(row.cells))), column, verbatim=cell
+    )
     w = ctx.writer
     cohort = _table_cohort(ctx, table, yw)
     if "count" in item:
@@ -114,8 +127,10 @@ def _statistic_body(ctx: SourceContext, node: URIRef, item: dict[str, Any], yw: 
         w.literal(node, DMKG.value, parse_decimal(item["value"], yw, "value"))
     elif "range" not in item:
         raise yw.error("statistic without 'value' or 'range'")
-    for key, low_p, high_p in (("range", DMKG.rangeLow, DMKG.rangeHigh),
-                               ("ci", DMKG.ciLow, DMKG.ciHigh)):
+    for key, low_p, high_p in (
+        ("range", DMKG.rangeLow, DMKG.rangeHigh),
+        ("ci", DMKG.ciLow, DMKG.ciHigh),
+    ):
         if key in item:
             pair = item[key]
             if not isinstance(pair, list) or len(pair) != 2:
@@ -123,8 +138,9 @@ def _statistic_body(ctx: SourceContext, node: URIRef, item: dict[str, Any], yw: 
             w.literal(node, low_p, parse_decimal(pair[0], yw, f"{key} low"))
             w.literal(node, high_p, parse_decimal(pair[1], yw, f"{key} high"))
             if key == "ci":
-                w.literal(node, DMKG.ciLevel, parse_decimal(item.get("ci_level", "0.95"), yw,
-                                                           "ci_level"))
+                w.literal(
+                    node, DMKG.ciLevel, parse_decimal(item.get("ci_level", "0.95"), yw, "ci_level")
+                )
     w.literal(node, DMKG.spreadKind, item.get("spread"))
     w.literal(node, DMKG.unit, item.get("unit"))
     w.literal(node, DMKG.population, item.get("population"))

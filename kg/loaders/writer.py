@@ -48,12 +48,18 @@ class Where:
     section: str | None = None
     verbatim: str | None = None
 
-    def error(self, problem: str, value: str | None = None, expected: str | None = None,
-              suggestions: tuple[str, ...] = ()) -> CurationError:
+    def error(
+        self,
+        problem: str,
+        value: str | None = None,
+        expected: str | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> CurationError:
         """A curation error located here."""
         case = self.row if self.table and self.row != str(self.line) else None
-        return CurationError(problem, self.file, self.line, self.column, value, expected,
-                             suggestions, case)
+        return CurationError(
+            problem, self.file, self.line, self.column, value, expected, suggestions, case
+        )
 
 
 _STRING, _INTEGER, _DECIMAL, _BOOLEAN = XSD.string, XSD.integer, XSD.decimal, XSD.boolean
@@ -117,8 +123,11 @@ class NTriplesSink:
         s, p, o = triple
         # the loaders' subjects and most objects are IRIs: written without nt_term's checks
         subject = f"<{s}>" if type(s) is URIRef else nt_term(s)
-        self._line(f"{subject} <{p}> <{o}> .\n" if type(o) is URIRef
-                   else f"{subject} <{p}> {nt_term(o)} .\n")
+        self._line(
+            f"{subject} <{p}> <{o}> .\n"
+            if type(o) is URIRef
+            else f"{subject} <{p}> {nt_term(o)} .\n"
+        )
 
     def add_literal(self, s: Node, p: URIRef, value: object, datatype: URIRef) -> None:
         if datatype is _STRING:
@@ -212,8 +221,9 @@ class SourceWriter:
         same for every cell of a row, so a registry row states them once, not once per cell.
         A text location keeps them all itself.
         """
-        loc = self.iri("loc", where.table, where.row, where.column, where.section, where.file,
-                       where.line)
+        loc = self.iri(
+            "loc", where.table, where.row, where.column, where.section, where.file, where.line
+        )
         if loc in self._locations:
             return loc
         if len(self._locations) >= _SEEN_LOCATIONS:
@@ -241,11 +251,27 @@ class SourceWriter:
         self.literal(loc, DMKG.verbatim, where.verbatim)
         return loc
 
-    def record(self, cls: URIRef, where: Where, *key: object, verbatim: str | None = None,
-               patient: URIRef | None = None, note: str | None = None) -> URIRef:
+    def record(
+        self,
+        cls: URIRef,
+        where: Where,
+        *key: object,
+        verbatim: str | None = None,
+        patient: URIRef | None = None,
+        note: str | None = None,
+    ) -> URIRef:
         """A new record of class ``cls`` derived from ``where``."""
-        node = self.iri("record", cls.split("/")[-1], where.table, where.row, where.column,
-                        where.section, where.file, where.line, *key)
+        node = self.iri(
+            "record",
+            cls.split("/")[-1],
+            where.table,
+            where.row,
+            where.column,
+            where.section,
+            where.file,
+            where.line,
+            *key,
+        )
         self.add(node, _TYPE, cls)
         self.add(node, PROV.wasDerivedFrom, self.location(where))
         text = verbatim if verbatim is not None else (where.verbatim or "")
@@ -284,8 +310,9 @@ class SourceWriter:
 
     def term(self, text: str, root: URIRef | None, where: Where) -> URIRef:
         try:
-            return self.terms.resolve(text, root=root, file=where.file, row=where.line,
-                                      column=where.column)
+            return self.terms.resolve(
+                text, root=root, file=where.file, row=where.line, column=where.column
+            )
         except CurationError as exc:
             if where.table and where.row:
                 exc.case = where.row
@@ -295,4 +322,3 @@ class SourceWriter:
 def _decimal_text(value: object) -> Decimal:
     number = Decimal(str(value))
     return number.normalize() if number == number.to_integral() else number
-

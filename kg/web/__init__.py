@@ -6,4 +6,4 @@ from __future__ import annotations
 
 from kg.web.app import WebSettings, create_app
 
-__all__ = ["create_app", "WebSettings"]
+__all__ = ["WebSettings", "create_app"]

@@ -48,7 +48,7 @@ from kg.web.pool import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, DEFAULT_WORKERS, Que
 from kg.web.sparql_view import EXAMPLES, editor_result
 from kg.web.templating import STATIC_DIR, environment
 
-__all__ = ["create_app", "WebSettings"]
+__all__ = ["WebSettings", "create_app"]
 
 #: the largest POST body /sparql reads (a query, not a data upload)
 _MAX_BODY = 1_000_000
@@ -70,17 +70,18 @@ class _Site:
     def __init__(self, graph: Graph, settings: WebSettings) -> None:
         self.view = GraphView(graph)
         self.settings = settings
-        self.pool = QueryPool(graph, workers=settings.workers, timeout=settings.timeout,
-                              row_limit=settings.row_limit)
+        self.pool = QueryPool(
+            graph, workers=settings.workers, timeout=settings.timeout, row_limit=settings.row_limit
+        )
         env = environment()
-        env.globals.update(href=self.view.href, static="/static/", version=__version__,
-                           settings=settings)
+        env.globals.update(
+            href=self.view.href, static="/static/", version=__version__, settings=settings
+        )
         self.templates = Jinja2Templates(env=env)
         self._lock = threading.Lock()
         self._associations: list[dict[str, Any]] | None = None
 
-    def page(self, request: Request, name: str, status: int = 200, /,
-             **context: Any) -> Response:
+    def page(self, request: Request, name: str, status: int = 200, /, **context: Any) -> Response:
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
     def not_found(self, request: Request, what: str) -> Response:
@@ -91,14 +92,19 @@ class _Site:
         with self._lock:
             if self._associations is None:
                 from kg.statistics import associations, display
-                self._associations = [display(row) for row in
-                                      associations(self.view.graph)]
+
+                self._associations = [display(row) for row in associations(self.view.graph)]
             return self._associations
 
 
-def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
-               row_limit: int = DEFAULT_ROW_LIMIT, workers: int = DEFAULT_WORKERS,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+def create_app(
+    graph: Graph,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    row_limit: int = DEFAULT_ROW_LIMIT,
+    workers: int = DEFAULT_WORKERS,
+    allowed_hosts: list[str] | None = None,
+) -> Starlette:
     """The web app over ``graph``; ``/sparql`` answers within ``timeout`` seconds, at most
     ``row_limit`` rows, with ``workers`` queries at once (each in its own process).
 
@@ -110,13 +116,21 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
     view = site.view
 
     def home(request: Request) -> Response:
-        return site.page(request, "home.html", summary=view.summary,
-                         publications=view.publications(),
-                         queries=list_queries(include_checks=False))
+        return site.page(
+            request,
+            "home.html",
+            summary=view.summary,
+            publications=view.publications(),
+            queries=list_queries(include_checks=False),
+        )
 
     def ontology(request: Request) -> Response:
-        return site.page(request, "ontology.html", groups=view.ontology.tree_groups(),
-                         count=len(view.ontology.classes()))
+        return site.page(
+            request,
+            "ontology.html",
+            groups=view.ontology.tree_groups(),
+            count=len(view.ontology.classes()),
+        )
 
     def term(request: Request) -> Response:
         name = request.path_params["name"]
@@ -126,19 +140,34 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
         info = view.ontology.term(iri)
         usage = view.usage(iri)
         ident = info.curie
-        stats = [row for row in site.associations()
-                 if ident in (row.get("exposure_id"), row.get("outcome_id"),
-                              row.get("reference_id"))] if info.kind == "class" else []
+        stats = (
+            [
+                row
+                for row in site.associations()
+                if ident in (row.get("exposure_id"), row.get("outcome_id"), row.get("reference_id"))
+            ]
+            if info.kind == "class"
+            else []
+        )
         path = [view.ontology.ref(a) for a in _path_to_root(view, iri)]
-        return site.page(request, "term.html", info=info, usage=usage, stats=stats,
-                         path=path, tree=view.ontology.tree([iri])
-                         if info.kind == "class" else [])
+        return site.page(
+            request,
+            "term.html",
+            info=info,
+            usage=usage,
+            stats=stats,
+            path=path,
+            tree=view.ontology.tree([iri]) if info.kind == "class" else [],
+        )
 
     def search(request: Request) -> Response:
         text = request.query_params.get("q", "").strip()
         found = view.search(text) if text else {"terms": [], "patients": []}
-        if len(found["terms"]) == 1 and not found["patients"] and \
-                request.query_params.get("go") == "1":
+        if (
+            len(found["terms"]) == 1
+            and not found["patients"]
+            and request.query_params.get("go") == "1"
+        ):
             return RedirectResponse(view.href(found["terms"][0][0].iri), status_code=303)
         return site.page(request, "search.html", q=text, search_text=text, found=found)
 
@@ -178,8 +207,11 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
         if canned.is_violation_check:
             return site.not_found(request, f"{canned.name} is a data check, not a query")
         values = _param_values(canned, request)
-        context: dict[str, Any] = {"q": canned, "values": values,
-                                   "fields": _fields(view, canned, values)}
+        context: dict[str, Any] = {
+            "q": canned,
+            "values": values,
+            "fields": _fields(view, canned, values),
+        }
         status = 200
         if "run" in request.query_params:
             try:
@@ -189,8 +221,12 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
                     columns=result.columns,
                     rows=[[_cell(view, v) for v in row] for row in result.rows],
                     bindings=[(k, view.cell(v)) for k, v in bindings.items()],
-                    downloads={fmt: f"/queries/{canned.name}/download?"
-                               + urlencode({**values, "format": fmt}) for fmt in _DOWNLOADS})
+                    downloads={
+                        fmt: f"/queries/{canned.name}/download?"
+                        + urlencode({**values, "format": fmt})
+                        for fmt in _DOWNLOADS
+                    },
+                )
             except DmkgError as exc:
                 context["error"] = str(exc)
                 status = 400
@@ -201,8 +237,9 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
             canned = load_query(request.path_params["name"])
             fmt = request.query_params.get("format", "csv")
             if fmt not in _DOWNLOADS:
-                raise QueryError(f"unknown format {fmt!r}; expected one of "
-                                 + ", ".join(_DOWNLOADS))
+                raise QueryError(
+                    f"unknown format {fmt!r}; expected one of " + ", ".join(_DOWNLOADS)
+                )
             values = _param_values(canned, request)
             result = run_query(view.graph, canned.name, values, terms=view.terms)
         except NotFoundError as exc:
@@ -210,41 +247,64 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
         except DmkgError as exc:
             return Response(str(exc) + "\n", 400, media_type="text/plain")
         body = render(result, fmt, view.graph) + "\n"
-        return Response(body, media_type=_DOWNLOADS[fmt] + "; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{canned.name}.{fmt}"'})
+        return Response(
+            body,
+            media_type=_DOWNLOADS[fmt] + "; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{canned.name}.{fmt}"'},
+        )
 
     def editor(request: Request) -> Response:
         text = request.query_params.get("query", "")
         context: dict[str, Any] = {"query": text or EXAMPLES[0][1], "examples": EXAMPLES}
         status = 200
         if text:
-            answer = site.pool.run(QueryRequest(
-                text, "application/sparql-results+json, text/turtle;q=0.9"))
+            answer = site.pool.run(
+                QueryRequest(text, "application/sparql-results+json, text/turtle;q=0.9")
+            )
             context.update(editor_result(view, answer))
-            context["downloads"] = {
-                label: "/sparql?" + urlencode({"query": text, "format": fmt})
-                for label, fmt in (("JSON", "json"), ("XML", "xml"), ("CSV", "csv"),
-                                   ("TSV", "tsv"))} if context.get("kind") == "results" \
-                else {label: "/sparql?" + urlencode({"query": text, "format": fmt})
-                      for label, fmt in (("Turtle", "turtle"), ("N-Triples", "nt"))}
+            context["downloads"] = (
+                {
+                    label: "/sparql?" + urlencode({"query": text, "format": fmt})
+                    for label, fmt in (
+                        ("JSON", "json"),
+                        ("XML", "xml"),
+                        ("CSV", "csv"),
+                        ("TSV", "tsv"),
+                    )
+                }
+                if context.get("kind") == "results"
+                else {
+                    label: "/sparql?" + urlencode({"query": text, "format": fmt})
+                    for label, fmt in (("Turtle", "turtle"), ("N-Triples", "nt"))
+                }
+            )
             status = 200 if answer.ok else answer.status
         return site.page(request, "sparql_editor.html", status, **context)
 
     async def sparql(request: Request) -> Response:
         body = await request.body() if request.method == "POST" else b""
         if len(body) > _MAX_BODY:
-            return _respond(Answer(413, "text/plain; charset=utf-8", (
-                f"the request body has {len(body)} bytes; this endpoint takes at most "
-                f"{_MAX_BODY}\n").encode()))
+            return _respond(
+                Answer(
+                    413,
+                    "text/plain; charset=utf-8",
+                    (
+                        f"the request body has {len(body)} bytes; this endpoint takes at most "
+                        f"{_MAX_BODY}\n"
+                    ).encode(),
+                )
+            )
         accept = request.headers.get("accept", "")
-        parsed = protocol_request(request.method, request.url.query,
-                                  request.headers.get("content-type", ""), body, accept)
+        parsed = protocol_request(
+            request.method, request.url.query, request.headers.get("content-type", ""), body, accept
+        )
         if isinstance(parsed, Answer):
             if request.method == "GET" and not request.url.query:
                 if "text/html" in accept:
                     return RedirectResponse("/sparql-editor", status_code=303)
-                return Response(service_description(str(request.url)),
-                                media_type="text/turtle; charset=utf-8")
+                return Response(
+                    service_description(str(request.url)), media_type="text/turtle; charset=utf-8"
+                )
             return _respond(parsed)
         answer = await run_in_threadpool(site.pool.run, parsed)
         return _respond(answer)
@@ -253,8 +313,7 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # the association statistics take about a second: compute them before a class page
         # first needs them
-        threading.Thread(target=site.associations, name="dmkg-associations",
-                         daemon=True).start()
+        threading.Thread(target=site.associations, name="dmkg-associations", daemon=True).start()
         yield
         site.pool.close()
 
@@ -274,8 +333,9 @@ def create_app(graph: Graph, *, timeout: float = DEFAULT_TIMEOUT,
         Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] \
-        if allowed_hosts else []
+    middleware = (
+        [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] if allowed_hosts else []
+    )
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.site = site
     app.state.pool = site.pool
@@ -295,8 +355,10 @@ def _path_to_root(view: GraphView, iri: URIRef) -> list[URIRef]:
     path = [iri]
     ours = set(view.ontology.classes())
     while True:
-        parents = sorted(view.ontology.parents.get(path[-1], set()) & ours - set(path),
-                         key=lambda p: view.ontology.label(p))
+        parents = sorted(
+            view.ontology.parents.get(path[-1], set()) & ours - set(path),
+            key=lambda p: view.ontology.label(p),
+        )
         if not parents:
             break
         path.append(parents[0])
@@ -315,12 +377,11 @@ def _fields(view: GraphView, canned: CannedQuery, values: dict[str, str]) -> lis
         field: dict[str, Any] = {"p": param, "value": values.get(param.name, param.default or "")}
         if param.type == "term" and param.root:
             root = URIRef(str(DMKG._NS) + param.root)
-            field["options"] = sorted({view.ontology.label(t)
-                                       for t in view.ontology.descendants(root)},
-                                      key=str.casefold)
+            field["options"] = sorted(
+                {view.ontology.label(t) for t in view.ontology.descendants(root)}, key=str.casefold
+            )
         elif param.type == "doi":
-            field["choices"] = [(p["doi"], f"{p['doi']} ({p['id']})")
-                                for p in view.publications()]
+            field["choices"] = [(p["doi"], f"{p['doi']} ({p['id']})") for p in view.publications()]
         fields.append(field)
     return fields
 

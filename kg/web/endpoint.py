@@ -31,8 +31,17 @@ from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
 from kg.sparql import check_read_only
 
-__all__ = ["Answer", "QueryRequest", "RESULT_FORMATS", "GRAPH_FORMATS", "negotiate",
-           "evaluate", "protocol_request", "error", "service_description"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "RESULT_FORMATS",
+    "Answer",
+    "QueryRequest",
+    "error",
+    "evaluate",
+    "negotiate",
+    "protocol_request",
+    "service_description",
+]
 
 #: SELECT and ASK result formats: name -> media type
 RESULT_FORMATS = {
@@ -52,15 +61,33 @@ _RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "jsonld
 
 # other media types and short names clients use for the same formats
 _RESULT_ALIASES = {
-    "application/json": "json", "text/javascript": "json", "application/javascript": "json",
-    "application/xml": "xml", "text/xml": "xml", "json": "json", "xml": "xml", "csv": "csv",
+    "application/json": "json",
+    "text/javascript": "json",
+    "application/javascript": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
     "tsv": "tsv",
 }
 _GRAPH_ALIASES = {
-    "application/x-turtle": "turtle", "application/turtle": "turtle", "turtle": "turtle",
-    "ttl": "turtle", "text/plain": "nt", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-    "application/xml": "rdfxml", "text/xml": "rdfxml", "xml": "rdfxml", "rdf+xml": "rdfxml",
-    "rdfxml": "rdfxml", "application/json": "jsonld", "json": "jsonld", "json-ld": "jsonld",
+    "application/x-turtle": "turtle",
+    "application/turtle": "turtle",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "text/plain": "nt",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+    "xml": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "rdfxml": "rdfxml",
+    "application/json": "jsonld",
+    "json": "jsonld",
+    "json-ld": "jsonld",
     "jsonld": "jsonld",
 }
 
@@ -156,6 +183,7 @@ def negotiate(accept: str, hints: tuple[str, ...] | list[str], kind: str) -> str
 
 # -- serialisation ------------------------------------------------------------------------
 
+
 def _tsv_term(term: Node | None) -> str:
     """A term in the SPARQL 1.1 TSV results format (Turtle syntax; blank nodes as _:x)."""
     if term is None:
@@ -206,8 +234,11 @@ def evaluate(graph: Graph, request: QueryRequest, row_limit: int) -> Answer:
     if not text.strip():
         return error(400, "the query is empty; send a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     if _is_update(text):
-        return error(403, "this endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR, "
-                     "CREATE, DROP, ...) are refused")
+        return error(
+            403,
+            "this endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR, "
+            "CREATE, DROP, ...) are refused",
+        )
     try:
         query = check_read_only(text)
     except QueryError as exc:
@@ -217,8 +248,11 @@ def evaluate(graph: Graph, request: QueryRequest, row_limit: int) -> Answer:
     fmt = negotiate(request.accept, request.hints, kind)
     offered = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
     if fmt is None:
-        return error(406, f"none of the requested formats ({request.accept or 'none'}) can "
-                     f"carry this result; offered: {', '.join(offered.values())}")
+        return error(
+            406,
+            f"none of the requested formats ({request.accept or 'none'}) can "
+            f"carry this result; offered: {', '.join(offered.values())}",
+        )
     try:
         result = graph.query(query)
         if result.type == "ASK":
@@ -240,8 +274,7 @@ def evaluate(graph: Graph, request: QueryRequest, row_limit: int) -> Answer:
             return _too_many(rows, row_limit, "rows")
         return Answer(200, _content_type(offered[fmt]), _select_body(result, fmt))
     except Exception as exc:  # noqa: BLE001 - evaluation errors of many kinds
-        return error(500, f"the query failed while running: {type(exc).__name__}: "
-                     f"{str(exc)[:300]}")
+        return error(500, f"the query failed while running: {type(exc).__name__}: {str(exc)[:300]}")
 
 
 def _content_type(media: str) -> str:
@@ -249,8 +282,11 @@ def _content_type(media: str) -> str:
 
 
 def _too_many(found: int, limit: int, what: str) -> Answer:
-    return error(400, f"the result has {found} {what}, more than this endpoint's limit of "
-                 f"{limit}; narrow the query or add a LIMIT (results are never cut short)")
+    return error(
+        400,
+        f"the result has {found} {what}, more than this endpoint's limit of "
+        f"{limit}; narrow the query or add a LIMIT (results are never cut short)",
+    )
 
 
 def _is_update(text: str) -> bool:
@@ -263,8 +299,10 @@ def _is_update(text: str) -> bool:
 
 # -- the HTTP side ------------------------------------------------------------------------
 
-def protocol_request(method: str, query_string: str, content_type: str, body: bytes,
-                     accept: str) -> QueryRequest | Answer:
+
+def protocol_request(
+    method: str, query_string: str, content_type: str, body: bytes, accept: str
+) -> QueryRequest | Answer:
     """Read a SPARQL 1.1 Protocol request; return the query to run, or a refusal.
 
     GET carries ``query=`` in the URL; POST carries it form-encoded or as the body of an
@@ -299,20 +337,29 @@ def protocol_request(method: str, query_string: str, content_type: str, body: by
         elif media == "application/sparql-query":
             text.append(decoded)
         else:
-            return error(415, f"unsupported request content type {media or 'none'!r}; send "
-                         "application/x-www-form-urlencoded or application/sparql-query")
+            return error(
+                415,
+                f"unsupported request content type {media or 'none'!r}; send "
+                "application/x-www-form-urlencoded or application/sparql-query",
+            )
     elif method != "GET":
         return error(405, f"{method} is not supported; use GET or POST")
     if "update" in params:
         return error(403, "this endpoint is read-only: SPARQL updates are refused")
     for key in ("default-graph-uri", "named-graph-uri"):
         if key in params:
-            return error(400, f"{key} is refused: queries run on this endpoint's own graph "
-                         "only, which has no name to select")
+            return error(
+                400,
+                f"{key} is refused: queries run on this endpoint's own graph "
+                "only, which has no name to select",
+            )
     text += params.get("query", [])
     if not text:
-        return error(400, "no query: send query=... (GET or form POST) or a POST body of type "
-                     "application/sparql-query")
+        return error(
+            400,
+            "no query: send query=... (GET or form POST) or a POST body of type "
+            "application/sparql-query",
+        )
     if len(text) > 1:
         return error(400, f"{len(text)} queries in one request; send exactly one")
     hints = tuple(params.get("format", []) + params.get("output", []))
@@ -321,9 +368,19 @@ def protocol_request(method: str, query_string: str, content_type: str, body: by
 
 def service_description(endpoint: str) -> bytes:
     """A SPARQL 1.1 Service Description of this endpoint, in Turtle."""
-    formats = ", ".join(f"<http://www.w3.org/ns/formats/{name}>" for name in (
-        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-        "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"))
+    formats = ", ".join(
+        f"<http://www.w3.org/ns/formats/{name}>"
+        for name in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "RDF_XML",
+            "JSON-LD",
+        )
+    )
     text = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 <{endpoint}> a sd:Service ;
     sd:endpoint <{endpoint}> ;
@@ -332,4 +389,3 @@ def service_description(endpoint: str) -> bytes:
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
 """
     return text.encode("utf-8")
-

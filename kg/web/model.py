@@ -25,8 +25,16 @@ from kg.queries import QUERY_NS
 from kg.stats import GraphSummary, summarise
 from kg.terms import TermIndex, normalise
 
-__all__ = ["Cell", "LocationView", "RecordView", "PatientRow", "GraphView", "SECTIONS",
-           "MAIN_PROPERTIES", "STATUS_PROPERTIES"]
+__all__ = [
+    "MAIN_PROPERTIES",
+    "SECTIONS",
+    "STATUS_PROPERTIES",
+    "Cell",
+    "GraphView",
+    "LocationView",
+    "PatientRow",
+    "RecordView",
+]
 
 _ONT = str(DMKG._NS)
 
@@ -49,18 +57,38 @@ COHORT_SECTIONS: tuple[tuple[str, URIRef], ...] = (
 )
 #: the property naming what a record is about, per kind (the first one present is used)
 MAIN_PROPERTIES: tuple[URIRef, ...] = (
-    DMKG.finding, DMKG.antibody, DMKG.analyte, DMKG.malignancy, DMKG.intervention,
-    DMKG.marker, DMKG.feature, DMKG.about, DMKG.vitalStatus,
+    DMKG.finding,
+    DMKG.antibody,
+    DMKG.analyte,
+    DMKG.malignancy,
+    DMKG.intervention,
+    DMKG.marker,
+    DMKG.feature,
+    DMKG.about,
+    DMKG.vitalStatus,
 )
 #: properties that say how it came out (present, positive, above normal range, dead, ...)
 STATUS_PROPERTIES: tuple[URIRef, ...] = (
-    DMKG.findingStatus, DMKG.antibodyStatus, DMKG.interpretation, DMKG.markerStatus,
+    DMKG.findingStatus,
+    DMKG.antibodyStatus,
+    DMKG.interpretation,
+    DMKG.markerStatus,
     DMKG.countsStatus,
 )
-_HIDDEN = {RDF.type, DMKG.ofPatient, PROV.wasDerivedFrom, DMKG.verbatim, DMKG.curatorNote,
-           DMKG.hasMarkerResult, RDFS.label}
-_RECORD_KINDS = tuple(kind for _, kind in SECTIONS) + (DMKG.TumourMarkerResult,) \
+_HIDDEN = {
+    RDF.type,
+    DMKG.ofPatient,
+    PROV.wasDerivedFrom,
+    DMKG.verbatim,
+    DMKG.curatorNote,
+    DMKG.hasMarkerResult,
+    RDFS.label,
+}
+_RECORD_KINDS = (
+    tuple(kind for _, kind in SECTIONS)
+    + (DMKG.TumourMarkerResult,)
     + tuple(kind for _, kind in COHORT_SECTIONS)
+)
 
 
 @dataclass(frozen=True)
@@ -108,8 +136,10 @@ class RecordView:
 
     @property
     def sort_key(self) -> tuple[str, str]:
-        return (" ".join(c.text for c in self.main).casefold(),
-                " ".join(c.text for c in self.status))
+        return (
+            " ".join(c.text for c in self.main).casefold(),
+            " ".join(c.text for c in self.status),
+        )
 
     def detail(self, label: str) -> str:
         """The text of one detail, e.g. ``grade`` (empty if the record has none)."""
@@ -164,9 +194,9 @@ class GraphView:
         """The page of a term, patient, source, record or canned query; else its public page."""
         text = str(iri)
         if text.startswith(_ONT):
-            return "/term/" + text[len(_ONT):]
+            return "/term/" + text[len(_ONT) :]
         if text.startswith(str(DATA)):
-            rest = text[len(str(DATA)):]
+            rest = text[len(str(DATA)) :]
             kind, _, local = rest.partition("/")
             if kind == "patient":
                 return "/patient/" + local
@@ -174,7 +204,7 @@ class GraphView:
                 return "/source/" + local
             return "/resource/" + rest
         if text.startswith(QUERY_NS):
-            return "/queries/" + text[len(QUERY_NS):]
+            return "/queries/" + text[len(QUERY_NS) :]
         return public_url(text)
 
     def label(self, iri: URIRef) -> str:
@@ -190,8 +220,11 @@ class GraphView:
             cohort = g.value(iri, DMKG.cohort)
             where = f" in {self.label(cohort)}" if isinstance(cohort, URIRef) else ""
             return f"{n}/{total}{where}"
-        kinds = [self.ontology.label(k) for k in self.graph.objects(iri, RDF.type)
-                 if isinstance(k, URIRef) and k in _RECORD_KINDS]
+        kinds = [
+            self.ontology.label(k)
+            for k in self.graph.objects(iri, RDF.type)
+            if isinstance(k, URIRef) and k in _RECORD_KINDS
+        ]
         return f"{kinds[0]} {str(iri).rsplit('/', 1)[-1]}" if kinds else curie(iri)
 
     def cell(self, value: Node) -> Cell:
@@ -209,8 +242,7 @@ class GraphView:
             iri = URIRef(_ONT + local)
         else:
             iri = URIRef(f"{DATA}{kind}/{local}" if kind else f"{DATA}{local}")
-        return iri if (iri, None, None) in self.graph or (None, None, iri) in self.graph \
-            else None
+        return iri if (iri, None, None) in self.graph or (None, None, iri) in self.graph else None
 
     # -- provenance --------------------------------------------------------------------------
 
@@ -223,8 +255,12 @@ class GraphView:
             value = g.value(on, prop)
             return "" if value is None else str(value)
 
-        table, row, column, section = one(DMKG.table, source_row), one(DMKG.row, source_row), \
-            one(DMKG.column), one(DMKG.section)
+        table, row, column, section = (
+            one(DMKG.table, source_row),
+            one(DMKG.row, source_row),
+            one(DMKG.column),
+            one(DMKG.section),
+        )
         parts = []
         if table:
             parts.append(table)
@@ -241,8 +277,16 @@ class GraphView:
             curated += f", line {one(DMKG.curatedLine, source_row)}"
         if one(DMKG.curatedItem):
             curated += f", item {one(DMKG.curatedItem)}"
-        return LocationView(", ".join(parts) or "(no place given)", source, curated,
-                            one(DMKG.verbatim), table, row, column, section)
+        return LocationView(
+            ", ".join(parts) or "(no place given)",
+            source,
+            curated,
+            one(DMKG.verbatim),
+            table,
+            row,
+            column,
+            section,
+        )
 
     # -- records ------------------------------------------------------------------------------
 
@@ -250,11 +294,15 @@ class GraphView:
         g = self.graph
         types = [t for t in g.objects(iri, RDF.type) if isinstance(t, URIRef)]
         primary = next((k for k in _RECORD_KINDS if k in types), None)
-        kind = self.ontology.label(primary) if primary is not None else \
-            ", ".join(sorted(self.label(t) for t in types)) or "resource"
+        kind = (
+            self.ontology.label(primary)
+            if primary is not None
+            else ", ".join(sorted(self.label(t) for t in types)) or "resource"
+        )
         main_prop = next((p for p in MAIN_PROPERTIES if (iri, p, None) in g), None)
-        main = [self.cell(v) for v in sorted(g.objects(iri, main_prop), key=str)] \
-            if main_prop else []
+        main = (
+            [self.cell(v) for v in sorted(g.objects(iri, main_prop), key=str)] if main_prop else []
+        )
         status_props = [p for p in STATUS_PROPERTIES if (iri, p, None) in g]
         status = [self.cell(v) for p in status_props for v in g.objects(iri, p)]
         details: dict[str, list[Cell]] = defaultdict(list)
@@ -265,8 +313,14 @@ class GraphView:
         others = [t for t in types if t != primary and t not in (OWL.NamedIndividual,)]
         if others:
             details["classified as"] = [self.cell(t) for t in sorted(others)]
-        locations = sorted((self.location(loc) for loc in g.objects(iri, PROV.wasDerivedFrom)
-                            if isinstance(loc, URIRef)), key=lambda x: (x.place, x.curated))
+        locations = sorted(
+            (
+                self.location(loc)
+                for loc in g.objects(iri, PROV.wasDerivedFrom)
+                if isinstance(loc, URIRef)
+            ),
+            key=lambda x: (x.place, x.curated),
+        )
         patient = None
         if with_patient:
             owner = g.value(iri, DMKG.ofPatient)
@@ -274,12 +328,21 @@ class GraphView:
                 diagnosis = g.value(None, DMKG.hasMarkerResult, iri)
                 owner = g.value(diagnosis, DMKG.ofPatient) if diagnosis is not None else None
             patient = self.cell(owner) if owner is not None else None
-        view = RecordView(iri, kind, main, status, sorted(details.items()),
-                          sorted(str(v) for v in g.objects(iri, DMKG.verbatim)),
-                          sorted(str(v) for v in g.objects(iri, DMKG.curatorNote)),
-                          locations, patient)
-        view.markers = sorted((self.record(m) for m in g.objects(iri, DMKG.hasMarkerResult)
-                               if isinstance(m, URIRef)), key=lambda r: r.sort_key)
+        view = RecordView(
+            iri,
+            kind,
+            main,
+            status,
+            sorted(details.items()),
+            sorted(str(v) for v in g.objects(iri, DMKG.verbatim)),
+            sorted(str(v) for v in g.objects(iri, DMKG.curatorNote)),
+            locations,
+            patient,
+        )
+        view.markers = sorted(
+            (self.record(m) for m in g.objects(iri, DMKG.hasMarkerResult) if isinstance(m, URIRef)),
+            key=lambda r: r.sort_key,
+        )
         return view
 
     # -- patients ------------------------------------------------------------------------------
@@ -291,9 +354,12 @@ class GraphView:
         g = self.graph
         pub = g.value(iri, DMKG.describedIn)
         sex = g.value(iri, DMKG.sex)
-        cancers = [self.cell(m) for c in g.subjects(DMKG.ofPatient, iri)
-                   if (c, RDF.type, DMKG.CancerDiagnosis) in g
-                   for m in g.objects(c, DMKG.malignancy)]
+        cancers = [
+            self.cell(m)
+            for c in g.subjects(DMKG.ofPatient, iri)
+            if (c, RDF.type, DMKG.CancerDiagnosis) in g
+            for m in g.objects(c, DMKG.malignancy)
+        ]
         outcomes = []
         for o in g.subjects(DMKG.ofPatient, iri):
             if (o, RDF.type, DMKG.Outcome) in g:
@@ -304,12 +370,17 @@ class GraphView:
                     text += f" ({_literal_text(months)} months)"
                 outcomes.append(text)
         return PatientRow(
-            iri, str(iri).rsplit("/", 1)[-1], self.label(iri),
-            str(g.value(iri, DMKG.caseLabel) or ""), str(g.value(iri, DMKG.ageAtDiagnosis) or ""),
+            iri,
+            str(iri).rsplit("/", 1)[-1],
+            self.label(iri),
+            str(g.value(iri, DMKG.caseLabel) or ""),
+            str(g.value(iri, DMKG.ageAtDiagnosis) or ""),
             self.label(sex) if isinstance(sex, URIRef) else "",
             str(g.value(pub, DMKG.doi) or "") if pub is not None else "",
             str(pub).rsplit("/", 1)[-1] if pub is not None else "",
-            sorted(cancers, key=lambda c: c.text), "; ".join(sorted(outcomes)))
+            sorted(cancers, key=lambda c: c.text),
+            "; ".join(sorted(outcomes)),
+        )
 
     def patients(self, source_id: str | None = None) -> list[PatientRow]:
         rows = [self.patient_row(p) for p in self.patient_iris()]
@@ -325,38 +396,66 @@ class GraphView:
         for heading, kind in SECTIONS:
             views = [self.record(r) for r in records if (r, RDF.type, kind) in g]
             sections.append((heading, sorted(views, key=lambda v: v.sort_key)))
-        other = [self.record(r) for r in records
-                 if not any((r, RDF.type, kind) in g for _, kind in SECTIONS)]
+        other = [
+            self.record(r)
+            for r in records
+            if not any((r, RDF.type, kind) in g for _, kind in SECTIONS)
+        ]
         if other:
             sections.append(("Other records", sorted(other, key=lambda v: v.sort_key)))
-        classes = sorted((self.cell(t) for t in g.objects(iri, RDF.type)
-                          if t != DMKG.Patient and isinstance(t, URIRef)), key=lambda c: c.text)
-        return {"row": self.patient_row(iri), "sections": sections, "classes": classes,
-                "cohorts": [self.cell(c) for c in g.objects(iri, DMKG.memberOf)],
-                "publication": self.cell(g.value(iri, DMKG.describedIn) or URIRef("")),
-                "locations": sorted((self.location(loc)
-                                     for loc in g.objects(iri, PROV.wasDerivedFrom)
-                                     if isinstance(loc, URIRef)), key=lambda x: x.place)}
+        classes = sorted(
+            (
+                self.cell(t)
+                for t in g.objects(iri, RDF.type)
+                if t != DMKG.Patient and isinstance(t, URIRef)
+            ),
+            key=lambda c: c.text,
+        )
+        return {
+            "row": self.patient_row(iri),
+            "sections": sections,
+            "classes": classes,
+            "cohorts": [self.cell(c) for c in g.objects(iri, DMKG.memberOf)],
+            "publication": self.cell(g.value(iri, DMKG.describedIn) or URIRef("")),
+            "locations": sorted(
+                (
+                    self.location(loc)
+                    for loc in g.objects(iri, PROV.wasDerivedFrom)
+                    if isinstance(loc, URIRef)
+                ),
+                key=lambda x: x.place,
+            ),
+        }
 
     # -- sources ------------------------------------------------------------------------------
 
     def publications(self) -> list[dict[str, Any]]:
         """The source papers with their DOI, title, journal, year and patient counts."""
         out = []
-        for pub in sorted(p for p in self.graph.subjects(RDF.type, DMKG.Publication)
-                          if isinstance(p, URIRef)):
+        for pub in sorted(
+            p for p in self.graph.subjects(RDF.type, DMKG.Publication) if isinstance(p, URIRef)
+        ):
             g = self.graph
-            out.append({
-                "iri": pub, "id": str(pub).rsplit("/", 1)[-1], "href": self.href(pub),
-                "title": str(g.value(pub, DCTERMS.title) or self.label(pub)),
-                "doi": str(g.value(pub, DMKG.doi) or ""),
-                "also_doi": sorted(str(d) for d in g.objects(pub, DMKG.alsoDoi)),
-                "journal": str(g.value(pub, DMKG.journal) or ""),
-                "year": str(g.value(pub, DMKG.year) or ""),
-                "authors": str(g.value(pub, DMKG.authors) or ""),
-                "patients": len([p for p in g.subjects(DMKG.describedIn, pub)
-                                 if (p, RDF.type, DMKG.Patient) in g]),
-            })
+            out.append(
+                {
+                    "iri": pub,
+                    "id": str(pub).rsplit("/", 1)[-1],
+                    "href": self.href(pub),
+                    "title": str(g.value(pub, DCTERMS.title) or self.label(pub)),
+                    "doi": str(g.value(pub, DMKG.doi) or ""),
+                    "also_doi": sorted(str(d) for d in g.objects(pub, DMKG.alsoDoi)),
+                    "journal": str(g.value(pub, DMKG.journal) or ""),
+                    "year": str(g.value(pub, DMKG.year) or ""),
+                    "authors": str(g.value(pub, DMKG.authors) or ""),
+                    "patients": len(
+                        [
+                            p
+                            for p in g.subjects(DMKG.describedIn, pub)
+                            if (p, RDF.type, DMKG.Patient) in g
+                        ]
+                    ),
+                }
+            )
         return out
 
     def publication(self, iri: URIRef) -> dict[str, Any]:
@@ -364,30 +463,55 @@ class GraphView:
         g = self.graph
         info = next(p for p in self.publications() if p["iri"] == iri)
         described = [s for s in g.subjects(DMKG.describedIn, iri) if isinstance(s, URIRef)]
-        studies = [{"cell": self.cell(s),
-                    "design": [self.cell(t) for t in g.objects(s, RDF.type)],
-                    "note": str(g.value(s, DMKG.studyDesignNote) or "")}
-                   for s in described if (s, DMKG.studyDesignNote, None) in g
-                   or any(self.ontology.ancestors(t) & {DMKG.Study}
-                          for t in g.objects(s, RDF.type) if isinstance(t, URIRef))]
-        cohorts = [{"cell": self.cell(c), "size": str(g.value(c, DMKG.cohortSize) or ""),
-                    "members": len(set(g.subjects(DMKG.memberOf, c)))}
-                   for c in sorted(described) if (c, RDF.type, DMKG.Cohort) in g]
+        studies = [
+            {
+                "cell": self.cell(s),
+                "design": [self.cell(t) for t in g.objects(s, RDF.type)],
+                "note": str(g.value(s, DMKG.studyDesignNote) or ""),
+            }
+            for s in described
+            if (s, DMKG.studyDesignNote, None) in g
+            or any(
+                self.ontology.ancestors(t) & {DMKG.Study}
+                for t in g.objects(s, RDF.type)
+                if isinstance(t, URIRef)
+            )
+        ]
+        cohorts = [
+            {
+                "cell": self.cell(c),
+                "size": str(g.value(c, DMKG.cohortSize) or ""),
+                "members": len(set(g.subjects(DMKG.memberOf, c))),
+            }
+            for c in sorted(described)
+            if (c, RDF.type, DMKG.Cohort) in g
+        ]
         places = set(g.subjects(DMKG.inPublication, iri))  # text locations and source rows
         locations = places | {loc for row in places for loc in g.subjects(DMKG.inRow, row)}
-        records = {r for loc in locations
-                   for r in g.subjects(PROV.wasDerivedFrom, loc)
-                   if (r, DMKG.ofPatient, None) not in g and isinstance(r, URIRef)}
+        records = {
+            r
+            for loc in locations
+            for r in g.subjects(PROV.wasDerivedFrom, loc)
+            if (r, DMKG.ofPatient, None) not in g and isinstance(r, URIRef)
+        }
         sections = []
         for heading, kind in COHORT_SECTIONS:
-            chosen = [r for r in records if (r, RDF.type, kind) in g
-                      and not (kind == DMKG.ReportedStatistic
-                               and (r, RDF.type, DMKG.RiskEstimate) in g)]
+            chosen = [
+                r
+                for r in records
+                if (r, RDF.type, kind) in g
+                and not (kind == DMKG.ReportedStatistic and (r, RDF.type, DMKG.RiskEstimate) in g)
+            ]
             if chosen:
                 views = sorted((self.record(r) for r in chosen), key=lambda v: v.sort_key)
                 sections.append((heading, views))
-        return {"info": info, "studies": studies, "cohorts": cohorts,
-                "patients": self.patients(info["id"]), "sections": sections}
+        return {
+            "info": info,
+            "studies": studies,
+            "cohorts": cohorts,
+            "patients": self.patients(info["id"]),
+            "sections": sections,
+        }
 
     # -- class pages ---------------------------------------------------------------------------
 
@@ -399,22 +523,31 @@ class GraphView:
         the number per source.
         """
         g = self.graph
-        targets = self.ontology.descendants(iri) if self.ontology.kinds.get(iri) == "class" \
-            else {iri}
+        targets = (
+            self.ontology.descendants(iri) if self.ontology.kinds.get(iri) == "class" else {iri}
+        )
         patient_records: list[RecordView] = []
         cohort_records: list[RecordView] = []
         for target in targets:
             for subject, prop in g.subject_predicates(target):
-                if not isinstance(subject, URIRef) or not str(subject).startswith(str(DATA)) \
-                        or prop == RDF.type:
+                if (
+                    not isinstance(subject, URIRef)
+                    or not str(subject).startswith(str(DATA))
+                    or prop == RDF.type
+                ):
                     continue
                 view = self.record(subject, with_patient=True)
                 view.role = self.ontology.label(prop)  # type: ignore[arg-type]
                 (patient_records if view.patient is not None else cohort_records).append(view)
-        instances = sorted((self.cell(s) for t in targets for s in g.subjects(RDF.type, t)
-                            if isinstance(s, URIRef) and str(s).startswith(str(DATA))),
-                           key=lambda c: (c.text.split(" case ")[0],
-                                          _case_key(c.text.split(" case ")[-1])))
+        instances = sorted(
+            (
+                self.cell(s)
+                for t in targets
+                for s in g.subjects(RDF.type, t)
+                if isinstance(s, URIRef) and str(s).startswith(str(DATA))
+            ),
+            key=lambda c: (c.text.split(" case ")[0], _case_key(c.text.split(" case ")[-1])),
+        )
         by_status: dict[str, set[str]] = defaultdict(set)
         per_source: dict[str, Counter[str]] = defaultdict(Counter)
         for view in patient_records:
@@ -425,18 +558,21 @@ class GraphView:
                     by_status[status].add(view.patient.href)
                     source = view.patient.text.split(" case ")[0]
                     per_source[status][source] += 1
-        status_counts = [{"status": s, "patients": len(p),
-                          "by_source": sorted(per_source[s].items())}
-                         for s, p in sorted(by_status.items(), key=lambda i: -len(i[1]))]
+        status_counts = [
+            {"status": s, "patients": len(p), "by_source": sorted(per_source[s].items())}
+            for s, p in sorted(by_status.items(), key=lambda i: -len(i[1]))
+        ]
 
         def patient_key(v: RecordView) -> tuple[Any, ...]:
             text = v.patient.text if v.patient else ""
             return (text.split(" case ")[0], _case_key(text.split(" case ")[-1]), v.sort_key)
 
-        return {"patient_records": sorted(patient_records, key=patient_key),
-                "cohort_records": sorted(cohort_records,
-                                         key=lambda v: (v.kind, v.sort_key)),
-                "instances": instances, "status_counts": status_counts}
+        return {
+            "patient_records": sorted(patient_records, key=patient_key),
+            "cohort_records": sorted(cohort_records, key=lambda v: (v.kind, v.sort_key)),
+            "instances": instances,
+            "status_counts": status_counts,
+        }
 
     # -- search --------------------------------------------------------------------------------
 
@@ -454,7 +590,17 @@ class GraphView:
         outgoing: dict[str, list[Cell]] = defaultdict(list)
         for prop, value in sorted(g.predicate_objects(iri)):
             outgoing[self.ontology.label(prop)].append(self.cell(value))  # type: ignore[arg-type]
-        incoming = sorted(((self.ontology.label(p), self.cell(s))  # type: ignore[arg-type]
-                           for s, p in g.subject_predicates(iri)), key=lambda i: (i[0], i[1].text))
-        return {"label": self.label(iri), "iri": iri, "outgoing": sorted(outgoing.items()),
-                "incoming": incoming[:500], "incoming_total": len(incoming)}
+        incoming = sorted(
+            (
+                (self.ontology.label(p), self.cell(s))  # type: ignore[arg-type]
+                for s, p in g.subject_predicates(iri)
+            ),
+            key=lambda i: (i[0], i[1].text),
+        )
+        return {
+            "label": self.label(iri),
+            "iri": iri,
+            "outgoing": sorted(outgoing.items()),
+            "incoming": incoming[:500],
+            "incoming_total": len(incoming),
+        }

@@ -37,7 +37,7 @@ from rdflib import Graph
 
 from kg.web.endpoint import Answer, QueryRequest, error, evaluate
 
-__all__ = ["QueryPool", "DEFAULT_TIMEOUT", "DEFAULT_ROW_LIMIT", "DEFAULT_WORKERS"]
+__all__ = ["DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT", "DEFAULT_WORKERS", "QueryPool"]
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
@@ -113,8 +113,14 @@ class QueryPool:
     CONSTRUCT triples); a larger result is refused with a 400, never cut short.
     """
 
-    def __init__(self, graph: Graph, *, workers: int = DEFAULT_WORKERS,
-                 timeout: float = DEFAULT_TIMEOUT, row_limit: int = DEFAULT_ROW_LIMIT) -> None:
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        workers: int = DEFAULT_WORKERS,
+        timeout: float = DEFAULT_TIMEOUT,
+        row_limit: int = DEFAULT_ROW_LIMIT,
+    ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         if timeout <= 0:
@@ -168,8 +174,9 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            return error(503, f"every query worker stayed busy for {self.timeout:g} s; "
-                         "try again later")
+            return error(
+                503, f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            )
         answer, healthy = self._ask(worker, request, started)
         if healthy:
             self._idle.put(worker)
@@ -178,21 +185,24 @@ class QueryPool:
             self._replace()
         return answer
 
-    def _ask(self, worker: _Worker, request: QueryRequest,
-             started: float) -> tuple[Answer, bool]:
+    def _ask(self, worker: _Worker, request: QueryRequest, started: float) -> tuple[Answer, bool]:
         """Send a query to a worker; the answer, and whether the worker can be used again."""
         try:
             worker.conn.send(request)
             remaining = max(0.0, self.timeout - (time.monotonic() - started))
             if not worker.conn.poll(remaining):
                 self.killed += 1
-                return error(503, f"the query ran longer than this endpoint's limit of "
-                             f"{self.timeout:g} s and was stopped; narrow it or add a "
-                             "LIMIT"), False
+                return error(
+                    503,
+                    f"the query ran longer than this endpoint's limit of "
+                    f"{self.timeout:g} s and was stopped; narrow it or add a "
+                    "LIMIT",
+                ), False
             answer = worker.conn.recv()
         except (EOFError, OSError, pickle.PickleError) as exc:
-            return error(500, "the query worker stopped unexpectedly "
-                         f"({type(exc).__name__})"), False
+            return error(
+                500, f"the query worker stopped unexpectedly ({type(exc).__name__})"
+            ), False
         if not isinstance(answer, Answer):
             return error(500, "the query worker sent an unreadable answer"), False
         return answer, True
@@ -232,8 +242,12 @@ class QueryPool:
     def __enter__(self) -> QueryPool:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.close()
 
     def __del__(self) -> None:

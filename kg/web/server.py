@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["serve", "BackgroundServer", "free_port"]
+__all__ = ["BackgroundServer", "free_port", "serve"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -37,13 +37,19 @@ def serve(app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = 
 class BackgroundServer:
     """uvicorn serving ``app`` on ``host`` and a free port, in a daemon thread."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None,
-                 startup_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        startup_timeout: float = 30.0,
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
         self.url = f"http://{host}:{self.port}"
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning",
-                                access_log=False, lifespan="on")
+        config = uvicorn.Config(
+            app, host=host, port=self.port, log_level="warning", access_log=False, lifespan="on"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="dmkg-web", daemon=True)
         self._startup_timeout = startup_timeout
@@ -64,6 +70,10 @@ class BackgroundServer:
     def __enter__(self) -> BackgroundServer:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -27,15 +27,22 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 
 #: example queries offered on the editor page: title, text
 EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("Patients per source, by sex", PREFIXES + """SELECT ?doi ?sex (COUNT(?patient) AS ?patients)
+    (
+        "Patients per source, by sex",
+        PREFIXES
+        + """SELECT ?doi ?sex (COUNT(?patient) AS ?patients)
 WHERE {
   ?patient a dmkg:Patient ; dmkg:sex ?sex ; dmkg:describedIn ?publication .
   ?publication dmkg:doi ?doi .
 }
 GROUP BY ?doi ?sex
 ORDER BY ?doi ?sex
-"""),
-    ("Patients with heliotrope rash, by status and grade", PREFIXES + """\
+""",
+    ),
+    (
+        "Patients with heliotrope rash, by status and grade",
+        PREFIXES
+        + """\
 SELECT ?patient ?status ?grade ?verbatim ?table ?row
 WHERE {
   ?observation dmkg:finding dmkg:HeliotropeRash ;
@@ -47,8 +54,12 @@ WHERE {
   OPTIONAL { ?location dmkg:inRow ?sourceRow . ?sourceRow dmkg:table ?table ; dmkg:row ?row }
 }
 ORDER BY ?status DESC(?grade) ?patient
-"""),
-    ("Positive antibody results with titer", PREFIXES + """\
+""",
+    ),
+    (
+        "Positive antibody results with titer",
+        PREFIXES
+        + """\
 SELECT ?patient ?antibody ?titer ?verbatim
 WHERE {
   ?result a dmkg:AntibodyTestResult ;
@@ -59,8 +70,12 @@ WHERE {
   OPTIONAL { ?result dmkg:titer ?titer }
 }
 ORDER BY ?antibody ?patient
-"""),
-    ("Risk estimates with confidence intervals", PREFIXES + """\
+""",
+    ),
+    (
+        "Risk estimates with confidence intervals",
+        PREFIXES
+        + """\
 SELECT ?label ?measure ?value ?ciLow ?ciHigh ?population
 WHERE {
   ?estimate a dmkg:RiskEstimate ;
@@ -70,12 +85,20 @@ WHERE {
   OPTIONAL { ?estimate dmkg:ciLow ?ciLow ; dmkg:ciHigh ?ciHigh }
   OPTIONAL { ?estimate dmkg:population ?population }
 }
-"""),
-    ("Is any patient positive for anti-TIF1-gamma? (ASK)", PREFIXES + """ASK {
+""",
+    ),
+    (
+        "Is any patient positive for anti-TIF1-gamma? (ASK)",
+        PREFIXES
+        + """ASK {
   ?result dmkg:antibody dmkg:AntiTIF1gamma ; dmkg:antibodyStatus dmkg:Positive .
 }
-"""),
-    ("The cancers of each patient as a graph (CONSTRUCT)", PREFIXES + """CONSTRUCT {
+""",
+    ),
+    (
+        "The cancers of each patient as a graph (CONSTRUCT)",
+        PREFIXES
+        + """CONSTRUCT {
   ?patient dmkg:hasObservation ?diagnosis .
   ?diagnosis dmkg:malignancy ?malignancy ; dmkg:intervalMonths ?months .
 }
@@ -83,12 +106,17 @@ WHERE {
   ?diagnosis a dmkg:CancerDiagnosis ; dmkg:ofPatient ?patient ; dmkg:malignancy ?malignancy .
   OPTIONAL { ?diagnosis dmkg:intervalMonths ?months }
 }
-"""),
-    ("The canned queries published in the graph", PREFIXES + """PREFIX sh: <http://www.w3.org/ns/shacl#>
+""",
+    ),
+    (
+        "The canned queries published in the graph",
+        PREFIXES
+        + """PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT ?query ?title
 WHERE { ?query a sh:SPARQLExecutable ; rdfs:label ?title . }
 ORDER BY ?title
-"""),
+""",
+    ),
 )
 
 
@@ -114,6 +142,8 @@ def editor_result(view: GraphView, answer: Answer) -> dict[str, Any]:
     if "boolean" in data:
         return {"kind": "boolean", "boolean": bool(data["boolean"])}
     columns = list(data.get("head", {}).get("vars", []))
-    rows = [[_binding_cell(view, b.get(c)) for c in columns]
-            for b in data.get("results", {}).get("bindings", [])]
+    rows = [
+        [_binding_cell(view, b.get(c)) for c in columns]
+        for b in data.get("results", {}).get("bindings", [])
+    ]
     return {"kind": "results", "columns": columns, "rows": rows}

@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-__all__ = ["TEMPLATE_DIR", "STATIC_DIR", "environment"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "environment"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -54,9 +54,12 @@ def _plural(word: str, n: int = 2) -> str:
 
 def environment() -> Environment:
     """A Jinja2 environment over the package's templates, HTML-escaping everything."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
-                      autoescape=select_autoescape(["html", "xml"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["number"] = _number
     env.filters["plural"] = _plural
     return env
