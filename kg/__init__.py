@@ -1,7 +1,7 @@
 """dmkg: a knowledge graph of dermatomyositis phenotypes, myositis autoantibodies and cancers.
 
-The pipeline runs one way: curated files -> :mod:`kg.loaders` -> :mod:`kg.validate` (SHACL
-gate) -> :mod:`kg.reason` (HermiT) -> :mod:`kg.build` (written atomically) -> queries,
+The pipeline runs one way: curated files -> :mod:`kg.loaders` -> :mod:`kg.validate.shacl` (SHACL
+gate) -> :mod:`kg.reason.hermit` (HermiT) -> :mod:`kg.build.graph` (written atomically) -> queries,
 command line and exports.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from kg.api import KnowledgeGraph, PatientRecord, cache_dir, load
-from kg.build import BuildResult, build_graph, write_graph
+from kg.api.graph import KnowledgeGraph, PatientRecord, cache_dir, load
+from kg.build.graph import BuildResult, build_graph, write_graph
 from kg.errors import (
     CurationError,
     CurationErrors,
@@ -24,10 +24,10 @@ from kg.errors import (
 from kg.loaders import load_source, load_sources, source_folders
 from kg.namespaces import DATA, DMKG
 from kg.ontology import load_ontology, load_shapes
-from kg.queries import list_queries, load_query, run_query
-from kg.stats import GraphSummary, summarise
+from kg.query.canned import list_queries, load_query, run_query
+from kg.analyse.summary import GraphSummary, summarise
 from kg.terms import TermIndex
-from kg.validate import ValidationReport, validate_graph
+from kg.validate.shacl import ValidationReport, validate_graph
 
 __all__ = [
     "DATA",

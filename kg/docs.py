@@ -35,7 +35,7 @@ from rdflib.term import Node
 
 from kg.namespaces import DCTERMS, DMKG, IAO, OBOINOWL, ONTOLOGY_IRI
 from kg.ontology import load_ontology
-from kg.present import curie
+from kg.query.render import curie
 from kg.resources import ontology_files
 from kg.terms import closure, normalise
 
@@ -513,7 +513,7 @@ def write_docs(out_dir: Path, ontology: Graph | None = None) -> list[Path]:
 
     Returns the files written.
     """
-    from kg.web.templating import STATIC_DIR, environment
+    from kg.html.templating import STATIC_DIR, environment
 
     graph = ontology if ontology is not None else load_ontology()
     index = OntologyIndex(graph)

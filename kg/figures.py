@@ -16,7 +16,7 @@ file suffix):
     time) cannot be placed on a time axis and is left out, listed in ``notes`` and in the
     ``patients`` table with ``included`` False. Parameters ``finding``, ``source``.
 ``association-network``
-    The association graph (:func:`kg.networks.association_graph`): co-occurrence edges as
+    The association graph (:func:`kg.analyse.networks.association_graph`): co-occurrence edges as
     grey lines as wide as their patient count, cohort evidence dashed blue, literature
     evidence dotted red. Parameter ``min_patients``.
 ``mi2-forest``
@@ -26,7 +26,7 @@ file suffix):
     infinite cannot be drawn on a log scale; they stay in the data with ``plotted`` False.
     Parameter ``antibody``.
 
->>> from kg.api import load
+>>> from kg.api.graph import load
 >>> r = load().plot("mi2-forest")
 >>> table = r.data.set_index("feature")
 >>> table[["a", "b", "c", "d"]].loc["Holster sign"].tolist()
@@ -144,7 +144,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 
 
 def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    from kg.api import records_frame
+    from kg.api.graph import records_frame
 
     return records_frame(records, columns)
 
@@ -177,8 +177,8 @@ def finding_frequency(
     """
     from scipy.stats import binomtest
 
-    from kg.present import render_records
-    from kg.queries import run_query
+    from kg.query.render import render_records
+    from kg.query.canned import run_query
 
     result = run_query(graph, "sign-frequency", {"source": source} if source else {}, terms=terms)
     rows, notes = [], []
@@ -269,7 +269,7 @@ _STATUS_ORDER = {
 
 
 def _label(graph: Graph, iri: Any) -> str:
-    from kg.networks import _label as label
+    from kg.analyse.networks import _label as label
 
     return label(graph, iri)
 
@@ -294,8 +294,8 @@ def survival(
     ``months``, ``event``, ``included``, ``note``. ``tables["logrank"]``: the log-rank test
     across the groups drawn.
     """
-    from kg.networks import select
-    from kg.queries import bind_params, load_query
+    from kg.analyse.networks import select
+    from kg.query.canned import bind_params, load_query
 
     params = {"finding": finding, **({"source": source} if source else {})}
     bindings = bind_params(load_query("survival-by-finding"), params, graph, _terms(graph, terms))
@@ -463,7 +463,7 @@ def _natural(text: str) -> list[Any]:
 
 
 def _curie(iri: Any) -> str:
-    from kg.networks import node_id
+    from kg.analyse.networks import node_id
 
     return node_id(iri)
 
@@ -487,7 +487,7 @@ def association_network(
     import networkx as nx
     from matplotlib.collections import LineCollection
 
-    from kg.networks import association_graph
+    from kg.analyse.networks import association_graph
 
     network = association_graph(graph, min_patients=min_patients, terms=_terms(graph, terms))
     simple = nx.Graph()
@@ -640,7 +640,7 @@ def mi2_forest(
     ``ci_high`` (exact 95%), ``p_fisher``, ``reported_p``, ``plotted``, ``source``; sorted
     by odds ratio.
     """
-    from kg.statistics import cohort_comparisons, two_by_two
+    from kg.analyse.statistics import cohort_comparisons, two_by_two
 
     index = _terms(graph, terms)
     try:

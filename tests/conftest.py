@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.build import BuildResult, build_graph
+from kg.build.graph import BuildResult, build_graph
 from kg.ontology import load_ontology
 from kg.terms import TermIndex
 

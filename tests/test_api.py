@@ -20,9 +20,9 @@ import pytest
 from rdflib import BNode, Graph
 
 import kg
-from kg import api
-from kg.api import CACHE_ENV, KnowledgeGraph, cache_dir, cache_key, load
-from kg.build import BuildResult
+from kg.api import graph as api
+from kg.api.graph import CACHE_ENV, KnowledgeGraph, cache_dir, cache_key, load
+from kg.build.graph import BuildResult
 from kg.errors import CurationErrors, NotFoundError, QueryError, UsageError
 
 REQUENA = "10.1016/j.ad.2025.02.012"

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.bench import (
+from kg.bench.run import (
     GOALS,
     MemorySampler,
     StageRow,
@@ -31,12 +31,12 @@ from kg.bench import (
     run_bench,
     tree_rss,
 )
-from kg.cli import main
-from kg.queries import list_queries
-from kg.storebuild import BATCH_STEPS
+from kg.cli.entry import main
+from kg.query.canned import list_queries
+from kg.build.store import BATCH_STEPS
 
 SMALL, LARGE = 50, 100
-#: the parameters kg.stores.BENCH_PARAMS gives patients-matching
+#: the parameters kg.store.stores.BENCH_PARAMS gives patients-matching
 ANTIBODY_COLUMN, FINDING_COLUMN = "Anti-TIF1-gamma", "Heliotrope rash"
 QUERIES = [q.name for q in list_queries(include_checks=False)]
 NUMBER = re.compile(r"^>?\d+(\.\d+)?")
@@ -118,7 +118,7 @@ def test_cli_prints_the_tables_and_exits_0(run: dict[str, Any]) -> None:
 def test_every_stage_and_query_has_a_time_and_a_peak(run: dict[str, Any]) -> None:
     for patients in (SMALL, LARGE):
         stages = {r["name"]: r for r in size(run, patients)["stages"]}
-        assert size(run, patients)["build_stages"]  # whatever kg.storebuild reports
+        assert size(run, patients)["build_stages"]  # whatever kg.build.store reports
         assert list(stages) == names(size(run, patients))
         for row in stages.values():
             assert row["dmkg_s"] > 0, row

@@ -43,7 +43,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.build import BuildResult, write_graph
+from kg.build.graph import BuildResult, write_graph
 from kg.namespaces import DMKG
 from kg.web.server import free_port
 
@@ -97,7 +97,7 @@ def endpoint(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> It
             [
                 sys.executable,
                 "-m",
-                "kg.cli",
+                "kg.cli.entry",
                 "serve",
                 "--graph",
                 str(out),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kg.cli import main
+from kg.cli.entry import main
 from kg.exchange.patients import read_patients
 from kg.exchange.phenopackets_import import (
     NOTES_FILE,
@@ -21,7 +21,7 @@ from kg.loaders import load_sources
 from kg.namespaces import DMKG
 from kg.ontology import load_ontology
 from kg.terms import TermIndex
-from kg.validate import validate_graph
+from kg.validate.shacl import validate_graph
 
 # A phenopacket as a phenopacket-store curator writes one: a PMID-only reference, an HPO
 # term dmkg has no class for (Seizure), a feature onset and a genomic interpretation.

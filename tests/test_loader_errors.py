@@ -21,7 +21,7 @@ from rdflib import Graph
 from kg.errors import EXIT_CODES, CurationErrors
 from kg.loaders import load_sources, source_folders
 from kg.terms import TermIndex
-from kg.validate import validate_graph
+from kg.validate.shacl import validate_graph
 
 REPO = Path(__file__).resolve().parents[1]
 CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
@@ -41,7 +41,7 @@ CASES = _manifest()
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args],
+        [sys.executable, "-m", "kg.cli.entry", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

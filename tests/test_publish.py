@@ -44,12 +44,12 @@ from test_canned_queries import (
     TIF_HELIOTROPE_AGES,
 )
 
-from kg.build import BuildResult, write_graph
+from kg.build.graph import BuildResult, write_graph
 from kg.errors import RemoteError
-from kg.present import render
-from kg.publish import publish
-from kg.queries import list_queries, load_query, run_query
-from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
+from kg.query.render import render
+from kg.build.publish import publish
+from kg.query.canned import list_queries, load_query, run_query
+from kg.store.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
 
 #: every canned query with its defaults, then parameter values worth trying
 CASES: list[tuple[str, dict[str, str]]] = [
@@ -351,7 +351,7 @@ def test_republish_replaces_the_graph(graph: Graph, oxigraph: OxigraphServer) ->
 
 def dmkg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args],
+        [sys.executable, "-m", "kg.cli.entry", *args],
         capture_output=True,
         text=True,
         check=False,

@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from test_publish import OxigraphServer  # the real Oxigraph server fixture class
 
-from kg.build import BuildResult, write_graph
-from kg.publish import TEMPORARY_PREFIX, publish, stray_temporaries
-from kg.stores import RemoteStore
+from kg.build.graph import BuildResult, write_graph
+from kg.build.publish import TEMPORARY_PREFIX, publish, stray_temporaries
+from kg.store.stores import RemoteStore
 
 TARGET = "https://example.org/crash-test"
 
@@ -45,7 +45,7 @@ def test_kill_9_of_publish_keeps_remote_graph(
         command = [
             sys.executable,
             "-m",
-            "kg.cli",
+            "kg.cli.entry",
             "publish",
             "--endpoint",
             f"{server.base}/query",

@@ -1,4 +1,4 @@
-"""The SHACL shapes compiled into SPARQL (kg.shapes_sparql) against pySHACL, the reference.
+"""The SHACL shapes compiled into SPARQL (kg.validate.compiled) against pySHACL, the reference.
 
 On every case of tests/shapes/manifest.yaml, every bad input that loads, the bundled data and
 a small graph using the SHACL features dmkg's shapes do not (closed shapes, paths of every
@@ -6,7 +6,7 @@ kind, other targets), the compiled checks must give pySHACL's verdict and the sa
 top-level results, each as (focus node, result path, constraint component). Also: each
 compiled check's own query finds what the batched run finds; a feature the compiler does not
 translate raises when the shapes are compiled; violations are located in the curated files as
-kg.validate locates them; a capped report says how many violations it left out.
+kg.validate.shacl locates them; a capped report says how many violations it left out.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
-from kg import shapes_sparql
+from kg.validate import compiled as shapes_sparql
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import DATA, DMKG
 from kg.ontology import load_ontology, load_shapes
 from kg.resources import data_dir
-from kg.shapes_sparql import (
+from kg.validate.compiled import (
     CompiledCheck,
     ShapeCompileError,
     compile_shapes,
@@ -38,7 +38,7 @@ from kg.shapes_sparql import (
     validate_store,
 )
 from kg.terms import TermIndex
-from kg.validate import validate_graph
+from kg.validate.shacl import validate_graph
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -92,7 +92,7 @@ def path_text(shapes: Graph, path: Node | None) -> str:
 
 
 def reference(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, set[Result]]:
-    """pySHACL's verdict and top-level results, called as kg.validate calls it."""
+    """pySHACL's verdict and top-level results, called as kg.validate.shacl calls it."""
     conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,

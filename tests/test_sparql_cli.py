@@ -11,10 +11,10 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import SH
 
-from kg.build import BuildResult, write_graph
+from kg.build.graph import BuildResult, write_graph
 from kg.errors import QueryError
-from kg.queries import QUERY_NS, list_queries
-from kg.sparql import check_read_only, run_sparql
+from kg.query.canned import QUERY_NS, list_queries
+from kg.store.readonly import check_read_only, run_sparql
 
 REFUSED = {
     "update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
@@ -43,7 +43,7 @@ def build_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def dmkg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args],
+        [sys.executable, "-m", "kg.cli.entry", *args],
         capture_output=True,
         text=True,
         input=stdin,

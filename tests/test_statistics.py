@@ -17,7 +17,7 @@ from rdflib import Graph
 from scipy.stats import binomtest, fisher_exact
 from scipy.stats.contingency import odds_ratio
 
-from kg.statistics import (
+from kg.analyse.statistics import (
     ASSOCIATION_COLUMNS,
     INFINITY,
     associations,

@@ -16,14 +16,14 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import to_isomorphic
 
-from kg.build import BuildResult
+from kg.build.graph import BuildResult
 from kg.errors import CurationErrors, UsageError, ValidationFailed
 from kg.loaders import load_source, load_sources, source_folders
 from kg.loaders.writer import NTriplesSink, nt_term
 from kg.namespaces import DMKG
 from kg.ontology import load_ontology
 from kg.resources import data_dir
-from kg.storebuild import (
+from kg.build.store import (
     BATCH_STEPS,
     STORE_MANIFEST,
     _plan,
@@ -35,8 +35,8 @@ from kg.storebuild import (
     read_manifest,
     store_graph,
 )
-from kg.stores import OxigraphStore
-from kg.summary_links import add_summary_links
+from kg.store.stores import OxigraphStore
+from kg.reason.summary_links import add_summary_links
 from kg.terms import TermIndex
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,7 +146,7 @@ def test_batches_together_load_the_whole_source(tmp_path: Path, terms: TermIndex
 def test_an_identifier_in_a_later_batch_is_found_once(tmp_path: Path, terms: TermIndex) -> None:
     """Only the first batch checks every cell for identifiers; a bad cell in another batch's
     rows is still reported, once, as by the single load."""
-    from kg.synth import write_registry
+    from kg.sources.synth import write_registry
 
     src = write_registry(tmp_path / "reg", patients=40, seed=3)
     table = src / "registry.tsv"
@@ -255,7 +255,7 @@ def test_a_build_killed_between_renames_is_repaired(tmp_path: Path) -> None:
 
 def _dmkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args],
+        [sys.executable, "-m", "kg.cli.entry", *args],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -340,10 +340,10 @@ def test_open_store_is_read_only(tmp_path: Path) -> None:
 def test_synthetic_registry_through_both_builds_answers_alike(tmp_path: Path) -> None:
     """A small synthetic registry passes the compiled gate, and every canned query gives
     the same answer on the store as on the reference build (rdflib, pyshacl, HermiT)."""
-    from kg.build import build_graph
-    from kg.queries import list_queries, run_query
-    from kg.stores import BENCH_PARAMS
-    from kg.synth import write_registry
+    from kg.build.graph import build_graph
+    from kg.query.canned import list_queries, run_query
+    from kg.store.stores import BENCH_PARAMS
+    from kg.sources.synth import write_registry
 
     folder = write_registry(tmp_path / "reg", patients=150, seed=7)
     result = build_store([folder], None, workers=2, batch=40, progress=_quiet)

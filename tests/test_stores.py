@@ -22,8 +22,8 @@ from test_canned_queries import CASE_REPORT, REQUENA, REQUENA_SITES, TIF_HELIOTR
 from test_publish import CASE_IDS, CASES, assert_same_answer, free_port
 
 from kg.errors import EXIT_CODES, QueryError, RemoteError
-from kg.queries import bind_params, list_queries, load_query, run_query
-from kg.stores import (
+from kg.query.canned import bind_params, list_queries, load_query, run_query
+from kg.store.stores import (
     EmbeddedStore,
     Endpoint,
     OxigraphStore,
@@ -250,7 +250,7 @@ def test_cli_remote_error_exit_code_and_no_traceback(fake_endpoint: str) -> None
         [
             sys.executable,
             "-m",
-            "kg.cli",
+            "kg.cli.entry",
             "query",
             "cancer-sites",
             "--endpoint",
@@ -269,7 +269,7 @@ def test_cli_remote_error_exit_code_and_no_traceback(fake_endpoint: str) -> None
         [
             sys.executable,
             "-m",
-            "kg.cli",
+            "kg.cli.entry",
             "query",
             "cancer-sites",
             "--endpoint",

@@ -26,11 +26,11 @@ from scipy.stats import binom
 from kg.errors import CurationErrors, UsageError
 from kg.loaders import load_sources
 from kg.namespaces import DMKG
-from kg.queries import list_queries, run_query
-from kg.summary_links import add_summary_links
-from kg.synth import MARKER, load_params, write_registry
+from kg.query.canned import list_queries, run_query
+from kg.reason.summary_links import add_summary_links
+from kg.sources.synth import MARKER, load_params, write_registry
 from kg.terms import TermIndex
-from kg.validate import validate_graph
+from kg.validate.shacl import validate_graph
 
 SMALL, SMALL_SEED = 80, 11
 BIG, BIG_SEED = 5000, 2024
@@ -533,7 +533,7 @@ def test_cancers_ages_and_outcomes_agree_with_the_params(big: list[Row]) -> None
 
 def dmkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "kg.cli.entry", *args], capture_output=True, text=True, check=False
     )
 
 

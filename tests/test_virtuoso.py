@@ -30,9 +30,9 @@ from test_publish import (
 )
 
 from kg.errors import RemoteError
-from kg.publish import publish
-from kg.queries import run_query
-from kg.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
+from kg.build.publish import publish
+from kg.query.canned import run_query
+from kg.store.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
 
 VIRTUOSO = shutil.which("virtuoso-t")
 pytestmark = pytest.mark.skipif(

@@ -25,8 +25,8 @@ import pytest
 from rdflib import Graph
 from starlette.testclient import TestClient
 
-from kg.cli import main
-from kg.queries import list_queries
+from kg.cli.entry import main
+from kg.query.canned import list_queries
 from kg.web import create_app
 
 REQUENA_CASE5 = "Pd94b72d8786a3c33"  # opaque patient id of Requena case 5 (see README)

@@ -5,7 +5,7 @@ phenopacket-store layout) with the ``phenopackets`` protobuf classes and writes,
 publication, a source folder (``source.yaml`` with one YAML patient per phenopacket, and
 ``measurements.tsv`` for values with a reference range) that ``dmkg build --data`` builds
 like any bundled source. Before the folder is put in place it passes the same gate as the
-bundled data: the loader, then the SHACL shapes (:func:`kg.validate.validate_graph`).
+bundled data: the loader, then the SHACL shapes (:func:`kg.validate.shacl.validate_graph`).
 
 Terms are mapped back through the ontology's cross-references with the rules the exports
 use (:class:`~kg.exchange.vocab.TermMapper`), so export -> import -> export gives the same
@@ -45,7 +45,7 @@ from kg.exchange.phenopackets import DAYS_PER_MONTH
 from kg.exchange.vocab import CK_ASSAY, LATERALITY, SEVERITY, Role, TermMapper
 from kg.loaders import load_source
 from kg.namespaces import DMKG
-from kg.validate import validate_graph
+from kg.validate.shacl import validate_graph
 
 __all__ = [
     "MEASUREMENTS_FILE",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal
 
-from kg.curated import read_yaml
+from kg.sources.curated import read_yaml
 from kg.errors import CurationError, CurationErrors
 from kg.loaders.cells import STUDY_DESIGN, parse_int, word
 from kg.loaders.cohort_tables import load_comparison_table

@@ -11,7 +11,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.curated import TableRow, read_table
+from kg.sources.curated import TableRow, read_table
 from kg.errors import CurationError
 from kg.loaders.cells import parse_fraction, parse_mean_range, parse_p_value
 from kg.loaders.context import SourceContext

@@ -13,7 +13,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.curated import TableRow
+from kg.sources.curated import TableRow
 from kg.loaders.cells import FINDING_STATUS, parse_int, parse_titer, word
 from kg.loaders.writer import SourceWriter, Where
 from kg.namespaces import DMKG

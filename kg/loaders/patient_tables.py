@@ -17,7 +17,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.curated import Table, TableRow, read_table
+from kg.sources.curated import Table, TableRow, read_table
 from kg.errors import CurationError
 from kg.loaders.cells import (
     ANTIBODY_STATUS,

@@ -28,7 +28,7 @@ from kg.loaders.cells import (
 from kg.loaders.context import SourceContext
 from kg.loaders.writer import Where
 from kg.namespaces import DMKG
-from kg.privacy import identifier_kind
+from kg.sources.privacy import identifier_kind
 
 __all__ = ["PATIENT_KEYS", "load_patient_records"]
 

@@ -1,7 +1,7 @@
 """The web app: pages over the graph and the ontology, canned queries, and ``/sparql``.
 
 ``create_app(graph)`` builds a Starlette app from the same graph object the command line
-and the Python API use (``kg.cli.load_graph`` or ``kg.build.build_graph(...).graph``). Pages
+and the Python API use (``kg.cli.entry.load_graph`` or ``kg.build.graph.build_graph(...).graph``). Pages
 are rendered on the server from Jinja2 templates; the only script is a small helper for the
 SPARQL editor, shipped under ``static/`` (nothing is fetched from a CDN).
 
@@ -35,8 +35,8 @@ from starlette.templating import Jinja2Templates
 from kg import __version__
 from kg.errors import DmkgError, NotFoundError, QueryError
 from kg.namespaces import DMKG
-from kg.present import render
-from kg.queries import CannedQuery, bind_params, list_queries, load_query, run_query
+from kg.query.render import render
+from kg.query.canned import CannedQuery, bind_params, list_queries, load_query, run_query
 from kg.web.endpoint import (
     Answer,
     QueryRequest,
@@ -46,7 +46,7 @@ from kg.web.endpoint import (
 from kg.web.model import Cell, GraphView
 from kg.web.pool import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, DEFAULT_WORKERS, QueryPool
 from kg.web.sparql_view import EXAMPLES, editor_result
-from kg.web.templating import STATIC_DIR, environment
+from kg.html.templating import STATIC_DIR, environment
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -88,10 +88,10 @@ class _Site:
         return self.page(request, "error.html", 404, title="Not found", message=what)
 
     def associations(self) -> list[dict[str, Any]]:
-        """The association statistics of ``kg.statistics`` (computed once, on first use)."""
+        """The association statistics of ``kg.analyse.statistics`` (computed once, on first use)."""
         with self._lock:
             if self._associations is None:
-                from kg.statistics import associations, display
+                from kg.analyse.statistics import associations, display
 
                 self._associations = [display(row) for row in associations(self.view.graph)]
             return self._associations

@@ -3,7 +3,7 @@
 The HTTP side (:func:`protocol_request`) turns a GET or POST into a :class:`QueryRequest`
 or refuses it (an update, a dataset the endpoint does not hold, a missing query). The
 evaluation side (:func:`evaluate`) runs in a worker process (see :mod:`kg.web.pool`): it checks
-the query with :func:`kg.sparql.check_read_only` (no update, SERVICE, LOAD or FROM), runs it,
+the query with :func:`kg.store.readonly.check_read_only` (no update, SERVICE, LOAD or FROM), runs it,
 refuses a result over the row limit, and serialises it in the negotiated format. Every
 refusal is an :class:`Answer` with a 4xx or 5xx status and a plain-text message, never a
 truncated 200.
@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
-from kg.sparql import check_read_only
+from kg.store.readonly import check_read_only
 
 __all__ = [
     "GRAPH_FORMATS",

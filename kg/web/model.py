@@ -20,9 +20,9 @@ from rdflib.term import Node
 
 from kg.docs import OntologyIndex, public_url
 from kg.namespaces import DATA, DMKG
-from kg.present import curie
-from kg.queries import QUERY_NS
-from kg.stats import GraphSummary, summarise
+from kg.query.render import curie
+from kg.query.canned import QUERY_NS
+from kg.analyse.summary import GraphSummary, summarise
 from kg.terms import TermIndex, normalise
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""Stage 8, analysis: statistics, the data-quality report, networks and the graph summary."""

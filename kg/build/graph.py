@@ -1,0 +1,165 @@
+"""The build pipeline: load -> validate (SHACL gate) -> reason -> write, atomically.
+
+``build_graph`` returns the validated, classified graph; ``write_graph`` writes it so that
+a failed or killed run leaves the previous output intact (each file is written under a
+temporary name in the same folder and renamed over the old one only when complete).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from kg.errors import ValidationFailed
+from kg.loaders import load_sources, source_folders
+from kg.namespaces import bind_prefixes
+from kg.ontology import load_ontology
+from kg.query.canned import catalogue_graph, run_violation_checks
+from kg.reason.hermit import Inference, reason
+from kg.resources import data_dir
+from kg.analyse.summary import GraphSummary, summarise
+from kg.reason.summary_links import add_summary_links
+from kg.terms import TermIndex
+from kg.validate.shacl import validate_graph
+
+__all__ = [
+    "OUTPUT_FILES",
+    "TMP_PREFIX",
+    "BuildResult",
+    "build_graph",
+    "sorted_ntriples",
+    "write_graph",
+]
+
+#: files ``dmkg build`` writes into its output folder
+OUTPUT_FILES = ("dmkg.nt", "dmkg.ttl", "summary.json")
+#: prefix of the temporary files a build writes before renaming them into place
+TMP_PREFIX = ".dmkg-tmp-"
+
+Progress = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _step(progress: Progress, number: int, total: int, what: str) -> Iterator[None]:
+    progress(f"[{number}/{total}] {what} ...")
+    start = time.perf_counter()
+    yield
+    progress(f"[{number}/{total}] {what}: done in {time.perf_counter() - start:.1f} s")
+
+
+@dataclass
+class BuildResult:
+    """The built graph (data, inferences and ontology) and what it holds."""
+
+    graph: Graph
+    data_triples: int
+    inference: Inference
+    summary: GraphSummary
+    sources: list[Path] = field(default_factory=list)
+
+
+def build_graph(
+    folders: list[Path] | None = None, *, progress: Progress = _stderr, run_reasoner: bool = True
+) -> BuildResult:
+    """Load the curated sources, validate them, classify them and merge the ontology."""
+    folders = folders if folders is not None else source_folders(data_dir())
+    total = 4 if run_reasoner else 3
+    with _step(progress, 1, total, f"loading {len(folders)} curated source(s)"):
+        ontology = load_ontology()
+        data = load_sources(folders, TermIndex(ontology))
+    with _step(progress, 2, total, f"validating {len(data)} triples against the SHACL shapes"):
+        report = validate_graph(data, ontology)
+        if not report.conforms:
+            raise ValidationFailed(report.text(), len(report.violations))
+    inference = Inference(frozenset())
+    if run_reasoner:
+        with _step(progress, 3, total, "classifying with the HermiT reasoner"):
+            inference = reason(data, ontology)
+    with _step(
+        progress,
+        total,
+        total,
+        "merging ontology, inferences, summary links and query "
+        "catalogue; running the data checks in queries/",
+    ):
+        data_triples = len(data)
+        graph = Graph()
+        bind_prefixes(graph)
+        for part in (ontology, data):
+            for triple in part:
+                graph.add(triple)
+        for triple in inference.triples:
+            graph.add(triple)
+        add_summary_links(graph)
+        for triple in catalogue_graph():
+            graph.add(triple)
+        bad = {name: rows for name, rows in run_violation_checks(graph).items() if rows}
+        if bad:
+            text = "\n".join(f"  - {name}: {rows} row(s)" for name, rows in sorted(bad.items()))
+            raise ValidationFailed(
+                f"data checks in queries/ found problems:\n{text}", sum(bad.values())
+            )
+    return BuildResult(graph, data_triples, inference, summarise(graph), folders)
+
+
+def sorted_ntriples(graph: Graph) -> str:
+    """N-Triples with blank nodes labelled canonically and lines sorted: byte-stable."""
+    canonical = to_canonical_graph(graph)
+    text = canonical.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted(set(line for line in text.splitlines() if line.strip()))
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomic(path: Path, content: bytes) -> Path:
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}")
+    with open(tmp, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return tmp
+
+
+def remove_stale_temporaries(out_dir: Path) -> list[Path]:
+    """Delete temporary files a killed build left behind; return what was removed."""
+    removed = []
+    if out_dir.is_dir():
+        for stale in out_dir.glob(f"{TMP_PREFIX}*"):
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+    return removed
+
+
+def write_graph(result: BuildResult, out_dir: Path) -> dict[str, Path]:
+    """Write N-Triples, Turtle and a JSON summary into ``out_dir``, replacing files atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    nt = sorted_ntriples(result.graph)
+    turtle = Graph()
+    bind_prefixes(turtle)
+    turtle.parse(data=nt, format="nt")
+    ttl = turtle.serialize(format="turtle", encoding="utf-8")
+    summary = json.dumps(result.summary.as_dict(), indent=2, sort_keys=True) + "\n"
+    staged = {
+        "dmkg.nt": _write_atomic(out_dir / "dmkg.nt", nt.encode("utf-8")),
+        "dmkg.ttl": _write_atomic(out_dir / "dmkg.ttl", ttl),
+        "summary.json": _write_atomic(out_dir / "summary.json", summary.encode("utf-8")),
+    }
+    written = {}
+    for name, tmp in staged.items():
+        final = out_dir / name
+        os.replace(tmp, final)
+        written[name] = final
+    return written

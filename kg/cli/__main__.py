@@ -1,0 +1,5 @@
+import sys
+
+from kg.cli.entry import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""``dmkg plot NAME --out FILE``: draw one of the figures of :mod:`kg.figures`.
+
+The file type follows the suffix (.png or .svg). ``--data FILE.csv`` also writes the
+numbers the figure draws, so a figure can be checked or redrawn elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kg.cli.entry import parse_params as _params  # one parser for --param KEY=VALUE
+from kg.errors import UsageError
+
+__all__ = ["add_parser"]
+
+
+def _graph(location: str | None) -> Any:
+    """The graph at --graph; else build/ if it exists; else the bundled graph (cached)."""
+    from kg.cli.entry import load_graph
+
+    if location is not None or Path("build", "dmkg.nt").is_file():
+        return load_graph(location)
+    from kg.api.graph import load
+
+    return load(progress=lambda _: None).rdf
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from kg.figures import FIGURES, plot
+
+    if args.list:
+        for name, (function, types) in FIGURES.items():
+            summary = (function.__doc__ or "").strip().splitlines()[0]
+            print(f"{name:<20} {', '.join(types) or '-':<21} {summary}")
+        return 0
+    if not args.name:
+        raise UsageError("give a figure name (see --list) and --out FILE.png or FILE.svg")
+    if not args.out:
+        raise UsageError("give --out FILE.png or --out FILE.svg")
+    if Path(args.out).suffix.lower() not in (".png", ".svg"):
+        raise UsageError(f"--out {args.out}: the file must end in .png or .svg")
+    if args.data and Path(args.data).suffix.lower() != ".csv":
+        raise UsageError(f"--data {args.data}: the numbers are written as CSV (.csv)")
+    params: dict[str, Any] = _params(args.param)
+    result = plot(_graph(args.graph), args.name, args.out, **params)
+    print(f"wrote {args.out} ({args.name}: {len(result.data)} rows of data)")
+    if args.data:
+        result.data.to_csv(args.data, index=False)
+        print(f"wrote {args.data}")
+    for note in result.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add ``dmkg plot`` to the ``dmkg`` command."""
+    from kg.cli.entry import EPILOG
+
+    parser = subparsers.add_parser(
+        "plot",
+        help="draw a figure (PNG or SVG)",
+        description="Draw a figure: finding-frequency (shares with Wilson 95%% CIs), survival "
+        "(Kaplan-Meier by a finding; alive and lost censored), association-network, "
+        "mi2-forest (odds ratios, anti-Mi2-positive vs negative). The file type follows the "
+        "suffix of --out (.png or .svg).",
+        epilog=EPILOG,
+    )
+    parser.add_argument("name", nargs="?", help="figure name (see --list)")
+    parser.add_argument("--out", metavar="FILE", help="output file, .png or .svg")
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a figure parameter, e.g. --param finding=myositis (repeatable)",
+    )
+    parser.add_argument("--data", metavar="FILE.csv", help="also write the numbers drawn as CSV")
+    parser.add_argument("--list", action="store_true", help="list the figures and parameters")
+    parser.add_argument(
+        "--graph",
+        help="built graph file or folder (default: build/, or the "
+        "bundled graph from the cache of kg.load())",
+    )
+    parser.set_defaults(func=_cmd_plot)

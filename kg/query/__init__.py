@@ -1,0 +1,1 @@
+"""Stage 7, questions: the canned queries, their parameters, and rendering their answers."""

@@ -1,0 +1,193 @@
+"""Show query results to people and programs: table, CSV, TSV or JSON.
+
+IRIs are shown by their label, with the CURIE beside them (``sign`` and ``sign_id``) in
+CSV, TSV and JSON; the table shows labels only. Numbers keep their type: integers stay
+integers and decimals become floats in JSON.
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> g = Graph()
+>>> _ = g.add((URIRef("https://w3id.org/dmkg/ontology/Myositis"), RDFS.label, Literal("myositis")))
+>>> r = QueryResult(["sign", "present"], [[URIRef("https://w3id.org/dmkg/ontology/Myositis"),
+...                                       Literal(15)]])
+>>> print(render(r, "json", g))
+[
+  {
+    "sign": "myositis",
+    "sign_id": "dmkg:Myositis",
+    "present": 15
+  }
+]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from kg.namespaces import DATA, bind_prefixes
+from kg.query.canned import QueryResult
+from kg.store.stores import Store
+
+__all__ = [
+    "FORMATS",
+    "curie",
+    "python_value",
+    "render",
+    "render_dicts",
+    "render_records",
+    "table_text",
+]
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+_OBO_PREFIXES = ("HP", "MONDO", "NCIT", "CHEBI", "MAXO", "STATO", "OBI", "IAO", "UBERON")
+
+
+def _namespaces() -> NamespaceManager:
+    nm = NamespaceManager(Graph(), bind_namespaces="core")
+    graph = nm.graph
+    bind_prefixes(graph)
+    for prefix in _OBO_PREFIXES:
+        graph.bind(prefix, Namespace(f"http://purl.obolibrary.org/obo/{prefix}_"))
+    for kind in ("patient", "record", "loc", "cohort", "publication", "study"):
+        graph.bind(kind, Namespace(f"{DATA}{kind}/"))
+    graph.bind("dmkgq", Namespace("https://w3id.org/dmkg/query/"))
+    return graph.namespace_manager
+
+
+_NM = _namespaces()
+
+
+def curie(iri: URIRef) -> str:
+    """A compact identifier for an IRI, or the IRI itself if no prefix fits.
+
+    >>> curie(URIRef("http://purl.obolibrary.org/obo/HP_0025508"))
+    'HP:0025508'
+    """
+    try:
+        return _NM.curie(iri, generate=False)
+    except (KeyError, ValueError):
+        return str(iri)
+
+
+def _labels(graph: Graph | Store | None, iris: set[URIRef]) -> dict[URIRef, str]:
+    """One label per IRI (English or untagged first, then the smallest); from a remote store
+    the labels come from that store, fetched in one query."""
+    found: dict[URIRef, str] = {}
+    if graph is None or not iris:
+        return found
+    if isinstance(graph, Graph):
+        every = {iri: list(graph.objects(iri, RDFS.label)) for iri in iris}
+    else:
+        every = graph.label_literals(iris)
+    for iri, labels in every.items():
+        english = [
+            lab for lab in labels if isinstance(lab, Literal) and lab.language in ("en", None)
+        ]
+        chosen = sorted(str(lab) for lab in (english or labels))
+        if chosen:
+            found[iri] = chosen[0]
+    return found
+
+
+def python_value(value: Node | None) -> Any:
+    """A literal as int, float, bool or str (None for no value): a decimal written without a
+    point (``"15"``) is a whole number. Other terms as their text."""
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        py = value.toPython()
+        if isinstance(py, Decimal):
+            return int(py) if py == py.to_integral() and "." not in str(value) else float(py)
+        if isinstance(py, (int, float, bool, str)):
+            return py
+        return str(value)
+    return str(value)
+
+
+def render_records(result: QueryResult, graph: Graph | Store | None) -> list[dict[str, Any]]:
+    """Rows as dictionaries: labels for IRIs with a ``<column>_id`` CURIE beside them."""
+    iri_columns = {
+        c
+        for i, c in enumerate(result.columns)
+        if any(isinstance(row[i], URIRef) for row in result.rows)
+    }
+    labels = _labels(graph, {v for row in result.rows for v in row if isinstance(v, URIRef)})
+    records = []
+    for row in result.rows:
+        record: dict[str, Any] = {}
+        for column, value in zip(result.columns, row):
+            if column in iri_columns:
+                if isinstance(value, URIRef):
+                    record[column] = labels.get(value, curie(value))
+                    record[f"{column}_id"] = curie(value)
+                else:
+                    record[column] = python_value(value)
+                    record[f"{column}_id"] = None
+            else:
+                record[column] = python_value(value)
+        records.append(record)
+    return records
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def table_text(columns: list[str], records: list[dict[str, Any]]) -> str:
+    """An aligned plain-text table."""
+    rows = [[_cell(r.get(c)) for c in columns] for r in records]
+    widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    numeric = [
+        all(isinstance(r.get(c), (int, float)) or r.get(c) is None for r in records)
+        and any(r.get(c) is not None for r in records)
+        for c in columns
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if num else cell.ljust(w) for cell, w, num in zip(cells, widths, numeric)
+        ).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(row) for row in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def render_dicts(columns: list[str], records: list[dict[str, Any]], fmt: str) -> str:
+    """Render ready-made rows (e.g. statistics) in one of ``FORMATS``."""
+    if fmt == "json":
+        return json.dumps(records, indent=2, ensure_ascii=False)
+    if fmt == "table":
+        return table_text(columns, records)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if record.get(c) is None else record.get(c) for c in columns])
+    return buffer.getvalue().rstrip("\n")
+
+
+def render(result: QueryResult, fmt: str, graph: Graph | Store | None) -> str:
+    """A query result in one of ``FORMATS`` (labels from ``graph``, a graph or a store)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    records = render_records(result, graph)
+    columns: list[str] = []
+    for column in result.columns:
+        columns.append(column)
+        if records and f"{column}_id" in records[0] and fmt != "table":
+            columns.append(f"{column}_id")
+    return render_dicts(columns, records, fmt)

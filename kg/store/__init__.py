@@ -1,0 +1,1 @@
+"""Stage 5, where the graph lives: one Store interface over rdflib, Oxigraph (memory or disk) and remote SPARQL."""
