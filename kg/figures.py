@@ -144,7 +144,7 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
 
 
 def _frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    from kg.api.graph import records_frame
+    from kg.analyse.frames import records_frame
 
     return records_frame(records, columns)
 
