@@ -25,11 +25,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
-from kg.validate import compiled as shapes_sparql
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import DATA, DMKG
 from kg.ontology import load_ontology, load_shapes
 from kg.resources import data_dir
+from kg.terms import TermIndex
 from kg.validate.compiled import (
     CompiledCheck,
     ShapeCompileError,
@@ -37,7 +37,8 @@ from kg.validate.compiled import (
     run_checks,
     validate_store,
 )
-from kg.terms import TermIndex
+from kg.validate.compiled import run as compiled_run
+from kg.validate.compiled.compiler import _Compiler
 from kg.validate.shacl import validate_graph
 
 TESTS = Path(__file__).resolve().parent
@@ -88,7 +89,7 @@ def store_of(*graphs: Graph) -> ox.Store:
 
 def path_text(shapes: Graph, path: Node | None) -> str:
     """A result path written the way the compiler writes paths."""
-    return "" if path is None else shapes_sparql._Compiler(shapes).path(path)
+    return "" if path is None else _Compiler(shapes).path(path)
 
 
 def reference(data: Graph, ontology: Graph | None, shapes: Graph) -> tuple[bool, set[Result]]:
@@ -344,7 +345,7 @@ def test_rerunning_checks_with_many_flagged_values_finds_the_same(
         ]
 
     looked_up = results()
-    monkeypatch.setattr(shapes_sparql, "_MAX_CANDIDATES", 0)
+    monkeypatch.setattr(compiled_run, "_MAX_CANDIDATES", 0)
     assert results() == looked_up and all(looked_up)
 
 
