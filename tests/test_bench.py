@@ -22,21 +22,18 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.bench.run import (
-    GOALS,
-    MemorySampler,
-    StageRow,
-    _baseline_cells,
-    rdflib_queries,
-    run_bench,
-    tree_rss,
-)
-from kg.cli.entry import main
-from kg.query.canned import list_queries
+from kg.bench.baselines import rdflib_queries
+from kg.bench.memory import MemorySampler, tree_rss
+from kg.bench.report import GOALS
+from kg.bench.results import StageRow
+from kg.bench.run import run_bench
+from kg.bench.tables import _baseline_cells
 from kg.build.store import BATCH_STEPS
+from kg.cli.entry import main
+from kg.query import list_queries
 
 SMALL, LARGE = 50, 100
-#: the parameters kg.store.stores.BENCH_PARAMS gives patients-matching
+#: the parameters kg.bench.engines.BENCH_PARAMS gives patients-matching
 ANTIBODY_COLUMN, FINDING_COLUMN = "Anti-TIF1-gamma", "Heliotrope rash"
 QUERIES = [q.name for q in list_queries(include_checks=False)]
 NUMBER = re.compile(r"^>?\d+(\.\d+)?")

@@ -38,7 +38,8 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from kg.bench.run import run_bench, write_json
+    from kg.bench.report import write_json
+    from kg.bench.run import run_bench
     from kg.sources.synth import MAX_PATIENTS
 
     sizes = parse_sizes(args.patients)

@@ -1,0 +1,182 @@
+"""The benchmark's report: every size, the goals checked at the largest, the machine, and the
+JSON it writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.bench.memory import _PAGE, SAMPLE_INTERVAL
+from kg.bench.results import SizeResult
+from kg.bench.tables import _growth_table, _machine_line, _sig, _size_table
+
+__all__ = ["GOALS", "GOAL_PATIENTS", "BenchReport", "Goal", "machine", "write_json"]
+
+
+#: the goals of the 100,000-patient registry: build seconds, peak MB, seconds per query
+GOALS = {"build_s": 180.0, "peak_mb": 4096.0, "query_s": 2.0}
+GOAL_PATIENTS = 100_000
+
+
+@dataclass
+class Goal:
+    """One of the issue's goals, at the largest size measured."""
+
+    name: str
+    value: float
+    limit: float
+    unit: str
+    detail: str
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.limit
+
+    def text(self) -> str:
+        verdict = "met" if self.met else "NOT met"
+        sign = "<=" if self.met else ">"
+        return (
+            f"  {self.name}: {verdict} ({_sig(self.value, 4)} {self.unit} {sign} "
+            f"{_sig(self.limit, 4)} {self.unit}; {self.detail})"
+        )
+
+
+@dataclass
+class BenchReport:
+    """Every size measured, the machine, and the settings of the run."""
+
+    sizes: list[SizeResult]
+    machine: dict[str, Any]
+    settings: dict[str, Any]
+    load_average: dict[str, float] = field(default_factory=dict)
+
+    def growth(self) -> list[dict[str, Any]]:
+        """time(size i) / time(size i-1) for every row, beside the ratio of the sizes."""
+        steps = []
+        for small, large in zip(self.sizes, self.sizes[1:]):
+            times = {}
+            for row in large.stages:
+                before = small.row(row.name).dmkg_s
+                times[row.name] = row.dmkg_s / before if before > 0 else None
+            steps.append(
+                {
+                    "from": small.patients,
+                    "to": large.patients,
+                    "size_ratio": large.patients / small.patients,
+                    "triples_ratio": large.triples / small.triples,
+                    "peak_mb_ratio": large.peak.dmkg_peak_mb / small.peak.dmkg_peak_mb,
+                    "time_ratio": times,
+                }
+            )
+        return steps
+
+    def goals(self) -> list[Goal]:
+        """The issue's goals, checked at the largest size."""
+        last = self.sizes[-1]
+        build = ", ".join(
+            f"{name} {_sig(last.row(name).dmkg_s, 3)} s" for name in last.build_stages
+        )
+        queries = [r for r in last.stages if r.kind == "query"]
+        slowest = max(queries, key=lambda r: r.dmkg_s)
+        over = [r for r in queries if r.dmkg_s > GOALS["query_s"]]
+        peak = last.peak
+        return [
+            Goal(
+                "build (kg.build.store.build_store, wall time)",
+                last.build_s,
+                GOALS["build_s"],
+                "s",
+                f"its stages: {build}",
+            ),
+            Goal(
+                "peak memory", peak.dmkg_peak_mb, GOALS["peak_mb"], "MB", f"in stage {peak.label}"
+            ),
+            Goal(
+                "each canned query",
+                slowest.dmkg_s,
+                GOALS["query_s"],
+                "s",
+                f"slowest: {slowest.name}"
+                + (
+                    f"; over the limit: {', '.join(r.name for r in over)}"
+                    if over
+                    else f"; all {len(queries)} within"
+                ),
+            ),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sizes": [s.as_dict() for s in self.sizes],
+            "growth": self.growth(),
+            "goals": [{**asdict(g), "met": g.met} for g in self.goals()],
+            "goal_size": self.sizes[-1].patients,
+            "machine": self.machine,
+            "settings": self.settings,
+            "load_average": self.load_average,
+            "memory": "peak RSS of the process tree (process + worker processes), MB, "
+            f"sampled every {SAMPLE_INTERVAL * 1000:.0f} ms",
+        }
+
+    def text(self) -> str:
+        """The tables, the goals and the machine, as plain text."""
+        parts = [_size_table(s, self.settings) for s in self.sizes]
+        if len(self.sizes) > 1:
+            parts.append(_growth_table(self.growth(), self.sizes[-1]))
+        goals = "\n".join(g.text() for g in self.goals())
+        largest = self.sizes[-1].patients
+        caveat = (
+            f" (the goals are set for {GOAL_PATIENTS:,}; run that size to check them)"
+            if largest < GOAL_PATIENTS
+            else ""
+        )
+        parts.append(f"goals at {largest:,} patients{caveat}:\n{goals}")
+        parts.append(_machine_line(self.machine, self.load_average))
+        return "\n\n".join(parts) + "\n"
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores, RAM, system, Python and the RDF engines' versions."""
+    import pyoxigraph
+    import rdflib
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PHYS_PAGES") * _PAGE / 1024**3
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(ram, 1),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+    }
+
+
+def write_json(report: BenchReport, path: Path) -> None:
+    """Write the report's numbers as JSON, atomically (a temporary file, then a rename)."""
+    path = Path(path)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+    ) as handle:
+        temporary = Path(handle.name)
+        try:
+            json.dump(report.as_dict(), handle, indent=2)
+            handle.write("\n")
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
+    os.replace(temporary, path)
