@@ -48,8 +48,8 @@ from kg.build.graph import BuildResult, write_graph
 from kg.errors import RemoteError
 from kg.query.render import render
 from kg.build.publish import publish
-from kg.query.canned import list_queries, load_query, run_query
-from kg.store.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
+from kg.query import list_queries, load_query, run_query
+from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
 
 #: every canned query with its defaults, then parameter values worth trying
 CASES: list[tuple[str, dict[str, str]]] = [

@@ -14,7 +14,7 @@ from test_publish import OxigraphServer  # the real Oxigraph server fixture clas
 
 from kg.build.graph import BuildResult, write_graph
 from kg.build.publish import TEMPORARY_PREFIX, publish, stray_temporaries
-from kg.store.stores import RemoteStore
+from kg.store import RemoteStore
 
 TARGET = "https://example.org/crash-test"
 

@@ -13,8 +13,8 @@ from rdflib.namespace import SH
 
 from kg.build.graph import BuildResult, write_graph
 from kg.errors import QueryError
-from kg.query.canned import QUERY_NS, list_queries
-from kg.store.readonly import check_read_only, run_sparql
+from kg.query import QUERY_NS, list_queries
+from kg.store import as_store, check_read_only
 
 REFUSED = {
     "update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
@@ -60,13 +60,12 @@ def test_cli_refuses_without_traceback(build_dir: Path, name: str) -> None:
 
 
 def test_sparql_select_ask_construct(graph: Graph, build_dir: Path, tmp_path: Path) -> None:
-    answer = run_sparql(
-        graph,
+    answer = as_store(graph).sparql(
         "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> "
         "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }",
     )
     assert answer.select is not None and answer.select.rows[0][0] == Literal(26)
-    assert run_sparql(graph, "ASK { ?s a <https://w3id.org/dmkg/ontology/Patient> }").ask is True
+    assert as_store(graph).sparql("ASK { ?s a <https://w3id.org/dmkg/ontology/Patient> }").ask is True
     file = tmp_path / "q.rq"
     file.write_text(
         "PREFIX dmkg: <https://w3id.org/dmkg/ontology/>\n"

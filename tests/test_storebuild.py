@@ -35,7 +35,7 @@ from kg.build.store import (
     read_manifest,
     store_graph,
 )
-from kg.store.stores import OxigraphStore
+from kg.store import OxigraphStore
 from kg.reason.summary_links import add_summary_links
 from kg.terms import TermIndex
 
@@ -341,8 +341,8 @@ def test_synthetic_registry_through_both_builds_answers_alike(tmp_path: Path) ->
     """A small synthetic registry passes the compiled gate, and every canned query gives
     the same answer on the store as on the reference build (rdflib, pyshacl, HermiT)."""
     from kg.build.graph import build_graph
-    from kg.query.canned import list_queries, run_query
-    from kg.store.stores import BENCH_PARAMS
+    from kg.query import list_queries, run_query
+    from kg.bench.engines import BENCH_PARAMS
     from kg.sources.synth import write_registry
 
     folder = write_registry(tmp_path / "reg", patients=150, seed=7)

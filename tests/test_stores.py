@@ -22,8 +22,8 @@ from test_canned_queries import CASE_REPORT, REQUENA, REQUENA_SITES, TIF_HELIOTR
 from test_publish import CASE_IDS, CASES, assert_same_answer, free_port
 
 from kg.errors import EXIT_CODES, QueryError, RemoteError
-from kg.query.canned import bind_params, list_queries, load_query, run_query
-from kg.store.stores import (
+from kg.query import bind_params, list_queries, load_query, run_query
+from kg.store import (
     EmbeddedStore,
     Endpoint,
     OxigraphStore,

@@ -31,8 +31,8 @@ from test_publish import (
 
 from kg.errors import RemoteError
 from kg.build.publish import publish
-from kg.query.canned import run_query
-from kg.store.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
+from kg.query import run_query
+from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
 
 VIRTUOSO = shutil.which("virtuoso-t")
 pytestmark = pytest.mark.skipif(

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from kg.query.canned import run_query
+from kg.query import run_query
+from kg.store import as_store
 
 if TYPE_CHECKING:
-    from kg.store.stores import Store
+    from kg.store import Store
 
 __all__ = ["GraphSummary", "summarise"]
 
@@ -57,7 +58,7 @@ class GraphSummary:
 def summarise(graph: Graph | Store, triples: int | None = None) -> GraphSummary:
     """Count what ``graph`` (or a store) holds, with the summary queries in ``queries/``.
 
-    ``triples`` defaults to ``len(graph)`` for a graph; a store's caller gives its count.
+    ``triples`` defaults to the number of triples the store holds.
     """
     sources = [
         {"doi": str(r["doi"]), "title": str(r["title"]), "patients": int(str(r["patients"]))}
@@ -72,5 +73,5 @@ def summarise(graph: Graph | Store, triples: int | None = None) -> GraphSummary:
         for r in run_query(graph, "summary-inferred").records()
     }
     if triples is None:
-        triples = len(graph) if isinstance(graph, Graph) else 0
+        triples = len(as_store(graph))
     return GraphSummary(triples, sources, records, inferred)

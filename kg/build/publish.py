@@ -36,7 +36,7 @@ from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from kg.errors import RemoteError
-from kg.store.stores import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, graph_iri
+from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, graph_iri
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

@@ -187,7 +187,7 @@ def parse_params(pairs: Sequence[str] | None) -> dict[str, str]:
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from kg.query.render import render, render_dicts
-    from kg.query.canned import list_queries, run_query
+    from kg.query import list_queries, run_query
 
     if args.list:
         queries = list_queries(include_checks=False)
@@ -227,7 +227,7 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         return remote_store(args)
     if getattr(args, "store", None):
         from kg.build.store import open_store
-        from kg.store.stores import OxigraphStore
+        from kg.store import OxigraphStore
 
         if args.graph:
             raise UsageError("give --graph or --store, not both")
@@ -244,7 +244,7 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             import pyoxigraph  # noqa: F401
         except ImportError:  # not installed: rdflib, as before
             return load_graph(args.graph)
-        from kg.store.stores import OxigraphStore
+        from kg.store import OxigraphStore
         from kg.reason.summary_links import check_built_with_links
 
         try:

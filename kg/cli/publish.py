@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from kg.errors import UsageError
-from kg.store.stores import DEFAULT_GRAPH_IRI, DEFAULT_TIMEOUT, Endpoint, RemoteStore, graph_iri
+from kg.store import DEFAULT_GRAPH_IRI, DEFAULT_TIMEOUT, Endpoint, RemoteStore, graph_iri
 
 __all__ = ["add_parser", "add_remote_arguments", "endpoint_from_args", "remote_store"]
 
@@ -108,7 +108,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from kg.cli.entry import load_graph
     from kg.query.render import render_dicts
-    from kg.store.stores import benchmark_engines
+    from kg.bench.engines import benchmark_engines
 
     rows = benchmark_engines(
         load_graph(args.source),

@@ -4,7 +4,7 @@ IRIs are shown by their label, with the CURIE beside them (``sign`` and ``sign_i
 CSV, TSV and JSON; the table shows labels only. Numbers keep their type: integers stay
 integers and decimals become floats in JSON.
 
->>> from rdflib import Graph, Literal, URIRef
+>>> from rdflib import RDFS, Graph, Literal, URIRef
 >>> g = Graph()
 >>> _ = g.add((URIRef("https://w3id.org/dmkg/ontology/Myositis"), RDFS.label, Literal("myositis")))
 >>> r = QueryResult(["sign", "present"], [[URIRef("https://w3id.org/dmkg/ontology/Myositis"),
@@ -27,13 +27,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from kg.namespaces import DATA, bind_prefixes
-from kg.query.canned import QueryResult
-from kg.store.stores import Store
+from kg.query import QueryResult
+from kg.store import Store, as_store
 
 __all__ = [
     "FORMATS",
@@ -78,15 +78,12 @@ def curie(iri: URIRef) -> str:
 
 
 def _labels(graph: Graph | Store | None, iris: set[URIRef]) -> dict[URIRef, str]:
-    """One label per IRI (English or untagged first, then the smallest); from a remote store
-    the labels come from that store, fetched in one query."""
+    """One label per IRI (English or untagged first, then the smallest), from the store that
+    gave the rows."""
     found: dict[URIRef, str] = {}
     if graph is None or not iris:
         return found
-    if isinstance(graph, Graph):
-        every = {iri: list(graph.objects(iri, RDFS.label)) for iri in iris}
-    else:
-        every = graph.label_literals(iris)
+    every = as_store(graph).label_literals(iris)
     for iri, labels in every.items():
         english = [
             lab for lab in labels if isinstance(lab, Literal) and lab.language in ("en", None)

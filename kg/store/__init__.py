@@ -1,1 +1,41 @@
-"""Stage 5, where the graph lives: one Store interface over rdflib, Oxigraph (memory or disk) and remote SPARQL."""
+"""Stage 5, where the graph lives: one :class:`Store` interface over rdflib in memory,
+Oxigraph in memory or on disk, and a remote SPARQL 1.1 endpoint (see :mod:`kg.store.base`).
+
+pyoxigraph and SPARQLWrapper are imported only when such a store is made.
+"""
+
+from kg.errors import RemoteError
+from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer, Store, as_store
+from kg.store.endpoint import DEFAULT_TIMEOUT, Endpoint
+from kg.store.memory import EmbeddedStore, RdflibStore
+from kg.store.oxigraph import OxigraphStore
+from kg.store.readonly import check_read_only
+from kg.store.remote import RemoteStore
+from kg.store.values import (
+    DEFAULT_GRAPH_IRI,
+    graph_iri,
+    term_from_json,
+    values_block,
+    with_values,
+)
+
+__all__ = [
+    "DEFAULT_GRAPH_IRI",
+    "DEFAULT_TIMEOUT",
+    "EmbeddedStore",
+    "Endpoint",
+    "OxigraphStore",
+    "QueryResult",
+    "QueryTextStore",
+    "RdflibStore",
+    "RemoteError",
+    "RemoteStore",
+    "SparqlAnswer",
+    "Store",
+    "as_store",
+    "check_read_only",
+    "graph_iri",
+    "term_from_json",
+    "values_block",
+    "with_values",
+]

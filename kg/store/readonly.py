@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
-from kg.query.canned import QueryResult
 
-__all__ = ["SparqlAnswer", "check_read_only", "run_sparql"]
+__all__ = ["check_read_only"]
 
 
 def _walk(node: Any, seen: set[int] | None = None) -> Any:
@@ -66,28 +64,3 @@ def check_read_only(text: str) -> Query:
                 "SERVICE is refused: dmkg does not call other endpoints on a user's behalf"
             )
     return query
-
-
-class SparqlAnswer:
-    """A SELECT result, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
-
-    def __init__(
-        self, select: QueryResult | None = None, ask: bool | None = None, graph: Graph | None = None
-    ) -> None:
-        self.select, self.ask, self.graph = select, ask, graph
-
-
-def run_sparql(graph: Graph, text: str) -> SparqlAnswer:
-    """Run a user's read-only query on ``graph``."""
-    query = check_read_only(text)
-    try:
-        result = graph.query(query)
-    except Exception as exc:  # noqa: BLE001 - evaluation errors of many kinds
-        raise QueryError(f"the query failed: {type(exc).__name__}: {str(exc)[:300]}") from None
-    if result.type == "ASK":
-        return SparqlAnswer(ask=bool(result.askAnswer))
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return SparqlAnswer(graph=result.graph)
-    columns = [str(v) for v in (result.vars or [])]
-    rows = [[row[i] for i in range(len(columns))] for row in result]  # type: ignore[index]
-    return SparqlAnswer(select=QueryResult(columns, rows))
