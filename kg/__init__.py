@@ -24,7 +24,7 @@ from kg.errors import (
 from kg.loaders import load_source, load_sources, source_folders
 from kg.namespaces import DATA, DMKG
 from kg.ontology import load_ontology, load_shapes
-from kg.query.canned import list_queries, load_query, run_query
+from kg.query import list_queries, load_query, run_query
 from kg.analyse.summary import GraphSummary, summarise
 from kg.terms import TermIndex
 from kg.validate.shacl import ValidationReport, validate_graph

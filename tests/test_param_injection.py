@@ -12,7 +12,7 @@ from rdflib import RDFS, Graph, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.namespaces import DMKG
-from kg.query.canned import list_queries, run_query
+from kg.query import list_queries, run_query
 from kg.terms import TermIndex
 
 DOIS = ["10.1016/j.ad.2025.02.012", "10.1016/j.jaad.2020.03.058", "10.3390/curroncol28030182"]

@@ -26,7 +26,7 @@ from scipy.stats import binom
 from kg.errors import CurationErrors, UsageError
 from kg.loaders import load_sources
 from kg.namespaces import DMKG
-from kg.query.canned import list_queries, run_query
+from kg.query import list_queries, run_query
 from kg.reason.summary_links import add_summary_links
 from kg.sources.synth import MARKER, load_params, write_registry
 from kg.terms import TermIndex

@@ -23,7 +23,7 @@ from kg.errors import ValidationFailed
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
-from kg.query.canned import catalogue_graph, run_violation_checks
+from kg.query import catalogue_graph, run_violation_checks
 from kg.reason.hermit import Inference, reason
 from kg.resources import data_dir
 from kg.analyse.summary import GraphSummary, summarise
