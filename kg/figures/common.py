@@ -1,0 +1,133 @@
+"""What every figure shares: :class:`FigureResult` and small helpers for tables and labels."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph
+
+from kg.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from kg.terms import TermIndex
+
+__all__ = ["FORMATS", "FigureResult"]
+
+#: file suffixes a figure can be saved as
+FORMATS = (".png", ".svg")
+CONFIDENCE = 0.95
+KIND_COLOURS = {
+    "finding": "#4C72B0",
+    "antibody": "#DD8452",
+    "cancer site": "#55A868",
+    "cancer": "#C44E52",
+    "other": "#8C8C8C",
+}
+
+
+@dataclass
+class FigureResult:
+    """A drawn figure and the numbers behind it.
+
+    ``data`` is the main table (one row per bar, curve step, edge or odds ratio), ``tables``
+    holds further tables (e.g. the patients of a survival figure) and ``notes`` says what
+    was left out and why.
+    """
+
+    name: str
+    figure: Figure
+    data: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # lay the figure out once and freeze it: every later save gives the same file
+        self.figure.draw_without_rendering()
+        self.figure.set_layout_engine("none")
+
+    def __repr__(self) -> str:
+        return f"<FigureResult {self.name!r}: {len(self.data)} rows, {len(self.notes)} notes>"
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the figure as PNG or SVG (by suffix), under a temporary name first."""
+        out = Path(path)
+        suffix = out.suffix.lower()
+        if suffix not in FORMATS:
+            raise UsageError(
+                f"{out}: a figure is written as .png or .svg, not "
+                f"{suffix or 'a file without suffix'!r}"
+            )
+        import matplotlib
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        # a fixed SVG id salt and no date: the same figure gives the same file
+        with matplotlib.rc_context({"svg.hashsalt": "dmkg"}):
+            self.figure.savefig(
+                tmp,
+                format=suffix[1:],
+                dpi=150,
+                metadata={"Date": None} if suffix == ".svg" else None,
+            )
+        os.replace(tmp, out)
+        return out
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+def new_figure(width: float, height: float) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def frame(records: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    from kg.analyse.frames import records_frame
+
+    return records_frame(records, columns)
+
+
+def term_index(graph: Graph, terms: TermIndex | None) -> TermIndex:
+    if terms is not None:
+        return terms
+    from kg.terms import TermIndex
+
+    return TermIndex(graph)
+
+
+def label(graph: Graph, iri: Any) -> str:
+    from kg.analyse.networks import _label as network_label
+
+    return network_label(graph, iri)
+
+
+def curie(iri: Any) -> str:
+    from kg.analyse.networks import node_id
+
+    return node_id(iri)
+
+
+def natural(text: str) -> list[Any]:
+    """Sort key that puts "case 9" before "case 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def to_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    return math.inf if value == "inf" else float(value)
