@@ -111,7 +111,7 @@ def term_index(graph: Graph, terms: TermIndex | None) -> TermIndex:
 
 
 def label(graph: Graph, iri: Any) -> str:
-    from kg.analyse.networks import _label as network_label
+    from kg.analyse.networks.nodes import label as network_label
 
     return network_label(graph, iri)
 
