@@ -17,7 +17,7 @@ from rdflib import Graph
 from scipy.stats import fisher_exact
 from scipy.stats.contingency import odds_ratio
 
-from kg.api.graph import KnowledgeGraph
+from kg.api import KnowledgeGraph
 from kg.cli.entry import main
 from kg.errors import NotFoundError, UsageError
 from kg.figures import FIGURES, FigureResult

@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 
 #: pipeline stages, earliest first; each entry lists the module prefixes in that stage
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("kg.errors", "kg.namespaces", "kg.resources", "kg.rdfio", "kg.ontology", "kg.terms"),
+    ("kg.version", "kg.errors", "kg.namespaces", "kg.resources", "kg.rdfio", "kg.ontology", "kg.terms"),
     ("kg.sources",),
     ("kg.loaders",),
     ("kg.validate",),

@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from scipy.stats import fisher_exact
 from scipy.stats.contingency import odds_ratio
 
-from kg.api.graph import KnowledgeGraph
+from kg.api import KnowledgeGraph
 from kg.errors import UsageError
 from kg.namespaces import DMKG
 from kg.analyse.statistics import patient_associations

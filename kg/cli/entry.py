@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg import __version__
+from kg.version import __version__
 from kg.errors import EXIT_CODES, DmkgError, UsageError
 
 __all__ = ["COMMAND_MODULES", "EPILOG", "build_parser", "load_graph", "main", "parse_params"]
@@ -226,7 +226,7 @@ def _graph_or_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
         return remote_store(args)
     if getattr(args, "store", None):
-        from kg.build.store import open_store
+        from kg.build.store_folder import open_store
         from kg.store import OxigraphStore
 
         if args.graph:
