@@ -28,7 +28,7 @@ from kg.bench.report import GOALS
 from kg.bench.results import StageRow
 from kg.bench.run import run_bench
 from kg.bench.tables import _baseline_cells
-from kg.build.store import BATCH_STEPS
+from kg.build.batches import BATCH_STEPS
 from kg.cli.entry import main
 from kg.query import list_queries
 

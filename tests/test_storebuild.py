@@ -16,27 +16,18 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import to_isomorphic
 
+from kg.build.batches import BATCH_STEPS, _plan, apply_rules, load_ntriples
 from kg.build.graph import BuildResult
+from kg.build.store import build_store
+from kg.build.store_folder import STORE_MANIFEST, is_store, open_store, read_manifest, store_graph
 from kg.errors import CurationErrors, UsageError, ValidationFailed
 from kg.loaders import load_source, load_sources, source_folders
 from kg.loaders.writer import NTriplesSink, nt_term
 from kg.namespaces import DMKG
 from kg.ontology import load_ontology
-from kg.resources import data_dir
-from kg.build.store import (
-    BATCH_STEPS,
-    STORE_MANIFEST,
-    _plan,
-    apply_rules,
-    build_store,
-    is_store,
-    load_ntriples,
-    open_store,
-    read_manifest,
-    store_graph,
-)
-from kg.store import OxigraphStore
 from kg.reason.summary_links import add_summary_links
+from kg.resources import data_dir
+from kg.store import OxigraphStore
 from kg.terms import TermIndex
 
 REPO = Path(__file__).resolve().parents[1]
@@ -340,9 +331,9 @@ def test_open_store_is_read_only(tmp_path: Path) -> None:
 def test_synthetic_registry_through_both_builds_answers_alike(tmp_path: Path) -> None:
     """A small synthetic registry passes the compiled gate, and every canned query gives
     the same answer on the store as on the reference build (rdflib, pyshacl, HermiT)."""
+    from kg.bench.engines import BENCH_PARAMS
     from kg.build.graph import build_graph
     from kg.query import list_queries, run_query
-    from kg.bench.engines import BENCH_PARAMS
     from kg.sources.synth import write_registry
 
     folder = write_registry(tmp_path / "reg", patients=150, seed=7)

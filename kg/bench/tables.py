@@ -99,7 +99,7 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
         ),
     ]
     if size.batches:
-        from kg.build.store import BATCH_STEPS
+        from kg.build.batches import BATCH_STEPS
 
         steps = "; ".join(f"{name}: {what}" for name, what in BATCH_STEPS.items())
         notes.append(

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.version import __version__
 from kg.build.batches import (
     BATCH_PATIENTS,
     BATCH_STEPS,
@@ -50,6 +49,7 @@ from kg.build.store_folder import (
     open_store,
 )
 from kg.resources import data_dir
+from kg.version import __version__
 
 __all__ = ["StoreBuildResult", "build_store"]
 

@@ -37,7 +37,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a TCP port from 1 to 65535")
     if args.store:
-        from kg.build.store import store_graph
+        from kg.build.store_folder import store_graph
 
         if args.graph:
             raise UsageError("give --graph or --store, not both")

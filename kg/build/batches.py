@@ -1,0 +1,316 @@
+"""Steps 1-4 of the store build, batch by batch: each batch of patients is loaded to N-Triples,
+validated, classified and checked in an in-memory store by a worker process (see
+:mod:`kg.build.store`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import CurationError, CurationErrors, ValidationFailed
+from kg.resources import resource_files
+
+__all__ = [
+    "BATCH_PATIENTS",
+    "BATCH_STEPS",
+    "BatchOutcome",
+    "apply_rules",
+    "load_ntriples",
+    "rule_files",
+]
+
+# ------------------------------------------------------------------------------------------
+# 1-3. load, and validate batch by batch
+# ------------------------------------------------------------------------------------------
+
+#: patients per batch: each batch is loaded, validated, classified and checked on its own in
+#: an in-memory store (~200 triples a patient: ~2 M triples, well under 1 GB)
+BATCH_PATIENTS = 10_000
+
+_WORKER: dict[str, Any] = {}
+
+#: the steps of each batch, in order, and what each does: timed in every batch and reported
+#: summed by ``dmkg build --store`` and ``dmkg bench``
+BATCH_STEPS = {
+    "load": "the loaders write the batch's rows as N-Triples",
+    "read": "Oxigraph reads them with the ontology into an in-memory store",
+    "validate": "the compiled SHACL shapes",
+    "infer": "the rules and the summary links",
+    "check": "the queries/*-violation checks and the batch's summary",
+    "store": "Oxigraph's bulk loader adds the batch to the store (main process)",
+}
+
+
+def _peak_rss_mb() -> float:
+    """This process's highest resident memory since the last :func:`_reset_peak_rss` (Linux's
+    VmHWM; elsewhere the lifetime peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def _reset_peak_rss() -> None:
+    """Start a new high-water mark of resident memory (Linux: '5' to clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+@contextmanager
+def _step(seconds: dict[str, float], peaks: dict[str, float], name: str) -> Iterator[None]:
+    """Time one batch step into ``seconds`` (added up) and its memory peak into ``peaks``."""
+    _reset_peak_rss()
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        peaks[name] = max(peaks.get(name, 0.0), _peak_rss_mb())
+
+
+@dataclass
+class BatchOutcome:
+    """What one batch (one shard of one source) produced and found."""
+
+    file: str
+    triples: int = 0
+    errors: list[CurationError] = field(default_factory=list)
+    violations: list[Any] = field(default_factory=list)
+    omitted: dict[str, int] = field(default_factory=dict)
+    check_rows: dict[str, int] = field(default_factory=dict)
+    inferred: int = 0
+    summary: dict[str, Any] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)  # BATCH_STEPS: seconds
+    step_peaks_mb: dict[str, float] = field(default_factory=dict)  # and memory peaks
+
+
+def _worker_state() -> dict[str, Any]:
+    """The term index, ontology text and compiled shapes, made once per worker process."""
+    if not _WORKER:
+        from kg.ontology import load_ontology, load_shapes
+        from kg.terms import TermIndex
+
+        ontology = load_ontology()
+        _WORKER["terms"] = TermIndex(ontology)
+        _WORKER["ontology"] = ontology.serialize(format="nt", encoding="utf-8")
+        _WORKER["shapes"] = load_shapes()
+    return _WORKER
+
+
+def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
+    """Worker: load one shard of one source to N-Triples, then gate it in memory.
+
+    The batch store holds the ontology and this shard's triples, which include every triple
+    about each of its patients and records (shards split by case label) and the publication,
+    study and cohorts they point to; every shape and data check looks no further than that,
+    so a batch passes exactly when its part of the whole graph passes.
+    """
+    import pyoxigraph as ox
+
+    from kg.loaders import load_source
+    from kg.loaders.writer import NTriplesSink
+    from kg.validate.compiled import validate_store
+
+    state = _worker_state()
+    outcome = BatchOutcome(out)
+    steps, peaks = outcome.steps, outcome.step_peaks_mb
+    with _step(steps, peaks, "load"), open(out, "w", encoding="utf-8") as handle:
+        sink = NTriplesSink(handle)
+        try:
+            load_source(Path(folder), state["terms"], sink=sink, shard=(shard, shards))
+        except CurationErrors as exc:
+            outcome.errors = list(exc.errors)
+            return outcome
+        except CurationError as exc:
+            outcome.errors = [exc]
+            return outcome
+        sink.flush()
+    outcome.triples = sink.count
+    with _step(steps, peaks, "read"):
+        store = ox.Store()
+        store.bulk_load(state["ontology"], format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=out, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    with _step(steps, peaks, "validate"):
+        report = validate_store(store, state["shapes"], threads=1)
+    if not report.conforms:
+        outcome.violations = list(report.violations)
+        outcome.omitted = dict(report.omitted)
+        return outcome
+    with _step(steps, peaks, "infer"):
+        outcome.inferred = _infer_into(store, out) + _links_into(store, out)
+    from kg.analyse.summary import summarise
+    from kg.query import run_violation_checks
+    from kg.store import OxigraphStore
+
+    with _step(steps, peaks, "check"):
+        wrapped = OxigraphStore(store)
+        outcome.check_rows = {name: n for name, n in run_violation_checks(wrapped).items() if n}
+        outcome.summary = summarise(wrapped, triples=0).as_dict()
+    return outcome
+
+
+def _infer_into(store: Any, out: str) -> int:
+    """Run the rules in the batch store and append what they added to the batch's file."""
+    # the defined classes (an owl:intersectionOf definition) are what the rules assert
+    return _append_added(
+        store,
+        out,
+        apply_rules(store),
+        (
+            "CONSTRUCT { ?s a ?c } WHERE { ?c <http://www.w3.org/2002/07/owl#equivalentClass>/"
+            "<http://www.w3.org/2002/07/owl#intersectionOf> ?definition . ?s a ?c }"
+        ),
+    )
+
+
+def _links_into(store: Any, out: str) -> int:
+    """Add the summary links in the batch store and append them to the batch's file."""
+    from kg.reason.summary_links import LINKS_CONSTRUCT, add_summary_links
+
+    return _append_added(store, out, add_summary_links(store), LINKS_CONSTRUCT)
+
+
+def _append_added(store: Any, out: str, added: int, construct: str) -> int:
+    """If ``added`` triples were added, append what ``construct`` finds to the batch's file
+    (so the main process loads them with the data); return ``added``."""
+    import pyoxigraph as ox
+
+    if added:
+        with open(out, "ab") as handle:
+            ox.serialize(store.query(construct), handle, ox.RdfFormat.N_TRIPLES)
+    return int(added)
+
+
+def _plan(folders: list[Path], workers: int, batch: int) -> list[tuple[Path, int, int]]:
+    """(folder, shard, shards) for every batch: enough shards for ``batch`` patients each."""
+    tasks = []
+    for folder in folders:
+        rows = 0
+        for table in folder.glob("*.tsv"):
+            with open(table, "rb") as handle:
+                rows = max(rows, sum(1 for _ in handle) - 1)
+        shards = max(1, -(-rows // batch))
+        if shards > 1:
+            shards = -(-shards // workers) * workers  # a multiple of the workers: even load
+        tasks += [(folder, k, shards) for k in range(shards)]
+    return tasks
+
+
+def load_ntriples(
+    folders: list[Path],
+    out_dir: Path,
+    workers: int,
+    on_batch: Callable[[BatchOutcome], None] | None = None,
+    *,
+    batch: int = BATCH_PATIENTS,
+) -> list[BatchOutcome]:
+    """Load and gate every folder in batches with ``workers`` processes; N-Triples files
+    (data and inferences) in ``out_dir``. ``on_batch`` sees each batch as it passes.
+
+    Raises one :class:`CurationErrors` with every problem of every batch, in file order, or
+    :class:`ValidationFailed` with every shape violation or failed data check.
+    """
+    names = [f.name for f in folders]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise CurationErrors([CurationError("two sources with the same id", dup)])
+    tasks = [
+        (str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"))
+        for folder, k, n in _plan(folders, workers, batch)
+    ]
+    outcomes: list[BatchOutcome] = []
+
+    def take(outcome: BatchOutcome) -> None:
+        outcomes.append(outcome)
+        if on_batch is not None and not (outcome.errors or outcome.violations):
+            on_batch(outcome)
+
+    if workers == 1 or len(tasks) == 1:
+        for task in tasks:
+            take(_run_batch(*task))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for outcome in pool.map(_run_batch, *zip(*tasks, strict=True)):
+                take(outcome)
+    _raise_problems(outcomes)
+    return outcomes
+
+
+def _raise_problems(outcomes: list[BatchOutcome]) -> None:
+    errors = [e for o in outcomes for e in o.errors]
+    if errors:
+        unique = {str(e): e for e in errors}
+        raise CurationErrors(sorted(unique.values(), key=lambda e: (e.file, e.row or 0, str(e))))
+    violations = sorted({v for o in outcomes for v in o.violations})
+    if violations:
+        from kg.validate.compiled import StoreValidationReport
+
+        omitted: dict[str, int] = {}
+        for o in outcomes:
+            for what, n in o.omitted.items():
+                omitted[what] = omitted.get(what, 0) + n
+        report = StoreValidationReport(False, violations, omitted)
+        raise ValidationFailed(report.text(), len(violations) + sum(omitted.values()))
+    bad: dict[str, int] = {}
+    for o in outcomes:
+        for name, rows in o.check_rows.items():
+            bad[name] = bad.get(name, 0) + rows
+    if bad:
+        text = "\n".join(f"  - {name}: {rows} row(s)" for name, rows in sorted(bad.items()))
+        raise ValidationFailed(
+            f"data checks in queries/ found problems:\n{text}", sum(bad.values())
+        )
+
+
+# ------------------------------------------------------------------------------------------
+# 4. infer: the rules that stand in for HermiT
+# ------------------------------------------------------------------------------------------
+
+
+def rule_files() -> list[Path]:
+    """The SPARQL update rules in ``ontology/rules/``, in the order they run."""
+    return resource_files("ontology", "rules/*.ru")
+
+
+def apply_rules(store: Any) -> int:
+    """Run the inference rules in the store; return how many triples they added."""
+    from kg.reason.summary_links import run_update_files
+
+    return run_update_files(store, rule_files())
+
+
+def _merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up the batches' counts: batches share no patient and no record."""
+    sources: dict[str, dict[str, Any]] = {}
+    records: dict[str, int] = {}
+    inferred: dict[str, int] = {}
+    for part in parts:
+        for source in part.get("sources", []):
+            entry = sources.setdefault(source["doi"], dict(source, patients=0))
+            entry["patients"] += source["patients"]
+        for label, n in part.get("records", {}).items():
+            records[label] = records.get(label, 0) + n
+        for label, n in part.get("inferred_patients", {}).items():
+            inferred[label] = inferred.get(label, 0) + n
+    return {
+        "sources": [sources[d] for d in sorted(sources)],
+        "records": dict(sorted(records.items())),
+        "inferred_patients": dict(sorted(inferred.items())),
+        "patients": sum(s["patients"] for s in sources.values()),
+    }

@@ -1,0 +1,100 @@
+"""The store folder: what marks it as a dmkg store, opening it, and replacing it only once a
+build has passed (built beside it, then swapped in by renaming)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kg.errors import UsageError
+
+__all__ = [
+    "STORE_MANIFEST",
+    "STORE_SUBDIR",
+    "is_store",
+    "open_store",
+    "read_manifest",
+    "store_graph",
+]
+
+#: the file that marks a folder as a dmkg store and says what it holds
+STORE_MANIFEST = "dmkg-store.json"
+#: the Oxigraph (RocksDB) folder inside a store folder
+STORE_SUBDIR = "oxigraph"
+_TMP = ".dmkg-tmp-"
+_OLD = ".dmkg-old-"
+
+
+# ------------------------------------------------------------------------------------------
+# the store folder
+# ------------------------------------------------------------------------------------------
+
+
+def is_store(path: Path) -> bool:
+    """True if ``path`` is a folder a store build wrote."""
+    return (path / STORE_MANIFEST).is_file() and (path / STORE_SUBDIR).is_dir()
+
+
+def _prepare(target: Path) -> None:
+    """Refuse to replace a folder that is not ours; repair what a killed build left."""
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f"{_TMP}{target.name}.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    old = sorted(parent.glob(f"{_OLD}{target.name}.*"))
+    if old and not target.exists():  # killed between the two renames: put the old one back
+        os.replace(old[-1], target)
+        old = old[:-1]
+    for stale in old:
+        shutil.rmtree(stale, ignore_errors=True)
+    if target.exists() and not is_store(target) and any(target.iterdir()):
+        raise UsageError(
+            f"{target}: exists and is not a dmkg store (no {STORE_MANIFEST}); "
+            "give an empty or new folder, or a store an earlier build wrote"
+        )
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    old = target.parent / f"{_OLD}{target.name}.{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def open_store(path: Path) -> Any:
+    """Open a store folder written by ``dmkg build --store`` read-only (no reload)."""
+    import pyoxigraph as ox
+
+    if not is_store(path):
+        raise UsageError(
+            f"{path}: not a dmkg store (expected {STORE_MANIFEST} and "
+            f"{STORE_SUBDIR}/ written by 'dmkg build --store {path}')"
+        )
+    try:
+        return ox.Store.read_only(str(path / STORE_SUBDIR))
+    except OSError as exc:
+        raise UsageError(f"{path}: the store cannot be opened ({str(exc)[:200]})") from None
+
+
+def store_graph(path: Path) -> Any:
+    """An rdflib graph over a store folder (oxrdflib: rdflib's API, Oxigraph's engine and
+    storage; nothing is loaded into Python objects)."""
+    from oxrdflib import OxigraphStore as RdflibOxigraph
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kg.namespaces import bind_prefixes
+
+    graph = Graph(store=RdflibOxigraph(store=open_store(path)), identifier=DATASET_DEFAULT_GRAPH_ID)
+    bind_prefixes(graph)
+    return graph
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """What a store folder holds, as its build recorded it."""
+    data: dict[str, Any] = json.loads((path / STORE_MANIFEST).read_text(encoding="utf-8"))
+    return data
