@@ -33,17 +33,17 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDFS, Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 from scipy.stats import binomtest, fisher_exact
 from scipy.stats.contingency import odds_ratio
 
+from kg.analyse.cohorts import CohortComparison, cohort_comparisons, text_value
 from kg.namespaces import DATA, DMKG, PROV
 
 __all__ = [
@@ -286,84 +286,6 @@ def patient_associations(graph: Graph) -> list[dict[str, Any]]:
     return [{c: r[c] for c in ASSOCIATION_COLUMNS} for r in rows]
 
 
-@dataclass(frozen=True)
-class CohortComparison:
-    """A printed comparison of a feature between two cohorts, each group as n/N."""
-
-    comparison: Node
-    feature: Node
-    cohort1: Node
-    cohort2: Node
-    n1: int
-    N1: int
-    n2: int
-    N2: int
-    source: str
-    printed_p: str | None
-    comparator: str | None
-    table: str | None
-    row: str | None
-    column: str | None
-    line: int
-
-    @property
-    def cells(self) -> tuple[int, int, int, int]:
-        """The 2x2 table (a, b, c, d) = (n1, N1 - n1, n2, N2 - n2)."""
-        return self.n1, self.N1 - self.n1, self.n2, self.N2 - self.n2
-
-
-def cohort_comparisons(graph: Graph) -> list[CohortComparison]:
-    """Every group comparison whose two groups are cohort-level counts, in table order."""
-    found = []
-    for node in set(graph.subjects(RDF.type, DMKG.GroupComparison)):
-        first = _counts(graph, graph.value(node, DMKG.firstGroup))
-        second = _counts(graph, graph.value(node, DMKG.secondGroup))
-        feature = graph.value(node, DMKG.feature)
-        location = graph.value(node, PROV.wasDerivedFrom)
-        if first is None or second is None or feature is None or location is None:
-            continue  # compares two summary statistics (such as mean CK), not counts
-        row = graph.value(location, DMKG.inRow) or location  # a table cell's source row
-        publication = graph.value(row, DMKG.inPublication)
-        doi = graph.value(publication, DMKG.doi) if publication is not None else None
-        found.append(
-            CohortComparison(
-                node,
-                feature,
-                first[0],
-                second[0],
-                first[1],
-                first[2],
-                second[1],
-                second[2],
-                str(doi) if doi is not None else "",
-                _text(graph, node, DMKG.printedPValue),
-                _text(graph, node, DMKG.pValueComparator),
-                _text(graph, row, DMKG.table),
-                _text(graph, row, DMKG.row),
-                _text(graph, location, DMKG.column),
-                int(_text(graph, row, DMKG.curatedLine) or 0),
-            )
-        )
-    return sorted(found, key=lambda c: (c.source, c.table or "", c.line))
-
-
-def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
-    value = graph.value(subject, predicate)
-    return str(value) if value is not None else None
-
-
-def _counts(graph: Graph, group: Node | None) -> tuple[Node, int, int] | None:
-    """(cohort, n, N) of a cohort-level frequency; None for anything else."""
-    if group is None or (group, RDF.type, DMKG.CohortFrequency) not in graph:
-        return None
-    cohort = graph.value(group, DMKG.cohort)
-    n = _text(graph, group, DMKG.numerator)
-    total = _text(graph, group, DMKG.denominator)
-    if cohort is None or n is None or total is None:
-        return None
-    return cohort, int(n), int(total)
-
-
 def cohort_associations(graph: Graph) -> list[dict[str, Any]]:
     """The cohort comparisons as 2x2 rows, the printed p beside the recomputed one."""
     rows = []
@@ -371,7 +293,7 @@ def cohort_associations(graph: Graph) -> list[dict[str, Any]]:
         a, b, c, d = comp.cells
         excluded = 0
         for cohort, assessed in ((comp.cohort1, comp.N1), (comp.cohort2, comp.N2)):
-            size = _text(graph, cohort, DMKG.cohortSize)
+            size = text_value(graph, cohort, DMKG.cohortSize)
             excluded += int(size) - assessed if size is not None else 0
         row = {
             "kind": "cohort",

@@ -26,7 +26,7 @@ file suffix):
     infinite cannot be drawn on a log scale; they stay in the data with ``plotted`` False.
     Parameter ``antibody``.
 
->>> from kg.api.graph import load
+>>> from kg.api import load
 >>> r = load().plot("mi2-forest")
 >>> table = r.data.set_index("feature")
 >>> table[["a", "b", "c", "d"]].loc["Holster sign"].tolist()

@@ -23,7 +23,7 @@ from kg.namespaces import DMKG
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from kg.analyse.statistics import CohortComparison
+    from kg.analyse.cohorts import CohortComparison
     from kg.terms import TermIndex
 
 __all__ = ["mi2_forest"]
@@ -62,7 +62,7 @@ def mi2_forest(
     ``ci_high`` (exact 95%), ``p_fisher``, ``reported_p``, ``plotted``, ``source``; sorted
     by odds ratio.
     """
-    from kg.analyse.statistics import cohort_comparisons
+    from kg.analyse.cohorts import cohort_comparisons
 
     index = term_index(graph, terms)
     try:

@@ -7,7 +7,7 @@ looked up with the ``*_id`` columns of :meth:`kg.api.graph.KnowledgeGraph.query`
 ``label`` and ``kind``. Numbers are floats; an unbounded odds ratio or bound is
 ``math.inf``, and a statistic that cannot be computed is None.
 
->>> from kg.api.graph import load
+>>> from kg.api import load
 >>> g = load()
 >>> bipartite = g.patient_feature_graph()
 >>> sorted(bipartite.nodes[p]["label"] for p in bipartite.neighbors("dmkg:AntiTIF1gamma"))

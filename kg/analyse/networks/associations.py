@@ -88,7 +88,7 @@ def association_graph(
         ratio, specificity, ...), ``value``, CI, ``population``, ``cited``, ``label``;
         ``weight`` 0 (no patients counted here).
 
-    >>> from kg.api.graph import load
+    >>> from kg.api import load
     >>> a = load().association_graph()
     >>> e = a.edges["dmkg:AntiTIF1gamma", "dmkg:BreastMalignancy", "co-occurrence"]
     >>> e["weight"], (e["a"], e["b"], e["c"], e["d"])
@@ -159,7 +159,7 @@ def _co_occurrence_edges(
 def _cohort_edges(result: nx.MultiGraph, graph: Graph, terms: TermIndex, yes: Statuses) -> None:
     """An edge per printed comparison, between the feature compared and the feature that
     splits the two cohorts."""
-    from kg.analyse.statistics import cohort_comparisons
+    from kg.analyse.cohorts import cohort_comparisons
 
     comparisons = cohort_comparisons(graph)
     splitters: dict[tuple[Node, Node], Node] = {}

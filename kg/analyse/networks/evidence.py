@@ -41,7 +41,7 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
     ``outcome`` (the outcome of interest); claim -> cohort ``cohort``, or ``first group``
     and ``second group`` for a comparison.
 
-    >>> from kg.api.graph import load
+    >>> from kg.api import load
     >>> e = load().evidence_graph()
     >>> sorted(n for n, k in e.nodes(data="kind") if k == "publication")
     ['publication:curroncol2021', 'publication:monseau2020', 'publication:requena2024']
