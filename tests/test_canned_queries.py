@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -927,3 +928,69 @@ def test_source_accepts_any_doi_of_the_publication_in_any_case(graph: Graph) -> 
         "https://doi.org/10.1016/j.ad.2025.02.012",
     ):
         assert run_query(graph, "cancer-sites", {"source": doi}).rows == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Query headers: what each file says, read here independently of kg.query
+# ---------------------------------------------------------------------------------------------
+
+QUERY_DIR = Path(__file__).resolve().parents[1] / "queries"
+#: the keys a header may hold; "#   text" (two or more spaces) continues the title or description
+HEADER_KEYS = ("title", "description", "param", "columns", "median", "rename")
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    """The header of a query file, parsed by the rules its lines follow, not by kg's parser."""
+    head: dict[str, Any] = {"params": [], "columns": [], "medians": [], "renames": []}
+    key = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        continuation = re.fullmatch(r"#  +(\S.*)", line)
+        if continuation:
+            assert key in ("title", "description"), f"{path.name}: {line!r} continues {key!r}"
+            head[key] += " " + continuation.group(1).strip()
+            continue
+        match = re.fullmatch(r"# (\w+): (.*)", line)
+        assert match and match.group(1) in HEADER_KEYS, f"{path.name}: bad header line {line!r}"
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            name, kind, default, *rest = value.split(maxsplit=3)
+            head["params"].append(
+                {
+                    "name": name,
+                    "type": kind,
+                    "default": None if default in ("required", "optional") else default,
+                    "required": default == "required",
+                    "description": rest[0] if rest else "",
+                }
+            )
+        elif key == "columns":
+            head["columns"] = value.split()
+        elif key in ("median", "rename"):
+            source, target = value.split(" -> ")
+            head[key + "s"].append((source, target))
+        else:
+            head[key] = value
+    return head
+
+
+@pytest.mark.parametrize("path", sorted(QUERY_DIR.glob("*.rq")), ids=lambda p: p.stem)
+def test_query_header_parses_into_what_the_file_says(path: Path) -> None:
+    head = read_header(path)
+    query = load_query(path.stem)
+    assert query.title == head["title"]
+    assert query.description == head["description"]
+    assert [p.as_dict() for p in query.params] == head["params"]
+    assert list(query.columns) == head["columns"]
+    assert list(query.medians) == head["medians"]
+    assert list(query.renames) == head["renames"]
+    assert {q.name for q in list_queries()} == {p.stem for p in QUERY_DIR.glob("*.rq")}
+
+
+def test_description_continuation_with_a_colon_is_not_a_new_key() -> None:
+    """antibody-cancer-evidence's description was cut at "...as the": its next line,
+    "#   outcome: the measure ...", was read as a header key "outcome"."""
+    description = load_query("antibody-cancer-evidence").description
+    assert "with cancer (malignancy or any kind of it) as the outcome: the measure" in description
+    assert description.endswith("the reference it cites and what it measures.")
