@@ -28,7 +28,9 @@ from kg.loaders import load_sources
 from kg.namespaces import DMKG
 from kg.query import list_queries, run_query
 from kg.reason.summary_links import add_summary_links
-from kg.sources.synth import MARKER, load_params, write_registry
+from kg.sources.synth import write_registry
+from kg.sources.synth_params import load_params
+from kg.sources.synth_yaml import MARKER
 from kg.terms import TermIndex
 from kg.validate.shacl import validate_graph
 
@@ -533,7 +535,7 @@ def test_cancers_ages_and_outcomes_agree_with_the_params(big: list[Row]) -> None
 
 def dmkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, check=False
     )
 
 

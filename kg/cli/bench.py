@@ -40,7 +40,7 @@ def parse_sizes(text: str) -> list[int]:
 def _cmd_bench(args: argparse.Namespace) -> int:
     from kg.bench.report import write_json
     from kg.bench.run import run_bench
-    from kg.sources.synth import MAX_PATIENTS
+    from kg.sources.synth_draws import MAX_PATIENTS
 
     sizes = parse_sizes(args.patients)
     if sizes[-1] > MAX_PATIENTS:
@@ -84,7 +84,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: Any) -> None:
     """Add ``dmkg bench`` to the ``dmkg`` command."""
-    from kg.cli.entry import EPILOG
+    from kg.cli.common import EPILOG
 
     parser = subparsers.add_parser(
         "bench",

@@ -16,7 +16,8 @@ __all__ = ["add_parser"]
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from kg.sources.synth import TABLE_FILE, write_registry
+    from kg.sources.synth import write_registry
+    from kg.sources.synth_yaml import TABLE_FILE
 
     started = time.perf_counter()
     folder = write_registry(
@@ -33,7 +34,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: Any) -> None:
     """Add ``dmkg synth`` to the ``dmkg`` command."""
-    from kg.cli.entry import EPILOG
+    from kg.cli.common import EPILOG
 
     parser = subparsers.add_parser(
         "synth",
