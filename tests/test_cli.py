@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from kg.build.graph import BuildResult, write_graph
-from kg.cli.entry import main
+from kg.cli import main
 
 
 def dmkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, check=False
     )
 
 

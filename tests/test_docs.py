@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from kg.cli.entry import main
+from kg.cli import main
 from kg.docs import OntologyIndex, manchester, public_url
 from kg.namespaces import DMKG, IAO, OBOINOWL
 

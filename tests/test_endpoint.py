@@ -97,7 +97,7 @@ def endpoint(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> It
             [
                 sys.executable,
                 "-m",
-                "kg.cli.entry",
+                "kg.cli",
                 "serve",
                 "--graph",
                 str(out),

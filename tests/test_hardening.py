@@ -64,7 +64,7 @@ def _old_output(tmp: Path) -> dict[str, bytes]:
 def _kill_build(out: Path, when: str, delay: float) -> None:
     """Start `dmkg build --out OUT`, kill -9 its process group at the chosen moment."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli.entry", "build", "--no-reason", "--out", str(out)],
+        [sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -107,7 +107,7 @@ def test_kill_9_leaves_previous_or_complete_output(
         assert content in (old[name], new[name]), f"{name} is neither the old nor the new file"
     # the next run completes and leaves no stray temporary file
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", "build", "--no-reason", "--out", str(out)],
+        [sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,
@@ -127,7 +127,7 @@ def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path)
             if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
                 raise RuntimeError(f"network use attempted: {{event}} {{args!r}}")
         sys.addaudithook(refuse)
-        from kg.cli.entry import main
+        from kg.cli import main
         out = {str(tmp_path / "out")!r}
         steps = [["build", "--out", out], ["validate", {str(data_dir() / "requena2024")!r}],
                  ["query", "sign-frequency", "--graph", out],
@@ -142,9 +142,9 @@ def test_no_network_connection_during_build_validate_query_serve(tmp_path: Path)
                 sys.exit(f"step {{step[0]}} exited {{code}}")
         # serve: the app answering pages and /sparql in-process (its workers are forked)
         from starlette.testclient import TestClient
-        from kg.cli.entry import load_graph
+        from kg.api import open_graph
         from kg.web.app import create_app
-        with TestClient(create_app(load_graph(out))) as client:
+        with TestClient(create_app(open_graph(out))) as client:
             for url in ["/", "/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"]:
                 response = client.get(url, headers={{"Accept": "application/sparql-results+json"}})
                 if response.status_code != 200:

@@ -41,7 +41,7 @@ CASES = _manifest()
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args],
+        [sys.executable, "-m", "kg.cli", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -45,7 +45,7 @@ def test_kill_9_of_publish_keeps_remote_graph(
         command = [
             sys.executable,
             "-m",
-            "kg.cli.entry",
+            "kg.cli",
             "publish",
             "--endpoint",
             f"{server.base}/query",

@@ -14,7 +14,8 @@ from rdflib.namespace import SH
 from kg.build.graph import BuildResult, write_graph
 from kg.errors import QueryError
 from kg.query import QUERY_NS, list_queries
-from kg.store import as_store, check_read_only
+from kg.store import as_store
+from kg.store.readonly import check_read_only
 
 REFUSED = {
     "update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
@@ -43,7 +44,7 @@ def build_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def dmkg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args],
+        [sys.executable, "-m", "kg.cli", *args],
         capture_output=True,
         text=True,
         input=stdin,

@@ -246,7 +246,7 @@ def test_a_build_killed_between_renames_is_repaired(tmp_path: Path) -> None:
 
 def _dmkg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args],
+        [sys.executable, "-m", "kg.cli", *args],
         capture_output=True,
         text=True,
         cwd=REPO,

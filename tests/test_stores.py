@@ -250,7 +250,7 @@ def test_cli_remote_error_exit_code_and_no_traceback(fake_endpoint: str) -> None
         [
             sys.executable,
             "-m",
-            "kg.cli.entry",
+            "kg.cli",
             "query",
             "cancer-sites",
             "--endpoint",
@@ -269,7 +269,7 @@ def test_cli_remote_error_exit_code_and_no_traceback(fake_endpoint: str) -> None
         [
             sys.executable,
             "-m",
-            "kg.cli.entry",
+            "kg.cli",
             "query",
             "cancer-sites",
             "--endpoint",

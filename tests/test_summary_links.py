@@ -95,7 +95,7 @@ def test_a_graph_built_before_the_links_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "dmkg.nt"
     old.serialize(path, format="nt", encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", "query", "sign-frequency", "--graph", str(path)],
+        [sys.executable, "-m", "kg.cli", "query", "sign-frequency", "--graph", str(path)],
         capture_output=True,
         text=True,
         timeout=120,

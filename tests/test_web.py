@@ -25,8 +25,8 @@ import pytest
 from rdflib import Graph
 from starlette.testclient import TestClient
 
-from kg.cli.entry import main
-from kg.query.canned import list_queries
+from kg.cli import main
+from kg.query import list_queries
 from kg.web import create_app
 
 REQUENA_CASE5 = "Pd94b72d8786a3c33"  # opaque patient id of Requena case 5 (see README)
@@ -295,5 +295,5 @@ def test_wheel_ships_templates_and_static_files(tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("templates", "static"):
-        for path in (REPO / "kg" / "web" / folder).iterdir():
-            assert f"kg/web/{folder}/{path.name}" in names
+        for path in (REPO / "kg" / "html" / folder).iterdir():
+            assert f"kg/html/{folder}/{path.name}" in names

@@ -52,9 +52,10 @@ _RDF_SUFFIXES = {".nt": "nt", ".ttl": "ttl"}
 
 def _checked(store: Store, origin: str) -> Store:
     """The store, refused if it was built before the summary links existed."""
-    from kg.reason.summary_links import check_built_with_links
+    from kg.reason.summary_links import LINK_CHECKS, refuse_without_links
 
-    check_built_with_links(store.rdf, origin)
+    found = {name: bool(store.select(text).rows) for name, text in LINK_CHECKS.items()}
+    refuse_without_links(origin=origin, **found)
     return store
 
 
@@ -92,6 +93,7 @@ def _remote(endpoint: Endpoint | str, graph_iri: str | None) -> Store:
 def open_graph(
     source: str | os.PathLike[str] | None = None,
     *,
+    store: str | os.PathLike[str] | None = None,
     endpoint: Endpoint | str | None = None,
     graph_iri: str | None = DEFAULT_GRAPH_IRI,
     engine: str | None = None,
@@ -99,16 +101,20 @@ def open_graph(
     run_reasoner: bool = True,
     progress: Progress | None = None,
 ) -> KnowledgeGraph:
-    """The one :class:`KnowledgeGraph` over ``source`` or ``endpoint`` (see the module
-    docstring). ``engine`` defaults to ``$DMKG_ENGINE`` or ``oxigraph``.
+    """The one :class:`KnowledgeGraph` over ``source``, the store folder ``store`` or
+    ``endpoint`` (see the module docstring). ``engine`` defaults to ``$DMKG_ENGINE`` or
+    ``oxigraph``.
 
     Raises :class:`kg.errors.UsageError` for a path that holds none of these, and the
     build's errors (:class:`kg.errors.CurationErrors`, :class:`kg.errors.ValidationFailed`)
     for curated data that does not pass the gate.
     """
+    if sum(x is not None for x in (source, store, endpoint)) > 1:
+        raise UsageError("give one of a graph source, a store folder or an endpoint")
+    if store is not None:
+        folder = Path(store).expanduser()
+        return KnowledgeGraph(_folder_store(folder), origin=str(folder))
     if endpoint is not None:
-        if source is not None:
-            raise UsageError("give a graph source or an endpoint, not both")
         store = _remote(endpoint, graph_iri)
         return KnowledgeGraph(store, origin=store.description)
     chosen = engine or os.environ.get(ENGINE_ENV) or "oxigraph"

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
+from kg.build import DEFAULT_CHUNK_SIZE
 from kg.errors import RemoteError
 from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, graph_iri
 
@@ -48,7 +49,6 @@ __all__ = [
 ]
 
 #: triples per INSERT DATA request (Virtuoso turns each request into SQL of bounded size)
-DEFAULT_CHUNK_SIZE = 1000
 
 
 @dataclass(frozen=True)

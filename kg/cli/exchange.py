@@ -11,11 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kg.cli.entry import EPILOG, load_graph
+from kg.cli.common import EPILOG, add_graph_arguments, open_from_args
 
 __all__ = ["add_parser"]
-
-_GRAPH_HELP = "built graph file or folder (default: build/, or the bundled graph built in memory)"
 
 
 def _err(message: str) -> None:
@@ -26,7 +24,7 @@ def _export_phenopackets(args: argparse.Namespace) -> int:
     from kg.exchange.phenopackets import NOTES_FILE, write_phenopackets
 
     out = Path(args.out)
-    export = write_phenopackets(load_graph(args.graph), out)
+    export = write_phenopackets(open_from_args(args).rdf, out)
     print(
         f"wrote {len(export.packets)} phenopackets to {out}/ "
         f"({len(export.notes)} items left out, each listed with its reason in "
@@ -49,7 +47,7 @@ def _write_or_print(out: str, text: str) -> None:
 def _export_hpoa(args: argparse.Namespace) -> int:
     from kg.exchange.hpoa import hpo_annotations, hpoa_text
 
-    found, notes = hpo_annotations(load_graph(args.graph))
+    found, notes = hpo_annotations(open_from_args(args).rdf)
     _write_or_print(args.out, hpoa_text(found))
     for note in notes:
         _err(f"note: {note}")
@@ -62,7 +60,7 @@ def _export_kgx(args: argparse.Namespace) -> int:
     from kg.exchange.kgx import write_kgx
 
     out = Path(args.out)
-    kg = write_kgx(load_graph(args.graph), out)
+    kg = write_kgx(open_from_args(args).rdf, out)
     print(
         f"wrote {len(kg.nodes)} nodes and {len(kg.edges)} edges to {out / 'nodes.tsv'} and "
         f"{out / 'edges.tsv'} ({len(kg.skipped)} patient observations neither present nor "
@@ -131,7 +129,7 @@ def add_parser(sub: Any) -> None:
         epilog=EPILOG,
     )
     pp.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    pp.add_argument("--graph", help=_GRAPH_HELP)
+    add_graph_arguments(pp)
     pp.set_defaults(func=_export_phenopackets)
 
     hpoa = formats.add_parser(
@@ -146,7 +144,7 @@ def add_parser(sub: Any) -> None:
     hpoa.add_argument(
         "--out", required=True, metavar="FILE", help="output file, or - for standard output"
     )
-    hpoa.add_argument("--graph", help=_GRAPH_HELP)
+    add_graph_arguments(hpoa)
     hpoa.set_defaults(func=_export_hpoa)
 
     kgx = formats.add_parser(
@@ -157,7 +155,7 @@ def add_parser(sub: Any) -> None:
         epilog=EPILOG,
     )
     kgx.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    kgx.add_argument("--graph", help=_GRAPH_HELP)
+    add_graph_arguments(kgx)
     kgx.set_defaults(func=_export_kgx)
 
     sssom = formats.add_parser(
@@ -172,7 +170,10 @@ def add_parser(sub: Any) -> None:
         "--out", required=True, metavar="FILE", help="output file, or - for standard output"
     )
     sssom.set_defaults(func=_export_sssom)
+    _add_import(sub)
 
+
+def _add_import(sub: Any) -> None:
     imp = sub.add_parser(
         "import",
         help="read an exchange format as a new curated source",

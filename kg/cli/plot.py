@@ -10,25 +10,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kg.cli.entry import parse_params as _params  # one parser for --param KEY=VALUE
+from kg.cli.common import EPILOG, add_graph_arguments, open_from_args, parse_params
 from kg.errors import UsageError
 
 __all__ = ["add_parser"]
 
 
-def _graph(location: str | None) -> Any:
-    """The graph at --graph; else build/ if it exists; else the bundled graph (cached)."""
-    from kg.cli.entry import load_graph
-
-    if location is not None or Path("build", "dmkg.nt").is_file():
-        return load_graph(location)
-    from kg.api.graph import load
-
-    return load(progress=lambda _: None).rdf
-
-
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from kg.figures import FIGURES, plot
+    from kg.figures import FIGURES
 
     if args.list:
         for name, (function, types) in FIGURES.items():
@@ -43,8 +32,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out}: the file must end in .png or .svg")
     if args.data and Path(args.data).suffix.lower() != ".csv":
         raise UsageError(f"--data {args.data}: the numbers are written as CSV (.csv)")
-    params: dict[str, Any] = _params(args.param)
-    result = plot(_graph(args.graph), args.name, args.out, **params)
+    params: dict[str, Any] = parse_params(args.param)
+    result = open_from_args(args).plot(args.name, args.out, **params)
     print(f"wrote {args.out} ({args.name}: {len(result.data)} rows of data)")
     if args.data:
         result.data.to_csv(args.data, index=False)
@@ -56,7 +45,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: Any) -> None:
     """Add ``dmkg plot`` to the ``dmkg`` command."""
-    from kg.cli.entry import EPILOG
 
     parser = subparsers.add_parser(
         "plot",
@@ -77,9 +65,5 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--data", metavar="FILE.csv", help="also write the numbers drawn as CSV")
     parser.add_argument("--list", action="store_true", help="list the figures and parameters")
-    parser.add_argument(
-        "--graph",
-        help="built graph file or folder (default: build/, or the "
-        "bundled graph from the cache of kg.load())",
-    )
+    add_graph_arguments(parser)
     parser.set_defaults(func=_cmd_plot)

@@ -1,21 +1,25 @@
 """``dmkg publish``: put the built graph into a named graph of a remote SPARQL 1.1 store.
 
-Also the options every command that talks to a remote store shares (``--endpoint``,
-``--user``/``--password``, ``--auth``, ``--timeout``), used by ``dmkg query`` and
-``dmkg sparql`` too, and ``dmkg bench-store``, which times the embedded engines.
+And ``dmkg bench-store``, which times the embedded engines. The remote options
+(``--endpoint``, ``--user``/``--password``, ``--auth``, ``--timeout``) are the ones every
+read command takes (:mod:`kg.cli.common`).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
-from kg.errors import UsageError
-from kg.store import DEFAULT_GRAPH_IRI, DEFAULT_TIMEOUT, Endpoint, RemoteStore, graph_iri
+from kg.cli.common import (
+    DEFAULT_GRAPH_IRI,
+    EPILOG,
+    add_remote_arguments,
+    endpoint_from_args,
+    open_location,
+)
 
-__all__ = ["add_parser", "add_remote_arguments", "endpoint_from_args", "remote_store"]
+__all__ = ["add_parser"]
 
 _EPILOG = (
     "exit codes: 0 ok; 2 usage error or a remote that fails (down, slow, HTTP error, "
@@ -23,77 +27,11 @@ _EPILOG = (
 )
 
 
-def add_remote_arguments(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
-    """``--endpoint`` and the credentials and timeout that go with it."""
-    group = parser.add_argument_group("remote SPARQL store")
-    group.add_argument(
-        "--endpoint",
-        metavar="URL",
-        required=required,
-        help="SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query "
-        "(Oxigraph), http://127.0.0.1:8890/sparql (Virtuoso), "
-        "http://127.0.0.1:3030/dmkg/query (Fuseki), "
-        "http://127.0.0.1:7200/repositories/dmkg (GraphDB)",
-    )
-    group.add_argument(
-        "--user", metavar="NAME", help="user name for HTTP authentication (default: $DMKG_USER)"
-    )
-    group.add_argument(
-        "--password",
-        metavar="SECRET",
-        help="password (default: $DMKG_PASSWORD; the variable keeps it out of the process list)",
-    )
-    group.add_argument(
-        "--auth",
-        choices=("basic", "digest"),
-        default="basic",
-        help="HTTP authentication scheme (Virtuoso's /sparql-auth: digest)",
-    )
-    group.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up on a request after this long (default {DEFAULT_TIMEOUT:g})",
-    )
-
-
-def endpoint_from_args(args: argparse.Namespace) -> Endpoint:
-    """An :class:`Endpoint` from the parsed options and ``DMKG_USER``/``DMKG_PASSWORD``."""
-    user = args.user or os.environ.get("DMKG_USER") or None
-    password = args.password or os.environ.get("DMKG_PASSWORD") or None
-    if bool(user) != bool(password):
-        raise UsageError(
-            "give both a user and a password (--user/--password or DMKG_USER/"
-            "DMKG_PASSWORD), or neither"
-        )
-    return Endpoint(
-        args.endpoint,
-        update_url=getattr(args, "update_endpoint", None),
-        gsp_url=getattr(args, "gsp_endpoint", None),
-        user=user,
-        password=password,
-        auth=args.auth,
-        timeout=args.timeout,
-    )
-
-
-def remote_store(args: argparse.Namespace) -> RemoteStore:
-    """The remote store of ``dmkg query/sparql --endpoint``: ``--graph`` names the graph IRI
-    (default: the one ``dmkg publish`` writes; ``--graph default`` reads the endpoint's own
-    default graph)."""
-    graph = args.graph if args.graph is not None else DEFAULT_GRAPH_IRI
-    if graph == "default":
-        return RemoteStore(endpoint_from_args(args), None)
-    return RemoteStore(endpoint_from_args(args), graph_iri(graph, "--graph (with --endpoint)"))
-
-
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from kg.cli.entry import load_graph
     from kg.build.publish import publish
 
     endpoint = endpoint_from_args(args)
-    graph = load_graph(args.source)
+    graph = open_location(args.source).rdf
     report = publish(
         graph,
         endpoint,
@@ -106,12 +44,11 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from kg.cli.entry import load_graph
-    from kg.query.render import render_dicts
     from kg.bench.engines import benchmark_engines
+    from kg.query.render import render_dicts
 
     rows = benchmark_engines(
-        load_graph(args.source),
+        open_location(args.source).rdf,
         scales=args.scale,
         repeat=args.repeat,
         rdflib_max_scale=args.rdflib_max_scale,
@@ -123,8 +60,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: Any) -> None:
-    from kg.cli.entry import EPILOG
-    from kg.build.publish import DEFAULT_CHUNK_SIZE
+    from kg.build import DEFAULT_CHUNK_SIZE
 
     publish = sub.add_parser(
         "publish",

@@ -11,39 +11,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kg.cli.common import EPILOG, add_graph_arguments, open_from_args, positive
 from kg.errors import UsageError
 
 __all__ = ["add_parser"]
 
 
-def _positive(kind: type) -> Any:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
-        return value
-
-    return parse
-
-
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from kg.cli.entry import load_graph
     from kg.web import create_app
     from kg.web.server import serve
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port {args.port}: expected a TCP port from 1 to 65535")
-    if args.store:
-        from kg.build.store_folder import store_graph
-
-        if args.graph:
-            raise UsageError("give --graph or --store, not both")
-        graph = store_graph(Path(args.store))
-    else:
-        graph = load_graph(args.graph)
+    graph = open_from_args(args)
     local = {"127.0.0.1", "localhost", "::1"}
     hosts = sorted(local | {args.host}) if args.host in local else None
     app = create_app(
@@ -89,8 +69,6 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 def add_parser(sub: Any) -> None:
     """Add ``serve`` and ``docs`` to the ``dmkg`` command."""
-    from kg.cli.entry import EPILOG
-
     serve = sub.add_parser(
         "serve",
         help="browse the graph and the ontology in a web page; SPARQL endpoint",
@@ -106,32 +84,23 @@ def add_parser(sub: Any) -> None:
         help="address to listen on (default: 127.0.0.1, this machine only)",
     )
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
-    serve.add_argument(
-        "--graph",
-        help="built graph file or folder (default: build/, or the bundled graph built in memory)",
-    )
-    serve.add_argument(
-        "--store",
-        metavar="DIR",
-        help="a store folder written by 'dmkg build --store DIR': served from "
-        "Oxigraph through rdflib's API, without reloading",
-    )
+    add_graph_arguments(serve, remote=False)  # its --timeout is the query time limit
     serve.add_argument(
         "--timeout",
-        type=_positive(float),
+        type=positive(float),
         default=10.0,
         help="seconds a SPARQL query may run before it is stopped (default: 10)",
     )
     serve.add_argument(
         "--row-limit",
-        type=_positive(int),
+        type=positive(int),
         default=10_000,
         help="most rows (or triples) a SPARQL result may have; a larger result "
         "is refused, never cut short (default: 10000)",
     )
     serve.add_argument(
         "--workers",
-        type=_positive(int),
+        type=positive(int),
         default=2,
         help="SPARQL queries that run at once, each in its own process (default: 2)",
     )

@@ -39,7 +39,9 @@ from kg.resources import resource_files
 __all__ = [
     "LINKS_CONSTRUCT",
     "add_summary_links",
+    "LINK_CHECKS",
     "check_built_with_links",
+    "refuse_without_links",
     "link_files",
     "run_update_files",
 ]
@@ -86,6 +88,20 @@ def check_built_with_links(graph: Graph, origin: str) -> None:
     """
     declared = (DMKG.summaryLink, RDF.type, OWL.ObjectProperty) in graph
     records = next(iter(graph.triples((None, DMKG.ofPatient, None))), None) is not None
+    refuse_without_links(declared=declared, records=records, origin=origin)
+
+
+#: SELECT queries (one row or none) telling whether a graph declares the summary links and
+#: whether it holds patient records, for stores read through queries
+LINK_CHECKS = {
+    "declared": f"SELECT ?x WHERE {{ <{DMKG.summaryLink}> a <{OWL.ObjectProperty}> BIND(1 AS ?x) }}",
+    "records": f"SELECT ?r WHERE {{ ?r <{DMKG.ofPatient}> ?p }} LIMIT 1",
+}
+
+
+def refuse_without_links(*, declared: bool, records: bool, origin: str) -> None:
+    """Refuse a graph with patient records but without the summary links (see
+    :func:`check_built_with_links`)."""
     if records and not declared:
         raise UsageError(
             f"{origin}: built by an older dmkg, without the summary links the "

@@ -9,7 +9,6 @@ from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer, Store, as_s
 from kg.store.endpoint import DEFAULT_TIMEOUT, Endpoint
 from kg.store.memory import EmbeddedStore, RdflibStore
 from kg.store.oxigraph import OxigraphStore
-from kg.store.readonly import check_read_only
 from kg.store.remote import RemoteStore
 from kg.store.values import (
     DEFAULT_GRAPH_IRI,
@@ -33,7 +32,6 @@ __all__ = [
     "SparqlAnswer",
     "Store",
     "as_store",
-    "check_read_only",
     "graph_iri",
     "term_from_json",
     "values_block",

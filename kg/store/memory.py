@@ -15,20 +15,20 @@ from functools import cache
 from typing import Any
 
 from rdflib import RDFS, Graph, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node, Variable
 
 from kg.errors import QueryError
 from kg.store.base import QueryResult, SparqlAnswer, Store
-from kg.store.readonly import check_read_only
 
 __all__ = ["EmbeddedStore", "RdflibStore", "prepare"]
 
 
 @cache
-def prepare(text: str, name: str = "query") -> Query:
-    """rdflib's parse of a trusted query, cached by its text."""
+def prepare(text: str, name: str = "query") -> Any:
+    """rdflib's parse of a trusted query, cached by its text (rdflib's SPARQL parser is
+    imported here, on first use: Oxigraph and remote stores never need it)."""
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         return prepareQuery(text)
     except Exception as exc:  # noqa: BLE001 - rdflib raises pyparsing errors of several kinds
@@ -67,6 +67,8 @@ class RdflibStore(Store):
         return _rows(result)
 
     def sparql(self, text: str) -> SparqlAnswer:
+        from kg.store.readonly import check_read_only
+
         query = check_read_only(text)
         try:
             result = self.graph.query(query)

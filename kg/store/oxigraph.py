@@ -17,7 +17,6 @@ from rdflib.term import Identifier, Node
 from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
 from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer
-from kg.store.readonly import check_read_only
 from kg.store.values import with_values
 
 __all__ = ["OxigraphStore"]
@@ -100,6 +99,8 @@ class OxigraphStore(QueryTextStore):
         return self._rows(self._run(with_values(text, bindings or {})))
 
     def sparql(self, text: str) -> SparqlAnswer:
+        from kg.store.readonly import check_read_only
+
         query = check_read_only(text)
         kind = query.algebra.name
         if kind == "AskQuery":

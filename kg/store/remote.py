@@ -19,7 +19,6 @@ from rdflib.term import Identifier, Node, Variable
 from kg.errors import RemoteError
 from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer
 from kg.store.endpoint import Endpoint, _first_lines, _read, _wrapper_body
-from kg.store.readonly import check_read_only
 from kg.store.values import DEFAULT_GRAPH_IRI, graph_iri, term_from_json, with_values
 
 __all__ = ["RemoteStore"]
@@ -132,6 +131,8 @@ class RemoteStore(QueryTextStore):
         return self._result(self._json(with_values(text, bindings or {})))
 
     def sparql(self, text: str) -> SparqlAnswer:
+        from kg.store.readonly import check_read_only
+
         query = check_read_only(text)
         kind = query.algebra.name
         if kind == "AskQuery":
