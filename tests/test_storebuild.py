@@ -19,7 +19,7 @@ from rdflib.compare import to_isomorphic
 from kg.build.batches import BATCH_STEPS, _plan, apply_rules, load_ntriples
 from kg.build.graph import BuildResult
 from kg.build.store import build_store
-from kg.build.store_folder import STORE_MANIFEST, is_store, open_store, read_manifest, store_graph
+from kg.build.store_folder import STORE_MANIFEST, is_store, open_store, read_manifest
 from kg.errors import CurationErrors, UsageError, ValidationFailed
 from kg.loaders import load_source, load_sources, source_folders
 from kg.loaders.writer import NTriplesSink, nt_term
@@ -300,8 +300,10 @@ def test_web_app_serves_a_store(tmp_path: Path) -> None:
 
     target = tmp_path / "store"
     build_store(None, target, workers=1, progress=_quiet)
-    graph = store_graph(target)
-    assert len(graph) == read_manifest(target)["triples"]
+    from kg.api import open_graph
+
+    graph = open_graph(store=target)
+    assert len(graph) == len(graph.rdf) == read_manifest(target)["triples"]
     app = create_app(graph, workers=1)
     try:
         with TestClient(app) as client:

@@ -17,7 +17,6 @@ __all__ = [
     "is_store",
     "open_store",
     "read_manifest",
-    "store_graph",
 ]
 
 #: the file that marks a folder as a dmkg store and says what it holds
@@ -78,20 +77,6 @@ def open_store(path: Path) -> Any:
         return ox.Store.read_only(str(path / STORE_SUBDIR))
     except OSError as exc:
         raise UsageError(f"{path}: the store cannot be opened ({str(exc)[:200]})") from None
-
-
-def store_graph(path: Path) -> Any:
-    """An rdflib graph over a store folder (oxrdflib: rdflib's API, Oxigraph's engine and
-    storage; nothing is loaded into Python objects)."""
-    from oxrdflib import OxigraphStore as RdflibOxigraph
-    from rdflib import Graph
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    from kg.namespaces import bind_prefixes
-
-    graph = Graph(store=RdflibOxigraph(store=open_store(path)), identifier=DATASET_DEFAULT_GRAPH_ID)
-    bind_prefixes(graph)
-    return graph
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
