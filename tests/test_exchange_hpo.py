@@ -13,10 +13,10 @@ import pytest
 from rdflib import Graph
 
 from kg.exchange.hpoa import write_hpoa
+from kg.exchange.identifiers import EXTERNAL_LABELS, GRADE_SEVERITY, LATERALITY, SEVERITY
 from kg.exchange.kgx import write_kgx
 from kg.exchange.phenopackets import write_phenopackets
 from kg.exchange.sssom import write_sssom
-from kg.exchange.vocab import EXTERNAL_LABELS, GRADE_SEVERITY, LATERALITY, SEVERITY
 from kg.resources import ontology_files
 
 HP_ID = re.compile(r"HP:\d{7}")

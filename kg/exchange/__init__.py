@@ -1,8 +1,9 @@
 """Exchange formats: phenopackets, HPO annotations, KGX and SSSOM out; phenopackets in.
 
 Each module turns the graph into one format the field uses (or, for phenopackets, reads it
-back); :mod:`kg.exchange.vocab` holds the identifiers and the term-choice rules they share,
-and :mod:`kg.exchange.patients` reads patients out of the graph once for every export.
+back); :mod:`kg.exchange.identifiers` holds the identifiers they share,
+:mod:`kg.exchange.vocab` the term-choice rules, and :mod:`kg.exchange.patients` reads
+patients out of the graph once for every export.
 """
 
 from __future__ import annotations

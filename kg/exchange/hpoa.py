@@ -35,15 +35,9 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from kg.exchange.identifiers import CURATION_DATE, DM_SUBTYPE_OF_ANTIBODY, HPO_VERSION, doi_curie
 from kg.exchange.patients import read_patients, read_publications
-from kg.exchange.vocab import (
-    CURATION_DATE,
-    DM_SUBTYPE_OF_ANTIBODY,
-    HPO_VERSION,
-    Mapped,
-    TermMapper,
-    doi_curie,
-)
+from kg.exchange.vocab import Mapped, TermMapper
 from kg.namespaces import DMKG, PROV
 
 __all__ = [

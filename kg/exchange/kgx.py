@@ -48,8 +48,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.exchange.hpoa import feature_counts
+from kg.exchange.identifiers import DMKG_INFORES, curie_of
 from kg.exchange.patients import read_patients, read_publications
-from kg.exchange.vocab import DMKG_INFORES, TermMapper, curie_of
+from kg.exchange.vocab import TermMapper
 from kg.namespaces import DATA, DMKG
 
 __all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "KgxGraph", "build_kgx", "node_for", "write_kgx"]

@@ -11,7 +11,7 @@ beside the JSON files, one line per item, so nothing disappears silently):
   reported, not performed and *equivocal* findings are left out: the schema has no
   "uncertain" state, and an equivocal sign is neither present nor excluded. A finding whose
   class has no HPO cross-reference is left out (no term is invented). Grades become HPO
-  severity modifiers (see :data:`~kg.exchange.vocab.GRADE_SEVERITY`).
+  severity modifiers (see :data:`~kg.exchange.identifiers.GRADE_SEVERITY`).
 - ``diseases``: dermatomyositis (MONDO:0016367) with the age at DM diagnosis as its onset;
   each cancer with its MONDO (else NCIt) term and laterality; a finding that is a disease
   with a MONDO term but no HPO term (interstitial lung disease) with ``excluded`` when absent.
@@ -72,8 +72,7 @@ from phenopackets import (
 )
 from rdflib import Graph, URIRef
 
-from kg.exchange.patients import PatientData, TreatmentRecord, read_patients
-from kg.exchange.vocab import (
+from kg.exchange.identifiers import (
     CK_ASSAY,
     CURATION_DATE,
     GRADE_SEVERITY,
@@ -81,9 +80,10 @@ from kg.exchange.vocab import (
     RESOURCES,
     SEVERITY,
     UNIT_LABELS,
-    TermMapper,
     doi_curie,
 )
+from kg.exchange.patients import PatientData, TreatmentRecord, read_patients
+from kg.exchange.vocab import TermMapper
 from kg.namespaces import DMKG
 
 __all__ = [

@@ -41,8 +41,9 @@ from phenopackets import Phenopacket, Sex, VitalStatus
 from rdflib import URIRef
 
 from kg.errors import DmkgError, UsageError, ValidationFailed
+from kg.exchange.identifiers import CK_ASSAY, LATERALITY, SEVERITY
 from kg.exchange.phenopackets import DAYS_PER_MONTH
-from kg.exchange.vocab import CK_ASSAY, LATERALITY, SEVERITY, Role, TermMapper
+from kg.exchange.vocab import Role, TermMapper
 from kg.loaders import load_source
 from kg.namespaces import DMKG
 from kg.validate.shacl import validate_graph

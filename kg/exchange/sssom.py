@@ -22,7 +22,8 @@ import yaml
 from rdflib import OWL, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.exchange.vocab import EXTERNAL_LABELS, TermMapper, curie_of
+from kg.exchange.identifiers import EXTERNAL_LABELS, curie_of
+from kg.exchange.vocab import TermMapper
 from kg.namespaces import DMKG, ONTOLOGY_IRI
 from kg.ontology import load_ontology
 
