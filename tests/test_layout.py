@@ -33,8 +33,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("kg.exchange", "kg.figures", "kg.html"),
     ("kg.api",),
     ("kg.docs", "kg.web"),
-    ("kg.cli",),
     ("kg.bench",),
+    ("kg.cli",),
 )
 
 MAX_MODULE_LINES = 400

@@ -106,7 +106,10 @@ def add_parser(sub: Any) -> None:
         "bundled graph built in memory)",
     )
     publish.set_defaults(func=_cmd_publish)
+    _add_bench_store(sub)
 
+
+def _add_bench_store(sub: Any) -> None:
     bench = sub.add_parser(
         "bench-store",
         help="time the embedded engines (rdflib, Oxigraph) on the graph",

@@ -17,7 +17,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import QueryError
 from kg.query.catalogue import CannedQuery, list_queries, load_query
 from kg.query.params import bind_params
-from kg.store.base import QueryResult, as_store
+from kg.store import QueryResult, as_store
 
 __all__ = ["run_query", "run_violation_checks"]
 

@@ -5,7 +5,8 @@ pyoxigraph and SPARQLWrapper are imported only when such a store is made.
 """
 
 from kg.errors import RemoteError
-from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer, Store, as_store
+from kg.store.access import as_store
+from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer, Store
 from kg.store.endpoint import DEFAULT_TIMEOUT, Endpoint
 from kg.store.memory import EmbeddedStore, RdflibStore
 from kg.store.oxigraph import OxigraphStore

@@ -7,18 +7,7 @@ same rdflib term types (``URIRef``, ``Literal`` with its datatype or language, `
 an answer renders the same whatever store gave it, and each offers an rdflib ``Graph`` view
 (:attr:`Store.rdf`) of the same data for code that walks triples.
 
-:func:`as_store` turns any of these, or an rdflib ``Graph`` (a view included), into its store:
-callers take what they are given and never branch on its kind.
-
->>> from rdflib import Graph, Literal, RDFS
->>> from kg.namespaces import DMKG
->>> g = Graph()
->>> _ = g.add((DMKG.Myositis, RDFS.label, Literal("myositis")))
->>> store = as_store(g)
->>> store.select("SELECT ?l WHERE { ?s ?p ?l }").rows
-[[rdflib.term.Literal('myositis')]]
->>> as_store(store.rdf) is store, len(store)
-(True, 1)
+Callers get a store from :func:`kg.store.as_store` and never branch on its kind.
 """
 
 from __future__ import annotations
@@ -26,7 +15,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
@@ -34,7 +22,7 @@ from rdflib.term import Identifier, Node
 from kg.errors import RemoteError
 from kg.namespaces import DMKG
 
-__all__ = ["QueryResult", "QueryTextStore", "SparqlAnswer", "Store", "as_store"]
+__all__ = ["QueryResult", "QueryTextStore", "SparqlAnswer", "Store"]
 
 
 @dataclass
@@ -137,26 +125,3 @@ class QueryTextStore(Store):
             if pub is not None and prop is not None and doi is not None:
                 graph.add((pub, prop, doi))
         return graph
-
-
-def as_store(graph: Any) -> Store:
-    """The store behind ``graph``: a :class:`Store` as it is; a KnowledgeGraph's store; the
-    store a :attr:`Store.rdf` view reads; or an rdflib ``Graph`` in memory."""
-    if isinstance(graph, Store):
-        return graph
-    inner = getattr(graph, "store", None)
-    if isinstance(inner, Store):  # a KnowledgeGraph
-        return inner
-    if isinstance(graph, Graph):
-        owner = getattr(graph.store, "dmkg_store", None)
-        if isinstance(owner, Store):  # a view made by Store.rdf
-            return owner
-        owner = getattr(graph, "_dmkg_store", None)
-        if isinstance(owner, Store):
-            return owner
-        from kg.store.memory import RdflibStore
-
-        store = RdflibStore(graph)
-        graph._dmkg_store = store  # type: ignore[attr-defined]  # one store per graph
-        return store
-    raise TypeError(f"not a graph or store: {type(graph).__name__}")
