@@ -152,9 +152,38 @@ def feature_counts(
     """n/m per cohort and feature (dmkg classes), from patient rows, tables or text."""
     mapper = mapper or TermMapper.shipped()
     notes: list[str] = []
-    found: list[FeatureCount] = []
+    found, cohort_doi = _patient_counts(graph)
+    frequencies, sizes = _cohort_frequencies(graph, mapper, cohort_doi, notes)
     publications = read_publications(graph)
-    # -- patient rows: counts per cohort --------------------------------------------------
+    for cohort in sorted({c for c, _ in frequencies}, key=str):
+        rows = {f: v for (c, f), v in frequencies.items() if c == cohort}
+        disease = DMKG.Dermatomyositis
+        for antibody, subtype in sorted(DM_SUBTYPE_OF_ANTIBODY.items()):
+            n_m = rows.get(antibody)
+            if n_m and n_m[0] == n_m[1] == sizes.get(cohort):
+                disease = subtype
+        pub = graph.value(cohort, DMKG.describedIn)
+        doi = publications[pub].doi if isinstance(pub, URIRef) and pub in publications else ""
+        for row_feature, (row_n, row_total, row_basis) in sorted(rows.items()):
+            if (
+                row_feature in DM_SUBTYPE_OF_ANTIBODY
+                and row_n == 0
+                and row_total == sizes.get(cohort)
+            ):
+                notes.append(
+                    f"{_cohort_label(graph, cohort)}: "
+                    f"{mapper.class_label(row_feature)} 0/{row_total}: the cohort was "
+                    "selected for lacking it"
+                )
+                continue
+            found.append(
+                FeatureCount(disease, cohort, row_feature, row_n, row_total, doi, row_basis)
+            )
+    return sorted(found), sorted(set(notes))
+
+
+def _patient_counts(graph: Graph) -> tuple[list[FeatureCount], dict[URIRef, str]]:
+    """Counts per cohort and feature from the patient rows, and each such cohort's DOI."""
     counts: dict[tuple[URIRef, URIRef], list[int]] = defaultdict(lambda: [0, 0])
     cohort_doi: dict[URIRef, str] = {}
     for patient in read_patients(graph):
@@ -173,19 +202,26 @@ def feature_counts(
                 if status in (DMKG.Present, DMKG.Absent) and (cohort, feature) not in seen:
                     seen.add((cohort, feature))
                     counts[(cohort, feature)][0 if status == DMKG.Present else 1] += 1
-    for (cohort, feature), (present, absent) in sorted(counts.items()):
-        found.append(
-            FeatureCount(
-                DMKG.Dermatomyositis,
-                cohort,
-                feature,
-                present,
-                present + absent,
-                cohort_doi[cohort],
-                "patients",
-            )
+    found = [
+        FeatureCount(
+            DMKG.Dermatomyositis,
+            cohort,
+            feature,
+            present,
+            present + absent,
+            cohort_doi[cohort],
+            "patients",
         )
-    # -- cohort tables and text figures --------------------------------------------------
+        for (cohort, feature), (present, absent) in sorted(counts.items())
+    ]
+    return found, cohort_doi
+
+
+def _cohort_frequencies(
+    graph: Graph, mapper: TermMapper, cohort_doi: dict[URIRef, str], notes: list[str]
+) -> tuple[dict[tuple[URIRef, URIRef], tuple[int, int, str]], dict[URIRef, int]]:
+    """n/m per cohort and feature from cohort tables and text figures (a table's figure
+    before the text's), for cohorts without patient rows; and the sizes of those cohorts."""
     frequencies: dict[tuple[URIRef, URIRef], tuple[int, int, str]] = {}
     sizes: dict[URIRef, int] = {}
     for record in sorted(graph.subjects(RDF.type, DMKG.CohortFrequency), key=str):
@@ -234,31 +270,7 @@ def feature_counts(
         size = graph.value(cohort, DMKG.cohortSize)
         if isinstance(size, Literal):
             sizes[cohort] = int(size)
-    for cohort in sorted({c for c, _ in frequencies}, key=str):
-        rows = {f: v for (c, f), v in frequencies.items() if c == cohort}
-        disease = DMKG.Dermatomyositis
-        for antibody, subtype in sorted(DM_SUBTYPE_OF_ANTIBODY.items()):
-            n_m = rows.get(antibody)
-            if n_m and n_m[0] == n_m[1] == sizes.get(cohort):
-                disease = subtype
-        pub = graph.value(cohort, DMKG.describedIn)
-        doi = publications[pub].doi if isinstance(pub, URIRef) and pub in publications else ""
-        for row_feature, (row_n, row_total, row_basis) in sorted(rows.items()):
-            if (
-                row_feature in DM_SUBTYPE_OF_ANTIBODY
-                and row_n == 0
-                and row_total == sizes.get(cohort)
-            ):
-                notes.append(
-                    f"{_cohort_label(graph, cohort)}: "
-                    f"{mapper.class_label(row_feature)} 0/{row_total}: the cohort was "
-                    "selected for lacking it"
-                )
-                continue
-            found.append(
-                FeatureCount(disease, cohort, row_feature, row_n, row_total, doi, row_basis)
-            )
-    return sorted(found), sorted(set(notes))
+    return frequencies, sizes
 
 
 def hpo_annotations(

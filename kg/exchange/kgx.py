@@ -49,7 +49,7 @@ from rdflib import Graph, URIRef
 
 from kg.exchange.hpoa import feature_counts
 from kg.exchange.identifiers import DMKG_INFORES, curie_of
-from kg.exchange.patients import read_patients, read_publications
+from kg.exchange.patients import PatientData, read_patients, read_publications
 from kg.exchange.vocab import TermMapper
 from kg.namespaces import DATA, DMKG
 
@@ -114,113 +114,11 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
     """The KGX nodes and edges of a dmkg graph."""
     mapper = mapper or TermMapper.shipped()
     kg = KgxGraph()
-
-    def add_node(node_id: str, category: str, name: str, cls: URIRef | None = None) -> None:
-        exact = mapper.xrefs(cls)["exact"] if cls is not None else []
-        xrefs = [x for x in exact if x != node_id]
-        if cls is not None and node_id in exact:  # the dmkg class is the same concept
-            xrefs.append(curie_of(cls))
-        held = kg.nodes.get(node_id)
-        if held is not None:
-            merged = sorted(set(held["xref"].split("|")) - {""} | set(xrefs))
-            held["xref"] = "|".join(merged)
-            return
-        kg.nodes[node_id] = {
-            "id": node_id,
-            "category": category,
-            "name": name,
-            "xref": "|".join(sorted(set(xrefs))),
-            "provided_by": DMKG_INFORES,
-        }
-
-    def add_edge(
-        subject: str,
-        predicate: str,
-        obj: str,
-        category: str,
-        doi: str,
-        *,
-        negated: bool = False,
-        count: tuple[int, int] | None = None,
-        key: str = "",
-    ) -> None:
-        edge_id = _edge_id(subject, predicate, obj, doi, key)
-        kg.edges[edge_id] = {
-            "id": edge_id,
-            "subject": subject,
-            "predicate": predicate,
-            "object": obj,
-            "category": category,
-            "negated": "true" if negated else "",
-            "has_count": str(count[0]) if count else "",
-            "has_total": str(count[1]) if count else "",
-            "has_percentage": _percentage(*count) if count else "",
-            "publications": f"doi:{doi}",
-            "primary_knowledge_source": DMKG_INFORES,
-            "knowledge_level": "observation",
-            "agent_type": "manual_agent",
-        }
-
     for pub in read_publications(graph).values():
-        add_node(f"doi:{pub.doi}", "biolink:Publication", pub.title)
-    dm_id, dm_category, dm_name = node_for(mapper, DMKG.Dermatomyositis)
+        _add_node(kg, mapper, f"doi:{pub.doi}", "biolink:Publication", pub.title)
+    dm = node_for(mapper, DMKG.Dermatomyositis)
     for patient in read_patients(graph):
-        case = _patient_curie(patient.iri)
-        doi = patient.publication.doi
-        add_node(case, "biolink:Case", f"{patient.source_id} case {patient.case}")
-        add_node(dm_id, dm_category, dm_name, DMKG.Dermatomyositis)
-        add_edge(
-            case,
-            "biolink:related_to_at_instance_level",
-            dm_id,
-            "biolink:CaseToDiseaseAssociation",
-            doi,
-        )
-        observations = [(f.finding, f.status) for f in patient.findings]
-        observations += [
-            (
-                a.antibody,
-                {DMKG.Positive: DMKG.Present, DMKG.Negative: DMKG.Absent}.get(a.status, a.status),
-            )
-            for a in patient.antibodies
-        ]
-        for cls, status in observations:
-            if status not in (DMKG.Present, DMKG.Absent):
-                kg.skipped.append(
-                    f"{patient.source_id} case {patient.case}: "
-                    f"{mapper.class_label(cls)} ({mapper.class_label(status)})"
-                )
-                continue
-            node_id, category, name = node_for(mapper, cls)
-            add_node(node_id, category, name, cls)
-            if category == "biolink:Disease":
-                add_edge(
-                    case,
-                    "biolink:related_to_at_instance_level",
-                    node_id,
-                    "biolink:CaseToDiseaseAssociation",
-                    doi,
-                    negated=status == DMKG.Absent,
-                )
-            else:
-                add_edge(
-                    case,
-                    "biolink:has_phenotype",
-                    node_id,
-                    "biolink:CaseToPhenotypicFeatureAssociation",
-                    doi,
-                    negated=status == DMKG.Absent,
-                )
-        for cancer in patient.cancers:
-            node_id, category, name = node_for(mapper, cancer.malignancy)
-            add_node(node_id, category, name, cancer.malignancy)
-            add_edge(
-                case,
-                "biolink:related_to_at_instance_level",
-                node_id,
-                "biolink:CaseToDiseaseAssociation",
-                doi,
-            )
+        _add_patient(kg, mapper, patient, dm)
     counts, _ = feature_counts(graph, mapper)
     for count in counts:
         if not (
@@ -229,10 +127,11 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
         ):
             continue
         disease_id, disease_category, disease_name = node_for(mapper, count.disease)
-        add_node(disease_id, disease_category, disease_name, count.disease)
+        _add_node(kg, mapper, disease_id, disease_category, disease_name, count.disease)
         node_id, category, name = node_for(mapper, count.feature)
-        add_node(node_id, category, name, count.feature)
-        add_edge(
+        _add_node(kg, mapper, node_id, category, name, count.feature)
+        _add_edge(
+            kg,
             disease_id,
             "biolink:has_phenotype",
             node_id,
@@ -242,6 +141,121 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
             key=str(count.cohort),
         )
     return kg
+
+
+def _add_patient(
+    kg: KgxGraph, mapper: TermMapper, patient: PatientData, dm: tuple[str, str, str]
+) -> None:
+    """A case node with its edges to dermatomyositis, its findings, antibodies and cancers."""
+    case = _patient_curie(patient.iri)
+    doi = patient.publication.doi
+    _add_node(kg, mapper, case, "biolink:Case", f"{patient.source_id} case {patient.case}")
+    _add_node(kg, mapper, *dm, DMKG.Dermatomyositis)
+    _add_edge(
+        kg,
+        case,
+        "biolink:related_to_at_instance_level",
+        dm[0],
+        "biolink:CaseToDiseaseAssociation",
+        doi,
+    )
+    observations = [(f.finding, f.status) for f in patient.findings]
+    observations += [
+        (
+            a.antibody,
+            {DMKG.Positive: DMKG.Present, DMKG.Negative: DMKG.Absent}.get(a.status, a.status),
+        )
+        for a in patient.antibodies
+    ]
+    for cls, status in observations:
+        if status not in (DMKG.Present, DMKG.Absent):
+            kg.skipped.append(
+                f"{patient.source_id} case {patient.case}: "
+                f"{mapper.class_label(cls)} ({mapper.class_label(status)})"
+            )
+            continue
+        node_id, category, name = node_for(mapper, cls)
+        _add_node(kg, mapper, node_id, category, name, cls)
+        disease = category == "biolink:Disease"
+        _add_edge(
+            kg,
+            case,
+            "biolink:related_to_at_instance_level" if disease else "biolink:has_phenotype",
+            node_id,
+            "biolink:CaseToDiseaseAssociation"
+            if disease
+            else "biolink:CaseToPhenotypicFeatureAssociation",
+            doi,
+            negated=status == DMKG.Absent,
+        )
+    for cancer in patient.cancers:
+        node_id, category, name = node_for(mapper, cancer.malignancy)
+        _add_node(kg, mapper, node_id, category, name, cancer.malignancy)
+        _add_edge(
+            kg,
+            case,
+            "biolink:related_to_at_instance_level",
+            node_id,
+            "biolink:CaseToDiseaseAssociation",
+            doi,
+        )
+
+
+def _add_node(
+    kg: KgxGraph,
+    mapper: TermMapper,
+    node_id: str,
+    category: str,
+    name: str,
+    cls: URIRef | None = None,
+) -> None:
+    """A node, or more cross-references for a node already there."""
+    exact = mapper.xrefs(cls)["exact"] if cls is not None else []
+    xrefs = [x for x in exact if x != node_id]
+    if cls is not None and node_id in exact:  # the dmkg class is the same concept
+        xrefs.append(curie_of(cls))
+    held = kg.nodes.get(node_id)
+    if held is not None:
+        merged = sorted(set(held["xref"].split("|")) - {""} | set(xrefs))
+        held["xref"] = "|".join(merged)
+        return
+    kg.nodes[node_id] = {
+        "id": node_id,
+        "category": category,
+        "name": name,
+        "xref": "|".join(sorted(set(xrefs))),
+        "provided_by": DMKG_INFORES,
+    }
+
+
+def _add_edge(
+    kg: KgxGraph,
+    subject: str,
+    predicate: str,
+    obj: str,
+    category: str,
+    doi: str,
+    *,
+    negated: bool = False,
+    count: tuple[int, int] | None = None,
+    key: str = "",
+) -> None:
+    edge_id = _edge_id(subject, predicate, obj, doi, key)
+    kg.edges[edge_id] = {
+        "id": edge_id,
+        "subject": subject,
+        "predicate": predicate,
+        "object": obj,
+        "category": category,
+        "negated": "true" if negated else "",
+        "has_count": str(count[0]) if count else "",
+        "has_total": str(count[1]) if count else "",
+        "has_percentage": _percentage(*count) if count else "",
+        "publications": f"doi:{doi}",
+        "primary_knowledge_source": DMKG_INFORES,
+        "knowledge_level": "observation",
+        "agent_type": "manual_agent",
+    }
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:

@@ -201,92 +201,93 @@ def read_patients(graph: Graph) -> list[PatientData]:
         pub_node = _iri(graph, node, DMKG.describedIn)
         if pub_node is None or pub_node not in publications:
             continue
-        publication = publications[pub_node]
-        outcome = next(iter(_records(graph, node, DMKG.Outcome)), None)
-        findings = [
-            Finding(f, s, _int(graph, r, DMKG.grade), _str(graph, r, DMKG.severity))
-            for r in _records(graph, node, DMKG.FindingObservation)
-            if (f := _iri(graph, r, DMKG.finding)) is not None
-            and (s := _iri(graph, r, DMKG.findingStatus)) is not None
-        ]
-        antibodies = [
-            AntibodyResult(a, s)
-            for r in _records(graph, node, DMKG.AntibodyTestResult)
-            if (a := _iri(graph, r, DMKG.antibody)) is not None
-            and (s := _iri(graph, r, DMKG.antibodyStatus)) is not None
-        ]
-        labs = [
-            Lab(
-                a,
-                _dec(graph, r, DMKG.value),
-                _str(graph, r, DMKG.unit),
-                _dec(graph, r, DMKG.referenceLow),
-                _dec(graph, r, DMKG.referenceHigh),
-                _str(graph, r, DMKG.timepoint),
-                _iri(graph, r, DMKG.interpretation),
-            )
-            for r in _records(graph, node, DMKG.LabMeasurement)
-            if (a := _iri(graph, r, DMKG.analyte)) is not None
-        ]
-        cancers = [
-            Cancer(
-                m,
-                _dec(graph, r, DMKG.intervalMonths),
-                _iri(graph, r, DMKG.temporalRelation),
-                _str(graph, r, DMKG.laterality),
-            )
-            for r in _records(graph, node, DMKG.CancerDiagnosis)
-            if (m := _iri(graph, r, DMKG.malignancy)) is not None
-        ]
-        treatments = [
-            TreatmentRecord(
-                i,
-                _iri(graph, r, DMKG.treatmentFor),
-                _str(graph, r, DMKG.dose),
-                _dec(graph, r, DMKG.doseValue),
-                _str(graph, r, DMKG.doseUnit),
-                _str(graph, r, DMKG.route),
-                _str(graph, r, DMKG.schedule),
-                _str(graph, r, DMKG.treatmentPhase),
-                _str(graph, r, DMKG.startDate),
-                _str(graph, r, DMKG.endDate),
-            )
-            for r in _records(graph, node, DMKG.Treatment)
-            if (i := _iri(graph, r, DMKG.intervention)) is not None
-        ]
-        patients.append(
-            PatientData(
-                iri=node,
-                source_id=publication.source_id,
-                case=_str(graph, node, DMKG.caseLabel) or str(node).rsplit("/", 1)[-1],
-                publication=publication,
-                sex=_iri(graph, node, DMKG.sex),
-                age=_int(graph, node, DMKG.ageAtDiagnosis),
-                vital_status=_iri(graph, outcome, DMKG.vitalStatus) if outcome else None,
-                months=_dec(graph, outcome, DMKG.monthsSinceDiagnosis) if outcome else None,
-                findings=tuple(sorted(findings, key=lambda f: (str(f.finding), str(f.status)))),
-                antibodies=tuple(
-                    sorted(antibodies, key=lambda a: (str(a.antibody), str(a.status)))
-                ),
-                labs=tuple(
-                    sorted(
-                        labs,
-                        key=lambda x: (str(x.analyte), x.timepoint or "", x.value or Decimal(-1)),
-                    )
-                ),
-                cancers=tuple(sorted(cancers, key=lambda c: str(c.malignancy))),
-                treatments=tuple(
-                    sorted(
-                        treatments,
-                        key=lambda t: (str(t.intervention), t.start or "", t.phase or ""),
-                    )
-                ),
-                cohorts=tuple(
-                    sorted(
-                        (c for c in graph.objects(node, DMKG.memberOf) if isinstance(c, URIRef)),
-                        key=str,
-                    )
-                ),
-            )
-        )
+        patients.append(_patient(graph, node, publications[pub_node]))
     return sorted(patients, key=lambda p: (p.source_id, case_key(p.case)))
+
+
+def _patient(graph: Graph, node: URIRef, publication: Publication) -> PatientData:
+    outcome = next(iter(_records(graph, node, DMKG.Outcome)), None)
+    findings = [
+        Finding(f, s, _int(graph, r, DMKG.grade), _str(graph, r, DMKG.severity))
+        for r in _records(graph, node, DMKG.FindingObservation)
+        if (f := _iri(graph, r, DMKG.finding)) is not None
+        and (s := _iri(graph, r, DMKG.findingStatus)) is not None
+    ]
+    antibodies = [
+        AntibodyResult(a, s)
+        for r in _records(graph, node, DMKG.AntibodyTestResult)
+        if (a := _iri(graph, r, DMKG.antibody)) is not None
+        and (s := _iri(graph, r, DMKG.antibodyStatus)) is not None
+    ]
+    cancers = [
+        Cancer(
+            m,
+            _dec(graph, r, DMKG.intervalMonths),
+            _iri(graph, r, DMKG.temporalRelation),
+            _str(graph, r, DMKG.laterality),
+        )
+        for r in _records(graph, node, DMKG.CancerDiagnosis)
+        if (m := _iri(graph, r, DMKG.malignancy)) is not None
+    ]
+    return PatientData(
+        iri=node,
+        source_id=publication.source_id,
+        case=_str(graph, node, DMKG.caseLabel) or str(node).rsplit("/", 1)[-1],
+        publication=publication,
+        sex=_iri(graph, node, DMKG.sex),
+        age=_int(graph, node, DMKG.ageAtDiagnosis),
+        vital_status=_iri(graph, outcome, DMKG.vitalStatus) if outcome else None,
+        months=_dec(graph, outcome, DMKG.monthsSinceDiagnosis) if outcome else None,
+        findings=tuple(sorted(findings, key=lambda f: (str(f.finding), str(f.status)))),
+        antibodies=tuple(sorted(antibodies, key=lambda a: (str(a.antibody), str(a.status)))),
+        labs=_labs(graph, node),
+        cancers=tuple(sorted(cancers, key=lambda c: str(c.malignancy))),
+        treatments=_treatments(graph, node),
+        cohorts=tuple(
+            sorted(
+                (c for c in graph.objects(node, DMKG.memberOf) if isinstance(c, URIRef)),
+                key=str,
+            )
+        ),
+    )
+
+
+def _labs(graph: Graph, node: URIRef) -> tuple[Lab, ...]:
+    labs = [
+        Lab(
+            a,
+            _dec(graph, r, DMKG.value),
+            _str(graph, r, DMKG.unit),
+            _dec(graph, r, DMKG.referenceLow),
+            _dec(graph, r, DMKG.referenceHigh),
+            _str(graph, r, DMKG.timepoint),
+            _iri(graph, r, DMKG.interpretation),
+        )
+        for r in _records(graph, node, DMKG.LabMeasurement)
+        if (a := _iri(graph, r, DMKG.analyte)) is not None
+    ]
+    return tuple(
+        sorted(labs, key=lambda x: (str(x.analyte), x.timepoint or "", x.value or Decimal(-1)))
+    )
+
+
+def _treatments(graph: Graph, node: URIRef) -> tuple[TreatmentRecord, ...]:
+    treatments = [
+        TreatmentRecord(
+            i,
+            _iri(graph, r, DMKG.treatmentFor),
+            _str(graph, r, DMKG.dose),
+            _dec(graph, r, DMKG.doseValue),
+            _str(graph, r, DMKG.doseUnit),
+            _str(graph, r, DMKG.route),
+            _str(graph, r, DMKG.schedule),
+            _str(graph, r, DMKG.treatmentPhase),
+            _str(graph, r, DMKG.startDate),
+            _str(graph, r, DMKG.endDate),
+        )
+        for r in _records(graph, node, DMKG.Treatment)
+        if (i := _iri(graph, r, DMKG.intervention)) is not None
+    ]
+    return tuple(
+        sorted(treatments, key=lambda t: (str(t.intervention), t.start or "", t.phase or ""))
+    )
