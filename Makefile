@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build install clean system-deps
+.PHONY: run test lint build install clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,13 @@ build: run
 system-deps:
 	@bash .ci/system-deps
 
-test: $(STAMP) system-deps
+# ruff (lint and format) and mypy --strict, with the pinned versions of the test extras
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests
+	$(BIN)/ruff format --check kg tests
+	$(BIN)/mypy --strict kg
+
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -193,27 +193,27 @@ class KnowledgeGraph(OntologyViews):
 
     # -- networkx views and figures (see kg.analyse.networks and kg.figures) -------------------------
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> nx.MultiDiGraph[Any]:
         """The whole RDF graph as a networkx MultiDiGraph (see :func:`kg.analyse.networks.to_networkx`)."""
         from kg.analyse.networks import to_networkx
 
         return to_networkx(self.rdf)
 
-    def patient_feature_graph(self) -> nx.Graph:
+    def patient_feature_graph(self) -> nx.Graph[Any]:
         """Patients and their present findings, positive antibodies and cancer sites
         (see :func:`kg.analyse.networks.patient_feature_graph`)."""
         from kg.analyse.networks import patient_feature_graph
 
         return patient_feature_graph(self.rdf)
 
-    def association_graph(self, min_patients: int = 2) -> nx.MultiGraph:
+    def association_graph(self, min_patients: int = 2) -> nx.MultiGraph[Any]:
         """Findings, antibodies and cancer sites linked by co-occurrence and by evidence
         (see :func:`kg.analyse.networks.association_graph`)."""
         from kg.analyse.networks import association_graph
 
         return association_graph(self.rdf, min_patients=min_patients, terms=self.terms)
 
-    def evidence_graph(self) -> nx.MultiDiGraph:
+    def evidence_graph(self) -> nx.MultiDiGraph[Any]:
         """Publications, studies, cohorts, claims and what the claims are about
         (see :func:`kg.analyse.networks.evidence_graph`)."""
         from kg.analyse.networks import evidence_graph

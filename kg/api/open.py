@@ -115,8 +115,8 @@ def open_graph(
         folder = Path(store).expanduser()
         return KnowledgeGraph(_folder_store(folder), origin=str(folder))
     if endpoint is not None:
-        store = _remote(endpoint, graph_iri)
-        return KnowledgeGraph(store, origin=store.description)
+        remote = _remote(endpoint, graph_iri)
+        return KnowledgeGraph(remote, origin=remote.description)
     chosen = engine or os.environ.get(ENGINE_ENV) or "oxigraph"
     if chosen not in _ENGINES:
         raise UsageError(f"unknown engine {chosen!r}; expected one of {', '.join(_ENGINES)}")

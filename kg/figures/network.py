@@ -85,13 +85,14 @@ def association_network(
     )
 
 
-def _layout(network: nx.MultiGraph) -> Layout:
+def _layout(network: nx.MultiGraph[Any]) -> Layout:
     """Kamada-Kawai positions of the nodes with an edge (the others would only crowd the
     picture: they are listed, not drawn)."""
     import networkx as nx
 
-    simple = nx.Graph()
+    simple: nx.Graph[Any] = nx.Graph()
     simple.add_nodes_from(network.nodes)
+    weight: Any
     for u, v, weight in network.edges(data="weight"):
         previous = simple.get_edge_data(u, v, {}).get("weight", 0)
         simple.add_edge(u, v, weight=max(previous, weight or 0) + 1)
@@ -103,7 +104,7 @@ def _layout(network: nx.MultiGraph) -> Layout:
     )
 
 
-def _edges(network: nx.MultiGraph) -> list[dict[str, Any]]:
+def _edges(network: nx.MultiGraph[Any]) -> list[dict[str, Any]]:
     return [
         {
             "u": u,

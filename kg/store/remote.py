@@ -172,7 +172,7 @@ class _RemoteTriples(RdflibStoreBase):
         super().__init__()
         self.dmkg_store = remote  # as_store(view) finds the remote
 
-    def triples(  # type: ignore[override]
+    def triples(
         self, pattern: tuple[Any, Any, Any], context: Any = None
     ) -> Iterator[tuple[tuple[Node, Node, Node], Iterator[Any]]]:
         bindings = {

@@ -53,7 +53,7 @@ _UNEXPOSED = {DMKG.Absent, DMKG.Negative}
 
 def association_graph(
     graph: Graph, min_patients: int = 2, terms: TermIndex | None = None
-) -> nx.MultiGraph:
+) -> nx.MultiGraph[Any]:
     """Findings, antibodies and cancer sites, linked by co-occurrence and by evidence.
 
     Nodes (named by CURIE): every finding present, antibody positive or cancer site in at
@@ -99,7 +99,7 @@ def association_graph(
     if min_patients < 1:
         raise UsageError(f"min_patients must be 1 or more, not {min_patients}")
     terms = term_index(graph, terms)
-    result = nx.MultiGraph(name="dmkg associations", min_patients=min_patients)
+    result: nx.MultiGraph[Any] = nx.MultiGraph(name="dmkg associations", min_patients=min_patients)
     patients, yes, no, kinds, doi = _patient_statuses(graph)
     order = {kind: i for i, kind in enumerate(FEATURE_KINDS)}
     features = sorted(
@@ -114,7 +114,7 @@ def association_graph(
 
 
 def _co_occurrence_edges(
-    result: nx.MultiGraph,
+    result: nx.MultiGraph[Any],
     features: list[Node],
     min_patients: int,
     patients: set[Node],
@@ -156,7 +156,7 @@ def _co_occurrence_edges(
         )
 
 
-def _cohort_edges(result: nx.MultiGraph, graph: Graph, terms: TermIndex, yes: Statuses) -> None:
+def _cohort_edges(result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses) -> None:
     """An edge per printed comparison, between the feature compared and the feature that
     splits the two cohorts."""
     from kg.analyse.cohorts import cohort_comparisons
@@ -198,7 +198,7 @@ def _cohort_edges(result: nx.MultiGraph, graph: Graph, terms: TermIndex, yes: St
         )
 
 
-def _literature_edges(result: nx.MultiGraph, graph: Graph, terms: TermIndex, yes: Statuses) -> None:
+def _literature_edges(result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses) -> None:
     """An edge per figure a publication states about an antibody and a cancer."""
     from kg.query import run_query
 
@@ -271,7 +271,7 @@ def _stat_attrs(a: int, b: int, c: int, d: int) -> dict[str, Any]:
 
 
 def _add_feature(
-    result: nx.MultiGraph, graph: Graph, terms: TermIndex, iri: Node, patients: int = 0
+    result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, iri: Node, patients: int = 0
 ) -> str:
     name = node_id(iri)
     if name not in result:

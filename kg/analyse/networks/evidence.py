@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["evidence_graph"]
 
 
-def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGraph:
+def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGraph[Any]:
     """Who says what: publications, studies, cohorts, claims and what the claims are about.
 
     Nodes (named by CURIE or IRI), by ``kind``:
@@ -49,25 +49,25 @@ def evidence_graph(graph: Graph, terms: TermIndex | None = None) -> nx.MultiDiGr
     import networkx as nx
 
     terms = term_index(graph, terms)
-    result = nx.MultiDiGraph(name="dmkg evidence")
+    result: nx.MultiDiGraph[Any] = nx.MultiDiGraph(name="dmkg evidence")
     _add_sources(result, graph)
     for claim, claim_type in _claim_types(graph).items():
         _add_claim(result, graph, terms, claim, claim_type)
     return result
 
 
-def _edge(result: nx.MultiDiGraph, source: Node, target: Node, relation: str) -> None:
+def _edge(result: nx.MultiDiGraph[Any], source: Node, target: Node, relation: str) -> None:
     result.add_edge(node_id(source), node_id(target), key=relation, relation=relation)
 
 
-def _term_node(result: nx.MultiDiGraph, graph: Graph, terms: TermIndex, iri: Node) -> None:
+def _term_node(result: nx.MultiDiGraph[Any], graph: Graph, terms: TermIndex, iri: Node) -> None:
     if node_id(iri) not in result:
         result.add_node(
             node_id(iri), kind=feature_kind(terms, URIRef(str(iri))), label=label(graph, iri)
         )
 
 
-def _add_sources(result: nx.MultiDiGraph, graph: Graph) -> None:
+def _add_sources(result: nx.MultiDiGraph[Any], graph: Graph) -> None:
     """The publications, the studies they describe and the cohorts of the studies."""
     for publication in graph.subjects(RDF.type, DMKG.Publication):
         year = graph.value(publication, DMKG.year)
@@ -104,7 +104,7 @@ def _add_sources(result: nx.MultiDiGraph, graph: Graph) -> None:
 
 
 def _add_claim(
-    result: nx.MultiDiGraph, graph: Graph, terms: TermIndex, claim: Node, claim_type: str
+    result: nx.MultiDiGraph[Any], graph: Graph, terms: TermIndex, claim: Node, claim_type: str
 ) -> None:
     """A claim node, with its edges to what it is about, its cohorts and its publications."""
     location = graph.value(claim, PROV.wasDerivedFrom)
@@ -146,7 +146,7 @@ def _add_claim(
 
 
 def _add_comparison(
-    result: nx.MultiDiGraph, graph: Graph, terms: TermIndex, claim: Node, attrs: dict[str, Any]
+    result: nx.MultiDiGraph[Any], graph: Graph, terms: TermIndex, claim: Node, attrs: dict[str, Any]
 ) -> None:
     """A group comparison, labelled by its feature and counts, linked to its two cohorts."""
     first, second = (

@@ -36,7 +36,7 @@ _PRESENT_FEATURES = prepareQuery(
 )
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph) -> nx.MultiDiGraph[Any]:
     """Every triple as an edge from subject to object, keyed by the predicate.
 
     Built by rdflib's ``rdflib_to_networkx_multidigraph``: the nodes are the rdflib terms
@@ -51,7 +51,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     def edge(s: Node, p: Node, o: Node) -> dict[str, Any]:
         return {"key": p, "predicate": p, "predicate_id": node_id(p)}
 
-    result = rdflib_to_networkx_multidigraph(graph, edge_attrs=edge)
+    result: nx.MultiDiGraph[Any] = rdflib_to_networkx_multidigraph(graph, edge_attrs=edge)
     for node, data in result.nodes(data=True):
         if isinstance(node, URIRef):
             data.update(term="iri", id=node_id(node), label=label(graph, node))
@@ -66,7 +66,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return result
 
 
-def patient_feature_graph(graph: Graph) -> nx.Graph:
+def patient_feature_graph(graph: Graph) -> nx.Graph[Any]:
     """A bipartite graph: patients on one side, what they have on the other.
 
     Nodes: every patient (``bipartite`` 0, ``kind`` ``patient``, ``label`` such as
@@ -81,7 +81,7 @@ def patient_feature_graph(graph: Graph) -> nx.Graph:
     """
     import networkx as nx
 
-    result = nx.Graph(name="dmkg patients and features")
+    result: nx.Graph[Any] = nx.Graph(name="dmkg patients and features")
     for patient in sorted(set(graph.subjects(RDF.type, DMKG.Patient)), key=str):
         publication = graph.value(patient, DMKG.describedIn)
         doi = graph.value(publication, DMKG.doi) if publication is not None else None
