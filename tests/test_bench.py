@@ -29,7 +29,7 @@ from kg.bench.results import StageRow
 from kg.bench.run import run_bench
 from kg.bench.tables import _baseline_cells
 from kg.build.batches import BATCH_STEPS
-from kg.cli.entry import main
+from kg.cli import main
 from kg.query import list_queries
 
 SMALL, LARGE = 50, 100

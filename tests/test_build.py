@@ -97,7 +97,7 @@ def test_failed_build_keeps_previous_output(built: BuildResult, tmp_path: Path) 
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     broken = _broken_copy(tmp_path / "src")
     run = subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", "build", "--data", str(broken), "--out", str(out)],
+        [sys.executable, "-m", "kg.cli", "build", "--data", str(broken), "--out", str(out)],
         capture_output=True,
         text=True,
         check=False,

@@ -18,7 +18,7 @@ from scipy.stats import fisher_exact
 from scipy.stats.contingency import odds_ratio
 
 from kg.api import KnowledgeGraph
-from kg.cli.entry import main
+from kg.cli import main
 from kg.errors import NotFoundError, UsageError
 from kg.figures import FIGURES, FigureResult
 

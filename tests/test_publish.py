@@ -351,7 +351,7 @@ def test_republish_replaces_the_graph(graph: Graph, oxigraph: OxigraphServer) ->
 
 def dmkg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kg.cli.entry", *args],
+        [sys.executable, "-m", "kg.cli", *args],
         capture_output=True,
         text=True,
         check=False,
