@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kg.cli.entry import main
+from kg.cli import main
 from kg.exchange.patients import read_patients
 from kg.exchange.phenopackets_import import (
     NOTES_FILE,
