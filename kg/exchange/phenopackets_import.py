@@ -42,7 +42,7 @@ from rdflib import URIRef
 
 from kg.errors import DmkgError, UsageError, ValidationFailed
 from kg.exchange.identifiers import CK_ASSAY, LATERALITY, SEVERITY
-from kg.exchange.phenopackets import DAYS_PER_MONTH
+from kg.exchange.phenopacket_base import DAYS_PER_MONTH
 from kg.exchange.vocab import Role, TermMapper
 from kg.loaders import load_source
 from kg.namespaces import DMKG
