@@ -97,6 +97,34 @@ def test_class_page_heliotrope(client: TestClient) -> None:
     assert "Table I, row Heliotrope rash" in cohort
 
 
+def test_class_page_cohort_statistics_hold_no_patients(client: TestClient) -> None:
+    # since the summary links (patient -> class), the patients themselves were listed
+    # under "Cohort statistics" with all their links
+    for term in ("HeliotropeRash", "AntiTIF1gamma", "Myositis", "Female"):
+        page = client.get(f"/term/{term}").text
+        cohort = page.split('id="cohort-statistics"')[1].split("<h2")[0]
+        kinds = set(re.findall(r'<tr class="record" data-kind="([^"]+)"', cohort))
+        assert kinds and kinds <= {
+            "cohort-level frequency",
+            "group comparison",
+            "reported statistic",
+            "risk estimate",
+            "printed total",
+        }, (term, kinds)
+        assert "/patient/" not in cohort, term
+
+
+def test_class_page_lists_each_patient_once(client: TestClient) -> None:
+    # breast cancer: a diagnosis names it as cancer site and a subclass as malignancy, and
+    # each patient was listed twice ("as malignancy", "as cancer site")
+    page = client.get("/term/BreastMalignancy").text
+    rows = _rows(page, "class-patients")
+    assert len(rows) == len({r[0] for r in rows}) == 9
+    heliotrope = _rows(client.get("/term/HeliotropeRash").text, "class-patients")
+    assert len(heliotrope) == 26 and len({r[0] for r in heliotrope}) == 26
+    assert ["requena2024 case 5", "present"] in heliotrope
+
+
 def test_class_page_of_a_parent_counts_its_subclasses(client: TestClient) -> None:
     # Requena Table 2 "Gottron's papules": 19 present (18 "+", case 18 "++"); the class
     # "Gottron papules or sign" has no record of its own, only through its subclass

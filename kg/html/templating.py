@@ -1,6 +1,6 @@
 """The Jinja2 environment shared by the web pages and ``dmkg docs``: templates, filters.
 
-Templates live in ``kg/web/templates`` and the stylesheet and script in ``kg/web/static``;
+Templates live in ``kg/html/templates`` and the stylesheet and script in ``kg/html/static``;
 both ship inside the wheel with the package.
 
 >>> env = environment()

@@ -8,184 +8,46 @@ Nothing a record holds is hidden, so a new property in the data shows up without
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import PROV
 from rdflib.term import Node
 
+from kg.analyse.summary import GraphSummary, summarise
 from kg.docs import OntologyIndex, public_url
 from kg.namespaces import DATA, DMKG
+from kg.query import QUERY_NS
 from kg.query.render import curie
-from kg.query.canned import QUERY_NS
-from kg.analyse.summary import GraphSummary, summarise
 from kg.terms import TermIndex, normalise
+from kg.web.views import (
+    HIDDEN_PROPERTIES,
+    MAIN_PROPERTIES,
+    RECORD_KINDS,
+    SECTIONS,
+    STATUS_PROPERTIES,
+    Cell,
+    LocationView,
+    PatientRow,
+    RecordView,
+    case_key,
+    literal_text,
+)
 
-__all__ = [
-    "MAIN_PROPERTIES",
-    "SECTIONS",
-    "STATUS_PROPERTIES",
-    "Cell",
-    "GraphView",
-    "LocationView",
-    "PatientRow",
-    "RecordView",
-]
+__all__ = ["GraphView"]
 
 _ONT = str(DMKG._NS)
-
-#: the record kinds shown on a patient page, in order: heading, class
-SECTIONS: tuple[tuple[str, URIRef], ...] = (
-    ("Findings", DMKG.FindingObservation),
-    ("Antibody results", DMKG.AntibodyTestResult),
-    ("Laboratory measurements", DMKG.LabMeasurement),
-    ("Cancers", DMKG.CancerDiagnosis),
-    ("Treatments", DMKG.Treatment),
-    ("Outcome", DMKG.Outcome),
-)
-#: the cohort-level record kinds shown on a source page
-COHORT_SECTIONS: tuple[tuple[str, URIRef], ...] = (
-    ("Group comparisons", DMKG.GroupComparison),
-    ("Cohort frequencies", DMKG.CohortFrequency),
-    ("Risk estimates", DMKG.RiskEstimate),
-    ("Reported statistics", DMKG.ReportedStatistic),
-    ("Printed totals", DMKG.PrintedTotal),
-)
-#: the property naming what a record is about, per kind (the first one present is used)
-MAIN_PROPERTIES: tuple[URIRef, ...] = (
-    DMKG.finding,
-    DMKG.antibody,
-    DMKG.analyte,
-    DMKG.malignancy,
-    DMKG.intervention,
-    DMKG.marker,
-    DMKG.feature,
-    DMKG.about,
-    DMKG.vitalStatus,
-)
-#: properties that say how it came out (present, positive, above normal range, dead, ...)
-STATUS_PROPERTIES: tuple[URIRef, ...] = (
-    DMKG.findingStatus,
-    DMKG.antibodyStatus,
-    DMKG.interpretation,
-    DMKG.markerStatus,
-    DMKG.countsStatus,
-)
-_HIDDEN = {
-    RDF.type,
-    DMKG.ofPatient,
-    PROV.wasDerivedFrom,
-    DMKG.verbatim,
-    DMKG.curatorNote,
-    DMKG.hasMarkerResult,
-    RDFS.label,
-}
-_RECORD_KINDS = (
-    tuple(kind for _, kind in SECTIONS)
-    + (DMKG.TumourMarkerResult,)
-    + tuple(kind for _, kind in COHORT_SECTIONS)
-)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value on a page: its text, and a link where it names something."""
-
-    text: str
-    href: str = ""
-    title: str = ""
-    numeric: bool = False
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass
-class LocationView:
-    """Where a value was read: the place in the paper, the curated file, the verbatim text."""
-
-    place: str
-    source: str
-    curated: str
-    verbatim: str
-    table: str = ""
-    row: str = ""
-    column: str = ""
-    section: str = ""
-
-
-@dataclass
-class RecordView:
-    """A record with its kind, main term, status, other properties and provenance."""
-
-    iri: URIRef
-    kind: str
-    main: list[Cell]
-    status: list[Cell]
-    details: list[tuple[str, list[Cell]]]
-    verbatim: list[str]
-    notes: list[str]
-    locations: list[LocationView]
-    patient: Cell | None = None
-    markers: list[RecordView] = field(default_factory=list)
-    role: str = ""  # on a class page: the property that links the record to the class
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (
-            " ".join(c.text for c in self.main).casefold(),
-            " ".join(c.text for c in self.status),
-        )
-
-    def detail(self, label: str) -> str:
-        """The text of one detail, e.g. ``grade`` (empty if the record has none)."""
-        for name, cells in self.details:
-            if name == label:
-                return ", ".join(c.text for c in cells)
-        return ""
-
-
-@dataclass
-class PatientRow:
-    """A line of the patient list."""
-
-    iri: URIRef
-    id: str
-    label: str
-    case: str
-    age: str
-    sex: str
-    source: str
-    source_id: str
-    cancers: list[Cell]
-    outcome: str
-
-
-def _case_key(case: str) -> tuple[int, str]:
-    digits = re.match(r"\d+", case)
-    return (int(digits.group()) if digits else 10**9, case)
-
-
-def _literal_text(value: Literal) -> str:
-    py = value.toPython()
-    if isinstance(py, Decimal):
-        return str(int(py)) if py == py.to_integral() else str(py)
-    if isinstance(py, float):
-        return str(int(py)) if py.is_integer() else f"{py:g}"
-    return str(value)
 
 
 class GraphView:
     """The built graph seen through the pages: links, labels, patients, sources, records."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, terms: TermIndex | None = None) -> None:
         self.graph = graph
         self.ontology = OntologyIndex(graph)
-        self.terms = TermIndex(graph)
+        self.terms = terms if terms is not None else TermIndex(graph)
         self.summary: GraphSummary = summarise(graph)
 
     # -- links and labels ------------------------------------------------------------------
@@ -223,7 +85,7 @@ class GraphView:
         kinds = [
             self.ontology.label(k)
             for k in self.graph.objects(iri, RDF.type)
-            if isinstance(k, URIRef) and k in _RECORD_KINDS
+            if isinstance(k, URIRef) and k in RECORD_KINDS
         ]
         return f"{kinds[0]} {str(iri).rsplit('/', 1)[-1]}" if kinds else curie(iri)
 
@@ -233,7 +95,7 @@ class GraphView:
         if isinstance(value, Literal):
             py = value.toPython()
             numeric = isinstance(py, (int, float, Decimal)) and not isinstance(py, bool)
-            return Cell(_literal_text(value), numeric=numeric)
+            return Cell(literal_text(value), numeric=numeric)
         return Cell(str(value))
 
     def iri_for(self, kind: str, local: str) -> URIRef | None:
@@ -293,7 +155,7 @@ class GraphView:
     def record(self, iri: URIRef, with_patient: bool = False) -> RecordView:
         g = self.graph
         types = [t for t in g.objects(iri, RDF.type) if isinstance(t, URIRef)]
-        primary = next((k for k in _RECORD_KINDS if k in types), None)
+        primary = next((k for k in RECORD_KINDS if k in types), None)
         kind = (
             self.ontology.label(primary)
             if primary is not None
@@ -307,7 +169,7 @@ class GraphView:
         status = [self.cell(v) for p in status_props for v in g.objects(iri, p)]
         details: dict[str, list[Cell]] = defaultdict(list)
         for prop, value in sorted(g.predicate_objects(iri)):
-            if prop in _HIDDEN or prop == main_prop or prop in status_props:
+            if prop in HIDDEN_PROPERTIES or prop == main_prop or prop in status_props:
                 continue
             details[self.ontology.label(prop)].append(self.cell(value))  # type: ignore[arg-type]
         others = [t for t in types if t != primary and t not in (OWL.NamedIndividual,)]
@@ -367,7 +229,7 @@ class GraphView:
                 months = g.value(o, DMKG.monthsSinceDiagnosis)
                 text = self.label(status) if isinstance(status, URIRef) else ""
                 if isinstance(months, Literal):
-                    text += f" ({_literal_text(months)} months)"
+                    text += f" ({literal_text(months)} months)"
                 outcomes.append(text)
         return PatientRow(
             iri,
@@ -386,7 +248,7 @@ class GraphView:
         rows = [self.patient_row(p) for p in self.patient_iris()]
         if source_id:
             rows = [r for r in rows if r.source_id == source_id]
-        return sorted(rows, key=lambda r: (r.source_id, _case_key(r.case)))
+        return sorted(rows, key=lambda r: (r.source_id, case_key(r.case)))
 
     def patient(self, iri: URIRef) -> dict[str, Any]:
         """Everything shown on a patient's page."""
@@ -425,153 +287,6 @@ class GraphView:
                 ),
                 key=lambda x: x.place,
             ),
-        }
-
-    # -- sources ------------------------------------------------------------------------------
-
-    def publications(self) -> list[dict[str, Any]]:
-        """The source papers with their DOI, title, journal, year and patient counts."""
-        out = []
-        for pub in sorted(
-            p for p in self.graph.subjects(RDF.type, DMKG.Publication) if isinstance(p, URIRef)
-        ):
-            g = self.graph
-            out.append(
-                {
-                    "iri": pub,
-                    "id": str(pub).rsplit("/", 1)[-1],
-                    "href": self.href(pub),
-                    "title": str(g.value(pub, DCTERMS.title) or self.label(pub)),
-                    "doi": str(g.value(pub, DMKG.doi) or ""),
-                    "also_doi": sorted(str(d) for d in g.objects(pub, DMKG.alsoDoi)),
-                    "journal": str(g.value(pub, DMKG.journal) or ""),
-                    "year": str(g.value(pub, DMKG.year) or ""),
-                    "authors": str(g.value(pub, DMKG.authors) or ""),
-                    "patients": len(
-                        [
-                            p
-                            for p in g.subjects(DMKG.describedIn, pub)
-                            if (p, RDF.type, DMKG.Patient) in g
-                        ]
-                    ),
-                }
-            )
-        return out
-
-    def publication(self, iri: URIRef) -> dict[str, Any]:
-        """Everything shown on a source's page: study, cohorts, patients, cohort-level data."""
-        g = self.graph
-        info = next(p for p in self.publications() if p["iri"] == iri)
-        described = [s for s in g.subjects(DMKG.describedIn, iri) if isinstance(s, URIRef)]
-        studies = [
-            {
-                "cell": self.cell(s),
-                "design": [self.cell(t) for t in g.objects(s, RDF.type)],
-                "note": str(g.value(s, DMKG.studyDesignNote) or ""),
-            }
-            for s in described
-            if (s, DMKG.studyDesignNote, None) in g
-            or any(
-                self.ontology.ancestors(t) & {DMKG.Study}
-                for t in g.objects(s, RDF.type)
-                if isinstance(t, URIRef)
-            )
-        ]
-        cohorts = [
-            {
-                "cell": self.cell(c),
-                "size": str(g.value(c, DMKG.cohortSize) or ""),
-                "members": len(set(g.subjects(DMKG.memberOf, c))),
-            }
-            for c in sorted(described)
-            if (c, RDF.type, DMKG.Cohort) in g
-        ]
-        places = set(g.subjects(DMKG.inPublication, iri))  # text locations and source rows
-        locations = places | {loc for row in places for loc in g.subjects(DMKG.inRow, row)}
-        records = {
-            r
-            for loc in locations
-            for r in g.subjects(PROV.wasDerivedFrom, loc)
-            if (r, DMKG.ofPatient, None) not in g and isinstance(r, URIRef)
-        }
-        sections = []
-        for heading, kind in COHORT_SECTIONS:
-            chosen = [
-                r
-                for r in records
-                if (r, RDF.type, kind) in g
-                and not (kind == DMKG.ReportedStatistic and (r, RDF.type, DMKG.RiskEstimate) in g)
-            ]
-            if chosen:
-                views = sorted((self.record(r) for r in chosen), key=lambda v: v.sort_key)
-                sections.append((heading, views))
-        return {
-            "info": info,
-            "studies": studies,
-            "cohorts": cohorts,
-            "patients": self.patients(info["id"]),
-            "sections": sections,
-        }
-
-    # -- class pages ---------------------------------------------------------------------------
-
-    def usage(self, iri: URIRef) -> dict[str, Any]:
-        """The data that uses a term: patient records, cohort-level records and instances.
-
-        For a class, records about it or any of its subclasses count. ``status_counts``
-        gives, per status (present, positive, ...), the number of distinct patients and
-        the number per source.
-        """
-        g = self.graph
-        targets = (
-            self.ontology.descendants(iri) if self.ontology.kinds.get(iri) == "class" else {iri}
-        )
-        patient_records: list[RecordView] = []
-        cohort_records: list[RecordView] = []
-        for target in targets:
-            for subject, prop in g.subject_predicates(target):
-                if (
-                    not isinstance(subject, URIRef)
-                    or not str(subject).startswith(str(DATA))
-                    or prop == RDF.type
-                ):
-                    continue
-                view = self.record(subject, with_patient=True)
-                view.role = self.ontology.label(prop)  # type: ignore[arg-type]
-                (patient_records if view.patient is not None else cohort_records).append(view)
-        instances = sorted(
-            (
-                self.cell(s)
-                for t in targets
-                for s in g.subjects(RDF.type, t)
-                if isinstance(s, URIRef) and str(s).startswith(str(DATA))
-            ),
-            key=lambda c: (c.text.split(" case ")[0], _case_key(c.text.split(" case ")[-1])),
-        )
-        by_status: dict[str, set[str]] = defaultdict(set)
-        per_source: dict[str, Counter[str]] = defaultdict(Counter)
-        for view in patient_records:
-            statuses = [c.text for c in view.status] or [view.role]
-            for status in statuses:
-                assert view.patient is not None
-                if view.patient.href not in by_status[status]:
-                    by_status[status].add(view.patient.href)
-                    source = view.patient.text.split(" case ")[0]
-                    per_source[status][source] += 1
-        status_counts = [
-            {"status": s, "patients": len(p), "by_source": sorted(per_source[s].items())}
-            for s, p in sorted(by_status.items(), key=lambda i: -len(i[1]))
-        ]
-
-        def patient_key(v: RecordView) -> tuple[Any, ...]:
-            text = v.patient.text if v.patient else ""
-            return (text.split(" case ")[0], _case_key(text.split(" case ")[-1]), v.sort_key)
-
-        return {
-            "patient_records": sorted(patient_records, key=patient_key),
-            "cohort_records": sorted(cohort_records, key=lambda v: (v.kind, v.sort_key)),
-            "instances": instances,
-            "status_counts": status_counts,
         }
 
     # -- search --------------------------------------------------------------------------------

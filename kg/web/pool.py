@@ -22,6 +22,7 @@ Everything dies with the server: the zygote and the workers exit when their sock
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import queue
@@ -32,6 +33,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from types import TracebackType
+from typing import Self
 
 from rdflib import Graph
 
@@ -239,7 +241,7 @@ class QueryPool:
         with self._lock:
             return sorted(w.pid for w in self._all)
 
-    def __enter__(self) -> QueryPool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -251,7 +253,5 @@ class QueryPool:
         self.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # at interpreter shutdown
             self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass

@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -54,7 +54,7 @@ class BackgroundServer:
         self._thread = threading.Thread(target=self._server.run, name="dmkg-web", daemon=True)
         self._startup_timeout = startup_timeout
 
-    def start(self) -> BackgroundServer:
+    def start(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + self._startup_timeout
         while not self._server.started:
@@ -67,7 +67,7 @@ class BackgroundServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
 
-    def __enter__(self) -> BackgroundServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

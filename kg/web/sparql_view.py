@@ -16,7 +16,8 @@ from typing import Any
 from rdflib import URIRef
 
 from kg.web.endpoint import Answer
-from kg.web.model import Cell, GraphView
+from kg.web.model import GraphView
+from kg.web.views import Cell
 
 __all__ = ["EXAMPLES", "PREFIXES", "editor_result"]
 
