@@ -325,3 +325,19 @@ def test_wheel_ships_templates_and_static_files(tmp_path: Path) -> None:
     for folder in ("templates", "static"):
         for path in (REPO / "kg" / "html" / folder).iterdir():
             assert f"kg/html/{folder}/{path.name}" in names
+
+
+def test_app_over_a_knowledge_graph(graph: Graph, client: TestClient) -> None:
+    # the CLI passes the one KnowledgeGraph; the app reads it through its .rdf view and
+    # shows the same pages as over the bare rdflib graph
+    from kg.api import KnowledgeGraph
+
+    with TestClient(create_app(KnowledgeGraph(graph), workers=1, timeout=20)) as over_kg:
+        for path in ("/", "/term/HeliotropeRash", f"/patient/{REQUENA_CASE5}"):
+            assert _text(over_kg.get(path).text) == _text(client.get(path).text), path
+        answer = over_kg.get(
+            "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+            headers={"accept": "text/csv"},
+        )
+        assert answer.text.split() == ["n", str(len(graph))]
