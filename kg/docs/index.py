@@ -1,226 +1,31 @@
-"""Describe the ontology's terms for people: annotations, hierarchy, and static HTML pages.
-
-:class:`OntologyIndex` reads every class, property and named individual of a graph that holds
-the ontology (the ontology alone, or a built graph) with its label, definition (IAO:0000115),
-synonyms, cross-references (linked to their public pages), notes, super- and subclasses.
-The web app's class pages and ``dmkg docs`` both render from it, so the two never disagree.
-
-pyLODE was tried for ``dmkg docs`` and set aside: its latest release (3.4.1) fails on import,
-and the one before (3.3.4) drops IAO definitions, oboInOwl synonyms and skos matches, the
-annotations this ontology is made of. The pages are rendered from our own Jinja2 templates.
-
->>> public_url("http://purl.obolibrary.org/obo/HP_0040324")
-'https://hpo.jax.org/browse/term/HP:0040324'
->>> public_url("https://identifiers.org/hgnc:16290")
-'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:16290'
->>> idx = OntologyIndex(load_ontology())
->>> term = idx.term(DMKG.HeliotropeRash)
->>> term.label, [x.curie for x in term.xrefs], [p.label for p in term.parents]
-('heliotrope rash', ['HP:0040324'], ['cutaneous finding'])
-"""
+"""The ontology's terms indexed for the documentation pages and the web app's class pages,
+and OWL class expressions written out for people."""
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from kg.namespaces import DCTERMS, DMKG, IAO, OBOINOWL, ONTOLOGY_IRI
+from kg.docs.terms import (
+    SHOWN,
+    TERM_KINDS,
+    XREF_RELATIONS,
+    TermInfo,
+    TermRef,
+    Xref,
+    core_terms,
+    english,
+)
+from kg.namespaces import DMKG, IAO, OBOINOWL
 from kg.ontology import load_ontology
 from kg.query.render import curie
-from kg.resources import ontology_files
 from kg.terms import closure, normalise
 
-__all__ = [
-    "TERM_KINDS",
-    "XREF_RELATIONS",
-    "OntologyIndex",
-    "TermInfo",
-    "TermRef",
-    "Xref",
-    "anchor",
-    "core_terms",
-    "manchester",
-    "public_url",
-    "write_docs",
-]
-
-_OBO = "http://purl.obolibrary.org/obo/"
-_HGNC = "https://identifiers.org/hgnc:"
-
-#: cross-reference properties, in the order they are shown, with their labels
-XREF_RELATIONS: tuple[tuple[URIRef, str], ...] = (
-    (SKOS.exactMatch, "exact match"),
-    (SKOS.closeMatch, "close match"),
-    (SKOS.broadMatch, "broad match"),
-    (SKOS.narrowMatch, "narrow match"),
-    (DMKG.targetAntigenGene, "target antigen gene"),
-)
-
-#: the kinds of term, with the RDF type that makes a term that kind
-TERM_KINDS: tuple[tuple[str, URIRef], ...] = (
-    ("class", OWL.Class),
-    ("object property", OWL.ObjectProperty),
-    ("datatype property", OWL.DatatypeProperty),
-    ("annotation property", OWL.AnnotationProperty),
-    ("individual", OWL.NamedIndividual),
-)
-
-# annotations shown in their own place on a term's page; any other annotation is listed
-# under "other annotations" so that nothing a curator wrote is hidden
-_SHOWN = {
-    RDFS.label,
-    IAO["0000115"],
-    OBOINOWL.hasExactSynonym,
-    OBOINOWL.hasRelatedSynonym,
-    DMKG.mappingNote,
-    DMKG.targetAntigenSymbol,
-    RDF.type,
-    RDFS.subClassOf,
-    OWL.equivalentClass,
-    RDFS.domain,
-    RDFS.range,
-    OWL.inverseOf,
-}
-_SHOWN |= {prop for prop, _ in XREF_RELATIONS}
-
-
-@lru_cache(maxsize=1)
-def core_terms() -> frozenset[URIRef]:
-    """The terms declared in ``dmkg-core.ttl``: the data model, as against the domain terms."""
-    graph = Graph()
-    for path in ontology_files():
-        if path.name == "dmkg-core.ttl":
-            graph.parse(path, format="turtle")
-    return frozenset(s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef))
-
-
-def anchor(iri: URIRef) -> str:
-    """The HTML id of a term on the documentation page: its local name, or its CURIE.
-
-    >>> anchor(DMKG.HeliotropeRash), anchor(IAO["0000115"])
-    ('HeliotropeRash', 'IAO_0000115')
-    """
-    ns = str(DMKG._NS)
-    return str(iri)[len(ns) :] if str(iri).startswith(ns) else curie(iri).replace(":", "_")
-
-
-def public_url(iri: str) -> str:
-    """The public web page of an identifier: HPO's browser, OBO PURLs, HGNC's gene report.
-
-    >>> public_url("http://purl.obolibrary.org/obo/MONDO_0016367")
-    'http://purl.obolibrary.org/obo/MONDO_0016367'
-    >>> public_url("https://example.org/x")
-    'https://example.org/x'
-    """
-    if iri.startswith(_OBO + "HP_"):
-        return "https://hpo.jax.org/browse/term/HP:" + iri[len(_OBO) + 3 :]
-    if iri.startswith(_HGNC):
-        return (
-            "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:" + iri[len(_HGNC) :]
-        )
-    return iri
-
-
-@dataclass(frozen=True)
-class TermRef:
-    """A link to a term: its IRI, label and whether it is one of ours (has a page)."""
-
-    iri: URIRef
-    label: str
-    local: bool
-
-    @property
-    def curie(self) -> str:
-        return curie(self.iri)
-
-    @property
-    def name(self) -> str:
-        """The local name of one of our terms (the part after the namespace)."""
-        return str(self.iri)[len(str(DMKG._NS)) :] if self.local else ""
-
-
-@dataclass(frozen=True)
-class Xref:
-    """A cross-reference to another ontology or database, with its public page."""
-
-    iri: str
-    relation: str
-
-    @property
-    def curie(self) -> str:
-        if self.iri.startswith(_HGNC):
-            return "HGNC:" + self.iri[len(_HGNC) :]
-        return curie(URIRef(self.iri))
-
-    @property
-    def url(self) -> str:
-        return public_url(self.iri)
-
-
-@dataclass
-class TermInfo:
-    """Everything the ontology says about one term, ready to show."""
-
-    iri: URIRef
-    kind: str
-    label: str
-    definition: str = ""
-    exact_synonyms: list[str] = field(default_factory=list)
-    related_synonyms: list[str] = field(default_factory=list)
-    xrefs: list[Xref] = field(default_factory=list)
-    gene_symbols: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    parents: list[TermRef] = field(default_factory=list)
-    children: list[TermRef] = field(default_factory=list)
-    equivalent: list[str] = field(default_factory=list)
-    members: list[TermRef] = field(default_factory=list)  # named individuals of a class
-    types: list[TermRef] = field(default_factory=list)  # classes of an individual
-    domain: list[TermRef] = field(default_factory=list)
-    range: list[TermRef] = field(default_factory=list)
-    inverse: list[TermRef] = field(default_factory=list)
-    characteristics: list[str] = field(default_factory=list)
-    other: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def curie(self) -> str:
-        return curie(self.iri)
-
-    @property
-    def local(self) -> bool:
-        return str(self.iri).startswith(str(DMKG._NS))
-
-    @property
-    def name(self) -> str:
-        """The local name of one of our terms, or the CURIE of an outside one."""
-        return str(self.iri)[len(str(DMKG._NS)) :] if self.local else self.curie
-
-    @property
-    def anchor(self) -> str:
-        """An HTML id for the term on the documentation page."""
-        return anchor(self.iri)
-
-    @property
-    def synonyms(self) -> list[str]:
-        return self.exact_synonyms + self.related_synonyms
-
-
-def _text(value: Node) -> str:
-    return str(value)
-
-
-def _english(values: list[Node]) -> list[str]:
-    """English (or untagged) literals, sorted; every literal if none is English."""
-    english = [v for v in values if isinstance(v, Literal) and v.language in ("en", None)]
-    return sorted(_text(v) for v in (english or values))
+__all__ = ["OntologyIndex", "manchester"]
 
 
 class OntologyIndex:
@@ -235,7 +40,7 @@ class OntologyIndex:
                     self.kinds[subject] = kind
         self._labels: dict[URIRef, str] = {}
         for subject in {s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}:
-            labels = _english(list(graph.objects(subject, RDFS.label)))
+            labels = english(list(graph.objects(subject, RDFS.label)))
             if labels:
                 self._labels[subject] = labels[0]
         self.parents: dict[URIRef, set[URIRef]] = defaultdict(set)
@@ -328,10 +133,10 @@ class OntologyIndex:
         g = self.graph
         kind = self.kinds.get(iri, "term")
         info = TermInfo(iri, kind, self.label(iri))
-        definitions = _english(list(g.objects(iri, IAO["0000115"])))
+        definitions = english(list(g.objects(iri, IAO["0000115"])))
         info.definition = " ".join(definitions)
-        info.exact_synonyms = _english(list(g.objects(iri, OBOINOWL.hasExactSynonym)))
-        info.related_synonyms = _english(list(g.objects(iri, OBOINOWL.hasRelatedSynonym)))
+        info.exact_synonyms = english(list(g.objects(iri, OBOINOWL.hasExactSynonym)))
+        info.related_synonyms = english(list(g.objects(iri, OBOINOWL.hasRelatedSynonym)))
         for prop, relation in XREF_RELATIONS:
             info.xrefs += [
                 Xref(str(o), relation)
@@ -339,7 +144,7 @@ class OntologyIndex:
                 if isinstance(o, URIRef)
             ]
         info.gene_symbols = sorted(str(o) for o in g.objects(iri, DMKG.targetAntigenSymbol))
-        info.notes = _english(list(g.objects(iri, DMKG.mappingNote)))
+        info.notes = english(list(g.objects(iri, DMKG.mappingNote)))
         info.parents = self.refs(g.objects(iri, RDFS.subClassOf))
         info.children = self.refs(self.children.get(iri, ()))
         info.equivalent = sorted(
@@ -369,7 +174,7 @@ class OntologyIndex:
         for pred, value in sorted(
             g.predicate_objects(iri), key=lambda pv: (str(pv[0]), str(pv[1]))
         ):
-            if pred in _SHOWN or not isinstance(pred, URIRef) or isinstance(value, BNode):
+            if pred in SHOWN or not isinstance(pred, URIRef) or isinstance(value, BNode):
                 continue
             text = (
                 self.label(value)
@@ -493,50 +298,4 @@ def manchester(graph: Graph, node: Node, label: Any = None) -> str:
     return show(node)
 
 
-def _ontology_header(graph: Graph) -> dict[str, str]:
-    def one(prop: URIRef) -> str:
-        values = _english(list(graph.objects(ONTOLOGY_IRI, prop)))
-        return values[0] if values else ""
-
-    return {
-        "iri": str(ONTOLOGY_IRI),
-        "label": one(RDFS.label),
-        "description": one(DCTERMS.description),
-        "version": one(OWL.versionInfo),
-        "license": one(DCTERMS.license),
-    }
-
-
-def write_docs(out_dir: Path, ontology: Graph | None = None) -> list[Path]:
-    """Write the ontology's documentation into ``out_dir``: ``index.html`` with every class,
-    property and individual, the stylesheet it uses, and the ontology itself as Turtle.
-
-    Returns the files written.
-    """
-    from kg.html.templating import STATIC_DIR, environment
-
-    graph = ontology if ontology is not None else load_ontology()
-    index = OntologyIndex(graph)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sections = [(kind, [index.term(i) for i in index.terms(kind)]) for kind, _ in TERM_KINDS]
-
-    def href(iri: URIRef) -> str:
-        return "#" + anchor(iri) if iri in index.kinds else public_url(str(iri))
-
-    html = (
-        environment()
-        .get_template("docs.html")
-        .render(
-            ontology=_ontology_header(graph),
-            groups=index.tree_groups(),
-            sections=sections,
-            counts={kind: len(terms) for kind, terms in sections},
-            static="",
-            href=href,
-        )
-    )
-    written = [out_dir / "index.html", out_dir / "style.css", out_dir / "dmkg-ontology.ttl"]
-    written[0].write_text(html, encoding="utf-8")
-    shutil.copyfile(STATIC_DIR / "style.css", written[1])
-    written[2].write_bytes(graph.serialize(format="turtle", encoding="utf-8"))
-    return written
+_ = load_ontology  # name used by the doctest of manchester
