@@ -156,7 +156,9 @@ def _co_occurrence_edges(
         )
 
 
-def _cohort_edges(result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses) -> None:
+def _cohort_edges(
+    result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses
+) -> None:
     """An edge per printed comparison, between the feature compared and the feature that
     splits the two cohorts."""
     from kg.analyse.cohorts import cohort_comparisons
@@ -198,7 +200,9 @@ def _cohort_edges(result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, ye
         )
 
 
-def _literature_edges(result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses) -> None:
+def _literature_edges(
+    result: nx.MultiGraph[Any], graph: Graph, terms: TermIndex, yes: Statuses
+) -> None:
     """An edge per figure a publication states about an antibody and a cancer."""
     from kg.query import run_query
 
