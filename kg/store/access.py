@@ -42,7 +42,5 @@ def as_store(graph: Any) -> Store:
         owner = getattr(graph, "_dmkg_store", None)
         if isinstance(owner, Store):
             return owner
-        store = RdflibStore(graph)
-        graph._dmkg_store = store  # type: ignore[attr-defined]  # one store per graph
-        return store
+        return RdflibStore(graph)  # which records itself on the graph: one store per graph
     raise TypeError(f"not a graph or store: {type(graph).__name__}")

@@ -48,6 +48,8 @@ class RdflibStore(Store):
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        if getattr(graph, "_dmkg_store", None) is None:  # as_store(graph) finds this store
+            graph._dmkg_store = self  # type: ignore[attr-defined]
 
     @property
     def rdf(self) -> Graph:
