@@ -26,7 +26,7 @@ from rdflib.term import Identifier
 
 from kg.errors import QueryError
 from kg.namespaces import DATA, DMKG
-from kg.query.canned import QueryResult, list_queries, load_query, run_query
+from kg.query import QueryResult, list_queries, load_query, run_query
 
 REQUENA = "10.1016/j.ad.2025.02.012"
 MONSEAU = "10.1016/j.jaad.2020.03.058"
