@@ -20,8 +20,8 @@ import pytest
 from rdflib import BNode, Graph
 
 import kg
-from kg.api import cache as api
 from kg.api import CACHE_ENV, KnowledgeGraph, cache_dir, cache_key, load
+from kg.api import cache as api
 from kg.build.graph import BuildResult
 from kg.errors import CurationErrors, NotFoundError, QueryError, UsageError
 

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from rdflib import RDF
 
-from kg.build.graph import TMP_PREFIX, BuildResult, build_graph, remove_stale_temporaries, write_graph
+from kg.build.graph import (
+    TMP_PREFIX,
+    BuildResult,
+    build_graph,
+    remove_stale_temporaries,
+    write_graph,
+)
 from kg.errors import ValidationFailed
 from kg.namespaces import DMKG
 from kg.resources import data_dir

@@ -318,7 +318,7 @@ def test_sign_frequency_requena_has_only_its_thirteen_columns(graph: Graph) -> N
     rows = _by(run_query(graph, "sign-frequency", {"source": REQUENA}), "sign")
     assert set(rows) == set(REQUENA_SIGNS)
     # present first, most frequent on top
-    assert list(rows)[0] == DMKG.PhotodistributedViolaceousRash
+    assert next(iter(rows)) == DMKG.PhotodistributedViolaceousRash
 
 
 def test_sign_frequency_all_sources_adds_the_case_report(graph: Graph) -> None:
@@ -696,7 +696,7 @@ def test_source_filter_partitions_the_rows(graph: Graph, name: str) -> None:
         assert "source" in everything.columns
         for doi, part in parts.items():
             assert {r["source"] for r in _records(part)} <= {doi}
-        assert sorted(map(str, sum((p.rows for p in parts.values()), []))) == sorted(
+        assert sorted(map(str, [row for p in parts.values() for row in p.rows])) == sorted(
             map(str, everything.rows)
         )
 

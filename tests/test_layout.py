@@ -21,7 +21,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 
 #: pipeline stages, earliest first; each entry lists the module prefixes in that stage
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("kg.version", "kg.errors", "kg.namespaces", "kg.resources", "kg.rdfio", "kg.ontology", "kg.terms"),
+    (
+        "kg.version",
+        "kg.errors",
+        "kg.namespaces",
+        "kg.resources",
+        "kg.rdfio",
+        "kg.ontology",
+        "kg.terms",
+    ),
     ("kg.sources",),
     ("kg.loaders",),
     ("kg.validate",),
@@ -110,8 +118,9 @@ def test_no_import_reaches_back_up_the_pipeline() -> None:
                 backwards.append(f"{source} imports the top package kg (import the module)")
             continue
         if _stage(target) > _stage(source):  # type: ignore[operator]
-            backwards.append(f"{source} (stage {_stage(source)}) imports {target} "
-                             f"(stage {_stage(target)})")
+            backwards.append(
+                f"{source} (stage {_stage(source)}) imports {target} (stage {_stage(target)})"
+            )
     assert backwards == []
 
 
@@ -143,6 +152,5 @@ def test_import_kg_stays_light() -> None:
         "print(' '.join(m for m in ('pyshacl', 'owlready2', 'matplotlib', 'pandas', 'scipy', "
         "'networkx', 'lifelines', 'pyoxigraph', 'starlette') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == []

@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from scipy.stats import fisher_exact
 from scipy.stats.contingency import odds_ratio
 
+from kg.analyse.statistics import patient_associations
 from kg.api import KnowledgeGraph
 from kg.errors import UsageError
 from kg.namespaces import DMKG
-from kg.analyse.statistics import patient_associations
 
 REQUENA = "10.1016/j.ad.2025.02.012"
 MONSEAU = "10.1016/j.jaad.2020.03.058"

@@ -30,7 +30,7 @@ import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -45,10 +45,10 @@ from test_canned_queries import (
 )
 
 from kg.build.graph import BuildResult, write_graph
-from kg.errors import RemoteError
-from kg.query.render import render
 from kg.build.publish import publish
+from kg.errors import RemoteError
 from kg.query import list_queries, load_query, run_query
+from kg.query.render import render
 from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore, Store
 
 #: every canned query with its defaults, then parameter values worth trying
@@ -379,7 +379,8 @@ def test_cli_publish_then_query_same_output(build_dir: Path, oxigraph: OxigraphS
         str(build_dir),
     )
     assert run.returncode == 0, run.stderr
-    triples = sum(1 for line in open(build_dir / "dmkg.nt", encoding="utf-8") if line.strip())
+    lines = (build_dir / "dmkg.nt").read_text(encoding="utf-8").splitlines()
+    triples = sum(1 for line in lines if line.strip())
     assert f"published {triples:,} triples" in run.stdout and "[4/4] moving" in run.stderr
     for args in (
         [
@@ -395,8 +396,10 @@ def test_cli_publish_then_query_same_output(build_dir: Path, oxigraph: OxigraphS
         ["query", "cohort-comparison", "--format", "csv"],
         [
             "sparql",
-            "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?s ?l "
-            "WHERE { ?s a dmkg:Publication ; dmkg:doi ?l } ORDER BY ?l",
+            (
+                "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> SELECT ?s ?l "
+                "WHERE { ?s a dmkg:Publication ; dmkg:doi ?l } ORDER BY ?l"
+            ),
         ],
     ):
         local = dmkg(*args, "--graph", str(build_dir))
@@ -466,7 +469,7 @@ class _FakeStore(BaseHTTPRequestHandler):
     """A SPARQL endpoint that takes updates and answers COUNT queries; it can refuse the
     ``fail_at``-th update (HTTP 500) and miscount the temporary graph by one."""
 
-    updates: list[str] = []
+    updates: ClassVar[list[str]] = []
     fail_at: int | None = None
     miscount = False
 

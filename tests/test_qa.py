@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
-from kg.namespaces import DMKG
 from kg.analyse.qa import QA_COLUMNS, QA_KINDS, QAItem, p_consistent, qa_report, within_rounding
+from kg.namespaces import DMKG
 
 REQUENA = "10.1016/j.ad.2025.02.012"
 MONSEAU = "10.1016/j.jaad.2020.03.058"

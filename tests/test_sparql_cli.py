@@ -66,7 +66,9 @@ def test_sparql_select_ask_construct(graph: Graph, build_dir: Path, tmp_path: Pa
         "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }",
     )
     assert answer.select is not None and answer.select.rows[0][0] == Literal(26)
-    assert as_store(graph).sparql("ASK { ?s a <https://w3id.org/dmkg/ontology/Patient> }").ask is True
+    assert (
+        as_store(graph).sparql("ASK { ?s a <https://w3id.org/dmkg/ontology/Patient> }").ask is True
+    )
     file = tmp_path / "q.rq"
     file.write_text(
         "PREFIX dmkg: <https://w3id.org/dmkg/ontology/>\n"

@@ -29,8 +29,8 @@ from test_publish import (
     wait_until_up,
 )
 
-from kg.errors import RemoteError
 from kg.build.publish import publish
+from kg.errors import RemoteError
 from kg.query import run_query
 from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
 

@@ -40,8 +40,10 @@ class GraphSummary:
 
     def text(self) -> str:
         lines = [
-            f"dmkg graph: {self.triples:,} triples, {len(self.sources)} sources, "
-            f"{self.patients} patients"
+            (
+                f"dmkg graph: {self.triples:,} triples, {len(self.sources)} sources, "
+                f"{self.patients} patients"
+            )
         ]
         lines.append("sources:")
         for s in self.sources:

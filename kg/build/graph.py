@@ -19,15 +19,15 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
+from kg.analyse.summary import GraphSummary, summarise
 from kg.errors import ValidationFailed
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
 from kg.query import catalogue_graph, run_violation_checks
 from kg.reason.hermit import Inference, reason
-from kg.resources import data_dir
-from kg.analyse.summary import GraphSummary, summarise
 from kg.reason.summary_links import add_summary_links
+from kg.resources import data_dir
 from kg.terms import TermIndex
 from kg.validate.shacl import validate_graph
 
@@ -119,7 +119,7 @@ def sorted_ntriples(graph: Graph) -> str:
     """N-Triples with blank nodes labelled canonically and lines sorted: byte-stable."""
     canonical = to_canonical_graph(graph)
     text = canonical.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
+    lines = sorted({line for line in text.splitlines() if line.strip()})
     return "\n".join(lines) + "\n"
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal
 
-from kg.sources.curated import read_yaml
 from kg.errors import CurationError, CurationErrors
 from kg.loaders.cells import STUDY_DESIGN, parse_int, word
 from kg.loaders.cohort_tables import load_comparison_table
@@ -25,6 +24,7 @@ from kg.loaders.records import load_patient_records
 from kg.loaders.statements import load_claims, load_frequencies, load_statements, load_totals
 from kg.loaders.writer import SourceWriter, TripleSink
 from kg.namespaces import DATA, DCTERMS, DMKG, bind_prefixes
+from kg.sources.curated import read_yaml
 from kg.terms import TermIndex
 
 __all__ = [

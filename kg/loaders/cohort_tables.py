@@ -11,12 +11,12 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.sources.curated import TableRow, read_table
 from kg.errors import CurationError
 from kg.loaders.cells import parse_fraction, parse_mean_range, parse_p_value
 from kg.loaders.context import SourceContext
 from kg.loaders.writer import Where
 from kg.namespaces import DMKG
+from kg.sources.curated import TableRow, read_table
 
 __all__ = ["EMPTY_CELLS", "load_comparison_table"]
 

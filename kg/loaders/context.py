@@ -13,10 +13,10 @@ from typing import Any
 
 from rdflib import URIRef
 
-from kg.sources.curated import TableRow
 from kg.loaders.cells import FINDING_STATUS, parse_int, parse_titer, word
 from kg.loaders.writer import SourceWriter, Where
 from kg.namespaces import DMKG
+from kg.sources.curated import TableRow
 
 __all__ = ["SourceContext"]
 

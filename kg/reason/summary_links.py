@@ -38,11 +38,11 @@ from kg.resources import resource_files
 
 __all__ = [
     "LINKS_CONSTRUCT",
-    "add_summary_links",
     "LINK_CHECKS",
+    "add_summary_links",
     "check_built_with_links",
-    "refuse_without_links",
     "link_files",
+    "refuse_without_links",
     "run_update_files",
 ]
 

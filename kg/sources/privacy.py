@@ -24,13 +24,17 @@ __all__ = ["contains_identifier", "identifier_kind"]
 
 _HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     (
-        r"(patient|first|last|full|given|family|sur)[ _-]?name|^name$|^names?$|nombre|apellidos?"
-        r"|^nom$|initials",
+        (
+            r"(patient|first|last|full|given|family|sur)[ _-]?name|^name$|^names?$|nombre|apellidos?"
+            r"|^nom$|initials"
+        ),
         "a name",
     ),
     (
-        r"\bmrn\b|medical[ _-]?record|record[ _-]?(number|no)|hospital[ _-]?(number|no|id)|^nhc$"
-        r"|historia[ _-]?cl[ií]nica|chart[ _-]?(number|no)|nhs[ _-]?number|patient[ _-]?id$",
+        (
+            r"\bmrn\b|medical[ _-]?record|record[ _-]?(number|no)|hospital[ _-]?(number|no|id)|^nhc$"
+            r"|historia[ _-]?cl[ií]nica|chart[ _-]?(number|no)|nhs[ _-]?number|patient[ _-]?id$"
+        ),
         "a medical record number",
     ),
     (
@@ -41,8 +45,10 @@ _HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"phone|telephone|mobile|^tel\.?$|tel[eé]fono", "a phone number"),
     (r"e-?mail|correo", "an e-mail address"),
     (
-        r"social[ _-]?security|\bssn\b|passport|national[ _-]?id|\bdni\b|\bnif\b|insurance[ _-]?"
-        r"(number|no)",
+        (
+            r"social[ _-]?security|\bssn\b|passport|national[ _-]?id|\bdni\b|\bnif\b|insurance[ _-]?"
+            r"(number|no)"
+        ),
         "a national identity number",
     ),
 )
