@@ -286,3 +286,27 @@ def test_on_disk_adds_the_persist_stage() -> None:
     assert "persist" in report.goals()[0].detail
     assert "store on disk ==" in report.text()
     assert all(r.rdflib_status == "not run" for r in result.stages if r.kind == "query")
+
+
+def test_bench_startup_times_the_commands_in_fresh_processes(
+    built: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.build.graph import write_graph
+
+    write_graph(built, tmp_path)
+    assert main(["bench-startup", "--graph", str(tmp_path), "--repeat", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line[:38].strip() for line in lines[1:5]]
+    assert names == [
+        "python -c pass",
+        "import kg",
+        "dmkg --help",
+        "dmkg query cancer-sites --graph DIR",
+    ]
+    floor = float(lines[1].split()[3])
+    for line in lines[2:5]:
+        best, ratio = float(line[38:].split()[0]), float(line[38:].split()[2])
+        assert best > 0 and ratio >= 1.0 and abs(best / floor - ratio) < 0.1 * ratio + 0.1
+    assert "<= 0.3 s: " in lines[3] and "<= 0.5 s: " in lines[4]
+    assert lines[5] == "heavy libraries loaded by import kg and dmkg --help: none"
+    assert main(["bench-startup", "--graph", str(tmp_path / "missing")]) == 2

@@ -145,3 +145,38 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", metavar="FILE", help="also write every number as JSON")
     parser.set_defaults(func=_cmd_bench)
+    _add_startup(subparsers)
+
+
+def _cmd_startup(args: argparse.Namespace) -> int:
+    from kg.bench.startup import heavy_imports, measure_startup, startup_text
+
+    if args.repeat < 1:
+        raise UsageError(f"--repeat {args.repeat}: must be 1 or more")
+    graph = Path(args.graph)
+    if not (graph / "dmkg.nt").is_file() and not graph.is_file():
+        raise UsageError(f"--graph {args.graph}: no built graph here; run 'dmkg build' first")
+    rows = measure_startup(graph, repeat=args.repeat)
+    sys.stdout.write(startup_text(rows, heavy_imports()))
+    return 0
+
+
+def _add_startup(subparsers: Any) -> None:
+    from kg.cli.common import EPILOG
+
+    parser = subparsers.add_parser(
+        "bench-startup",
+        help="time dmkg --help and a canned query, each in a fresh process",
+        description="Run 'python -c pass', 'import kg', 'dmkg --help' and 'dmkg query "
+        "cancer-sites --graph DIR' in fresh processes, --repeat times each; print the best and "
+        "median wall time, the ratio to python's own start-up, and the goals (--help <= 0.3 s, "
+        "the query <= 0.5 s); list any heavy library 'import kg' loads.",
+        epilog=EPILOG,
+    )
+    parser.add_argument(
+        "--graph", default="build", metavar="DIR", help="a build folder (default: build)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, metavar="N", help="runs of each command (default 5)"
+    )
+    parser.set_defaults(func=_cmd_startup)
