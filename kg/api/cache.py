@@ -135,7 +135,8 @@ def _build(folders: list[Path] | None, run_reasoner: bool, progress: Progress) -
             raise
         raise ReasonerError(
             f"{exc}; or call kg.load(..., run_reasoner=False) to skip the "
-            "reasoner (the inferred patient classes are then missing)"
+            "reasoner (the rules in ontology/rules still infer the patient classes; "
+            "consistency is not checked)"
         ) from None
 
 

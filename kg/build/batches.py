@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import CurationError, CurationErrors, ValidationFailed
-from kg.resources import resource_files
 
 __all__ = [
     "BATCH_PATIENTS",
@@ -285,14 +284,16 @@ def _raise_problems(outcomes: list[BatchOutcome]) -> None:
 
 def rule_files() -> list[Path]:
     """The SPARQL update rules in ``ontology/rules/``, in the order they run."""
-    return resource_files("ontology", "rules/*.ru")
+    from kg.reason.rules import rule_files as files
+
+    return files()
 
 
 def apply_rules(store: Any) -> int:
     """Run the inference rules in the store; return how many triples they added."""
-    from kg.reason.summary_links import run_update_files
+    from kg.reason.rules import apply_rules as apply
 
-    return run_update_files(store, rule_files())
+    return apply(store)
 
 
 def _merge_summaries(parts: list[dict[str, Any]]) -> dict[str, Any]:

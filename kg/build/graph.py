@@ -26,6 +26,7 @@ from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
 from kg.query import catalogue_graph, run_violation_checks
 from kg.reason.hermit import Inference, reason
+from kg.reason.rules import check_against_hermit, infer_with_rules
 from kg.reason.summary_links import add_summary_links
 from kg.resources import data_dir
 from kg.terms import TermIndex
@@ -74,9 +75,10 @@ class BuildResult:
 def build_graph(
     folders: list[Path] | None = None, *, progress: Progress = _stderr, run_reasoner: bool = True
 ) -> BuildResult:
-    """Load the curated sources, validate them, classify them and merge the ontology."""
+    """Load the curated sources, validate them, infer the defined classes (the rules in
+    ``ontology/rules``; checked by HermiT if ``run_reasoner``) and merge the ontology."""
     folders = folders if folders is not None else source_folders(data_dir())
-    total = 4 if run_reasoner else 3
+    total = 4
     with _step(progress, 1, total, f"loading {len(folders)} curated source(s)"):
         ontology = load_ontology()
         data = load_sources(folders, TermIndex(ontology))
@@ -84,10 +86,18 @@ def build_graph(
         report = validate_graph(data, ontology)
         if not report.conforms:
             raise ValidationFailed(report.text(), len(report.violations))
-    inference = Inference(frozenset())
-    if run_reasoner:
-        with _step(progress, 3, total, "classifying with the HermiT reasoner"):
-            inference = reason(data, ontology)
+    # the rules infer the defined classes in every build, so the graph is the same with or
+    # without Java; HermiT, when asked for, checks consistency and that it agrees with them
+    what = (
+        "inferring the defined classes (ontology/rules), checked by the HermiT reasoner"
+        if run_reasoner
+        else "inferring the defined classes (ontology/rules; HermiT not run)"
+    )
+    with _step(progress, 3, 4, what):
+        inference = infer_with_rules(data, ontology)
+        if run_reasoner:
+            check_against_hermit(inference, reason(data, ontology))
+            inference = Inference(inference.triples, checked_by_hermit=True)
     with _step(
         progress,
         total,

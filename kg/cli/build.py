@@ -27,7 +27,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build_graph(folders, run_reasoner=not args.no_reason)
     written = write_graph(result, Path(args.out))
     print(result.summary.text())
-    print(f"inferred type triples: {len(result.inference.triples)}")
+    checked = (
+        "HermiT found the graph consistent and infers the same"
+        if result.inference.checked_by_hermit
+        else "HermiT not run: consistency not checked"
+    )
+    print(
+        f"inferred type triples: {len(result.inference.triples)} (rules in ontology/rules; {checked})"
+    )
     from collections import Counter
 
     from kg.api import KnowledgeGraph
@@ -131,7 +138,8 @@ def add_parser(sub: Any) -> None:
     build.add_argument(
         "--no-reason",
         action="store_true",
-        help="skip the OWL reasoner (no inferred classes are written)",
+        help="do not run the HermiT reasoner (no Java needed): the rules in ontology/rules "
+        "still infer the defined classes, but consistency is not checked",
     )
     build.set_defaults(func=_cmd_build)
 

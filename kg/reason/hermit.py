@@ -26,6 +26,8 @@ class Inference:
     """The outcome of classification: new type triples, and that the graph is consistent."""
 
     triples: frozenset[tuple[URIRef, URIRef, URIRef]]
+    #: True when HermiT found the graph consistent and inferred exactly these triples
+    checked_by_hermit: bool = False
 
     def count(self, cls: URIRef) -> int:
         return sum(1 for _, _, o in self.triples if o == cls)
