@@ -99,10 +99,15 @@ class OxigraphStore(QueryTextStore):
         return self._rows(self._run(with_values(text, bindings or {})))
 
     def sparql(self, text: str) -> SparqlAnswer:
-        from kg.store.readonly import check_read_only
+        from kg.store.readonly import checked_query
 
-        query = check_read_only(text)
-        kind = query.algebra.name
+        text, query = checked_query(text)  # run the text the check saw
+        try:  # results are lazy: an engine error can come while reading them
+            return self._answer(query.algebra.name, text)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {type(exc).__name__}: {str(exc)[:300]}") from None
+
+    def _answer(self, kind: str, text: str) -> SparqlAnswer:
         if kind == "AskQuery":
             return SparqlAnswer(ask=bool(self._run(text)))
         if kind in ("ConstructQuery", "DescribeQuery"):

@@ -131,9 +131,9 @@ class RemoteStore(QueryTextStore):
         return self._result(self._json(with_values(text, bindings or {})))
 
     def sparql(self, text: str) -> SparqlAnswer:
-        from kg.store.readonly import check_read_only
+        from kg.store.readonly import checked_query
 
-        query = check_read_only(text)
+        text, query = checked_query(text)  # send the text the check saw
         kind = query.algebra.name
         if kind == "AskQuery":
             return SparqlAnswer(ask=bool(self._json(text).get("boolean")))
