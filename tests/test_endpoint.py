@@ -449,3 +449,63 @@ def _raw_with_host(url: str, host: str) -> tuple[int, str, str]:
     body = response.read().decode("utf-8")
     connection.close()
     return response.status, response.getheader("Content-Type") or "", body
+
+
+def test_twenty_hostile_queries_do_not_starve_a_simple_one(endpoint: str) -> None:
+    """One client sends 20 cross joins at once; a simple query still answers within 2 s."""
+    answers: list[int] = []
+
+    def hostile() -> None:
+        answers.append(_raw(endpoint, params={"query": HOSTILE["cross-join"]}, timeout=60)[0])
+
+    crowd = [threading.Thread(target=hostile) for _ in range(20)]
+    for thread in crowd:
+        thread.start()
+    time.sleep(0.3)  # every hostile query is in flight
+    before = time.monotonic()
+    code, _, text = _raw(
+        endpoint, params={"query": HELIOTROPE_QUERY}, accept="application/sparql-results+json"
+    )
+    waited = time.monotonic() - before
+    assert code == 200, text
+    assert waited < 2.0, f"a simple query waited {waited:.1f} s behind 20 hostile ones"
+    for thread in crowd:
+        thread.join(timeout=60)
+    # each hostile query was stopped (time limit, or too many long queries at once)
+    assert answers == [503] * 20
+
+
+def test_a_huge_body_is_refused_from_its_length_before_it_is_read(endpoint: str) -> None:
+    """A client declaring 500 MB gets a 413 after sending a few bytes: the server never waits
+    for (or holds) the body; a chunked body is cut off once it passes the cap."""
+    import http.client
+
+    parsed = urllib.parse.urlsplit(endpoint)
+    connection = http.client.HTTPConnection(parsed.hostname or "", parsed.port, timeout=10)
+    connection.putrequest("POST", parsed.path)
+    connection.putheader("Content-Type", "application/sparql-query")
+    connection.putheader("Content-Length", str(500_000_000))
+    connection.endheaders(b"ASK {}")
+    response = connection.getresponse()
+    assert response.status == 413 and b"at most 1000000" in response.read()
+    connection.close()
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(30):  # 3 MB in 100 kB chunks, no Content-Length
+            yield b"#" * 100_000
+
+    connection = http.client.HTTPConnection(parsed.hostname or "", parsed.port, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            parsed.path,
+            body=chunks(),
+            headers={"Content-Type": "application/sparql-query"},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        assert response.status == 413 and b"more than 1000000" in response.read()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the server closed the connection after its 413, while the body still came
+    finally:
+        connection.close()

@@ -341,3 +341,16 @@ def test_app_over_a_knowledge_graph(graph: Graph, client: TestClient) -> None:
             headers={"accept": "text/csv"},
         )
         assert answer.text.split() == ["n", str(len(graph))]
+
+
+def test_editor_links_only_http_iris(client: TestClient) -> None:
+    """A result IRI with another scheme (javascript:, data:) is shown as text, never a link."""
+    query = (
+        'SELECT ?x WHERE { VALUES ?s { "javascript:alert(1)" "data:text/html,x" '
+        '"JaVaScRiPt:alert(2)" "https://example.org/ok" } BIND(IRI(?s) AS ?x) }'
+    )
+    page = client.get("/sparql-editor", params={"query": query}).text
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))], hrefs
+    assert "https://example.org/ok" in hrefs
+    assert "alert(1)" in page  # shown, as text

@@ -18,10 +18,12 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
+import anyio
+import anyio.to_thread
 from rdflib import Graph
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -30,7 +32,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.html.templating import STATIC_DIR
-from kg.web.endpoint import Answer, protocol_request, service_description
+from kg.web.endpoint import Answer, error, protocol_request, service_description
 from kg.web.pages import Pages
 from kg.web.pool import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, DEFAULT_WORKERS
 from kg.web.site import GraphSource, Site, WebSettings
@@ -78,9 +80,10 @@ def create_app(
 
 def _routes(site: Site) -> list[BaseRoute]:
     pages = Pages(site)
+    limiter: dict[str, Any] = {}  # made on the first request, inside the event loop
 
     async def sparql(request: Request) -> Response:
-        return await _sparql(site, request)
+        return await _sparql(site, request, limiter)
 
     return [
         Route("/", pages.home),
@@ -100,20 +103,33 @@ def _routes(site: Site) -> list[BaseRoute]:
     ]
 
 
-async def _sparql(site: Site, request: Request) -> Response:
+def _too_large(size: str) -> Response:
+    return _respond(
+        error(413, f"the request body has {size} bytes; this endpoint takes at most {_MAX_BODY}")
+    )
+
+
+async def _read_body(request: Request) -> bytes | Response:
+    """The POST body, refused (413) from its Content-Length or as soon as it passes the cap:
+    a body is never read whole before its size is known."""
+    declared = request.headers.get("content-length", "")
+    if declared.strip().isdigit() and int(declared) > _MAX_BODY:
+        return _too_large(declared.strip())
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > _MAX_BODY:
+            return _too_large(f"more than {_MAX_BODY}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _sparql(site: Site, request: Request, limiter: dict[str, Any]) -> Response:
     """The SPARQL 1.1 protocol endpoint: a query runs in the site's worker pool."""
-    body = await request.body() if request.method == "POST" else b""
-    if len(body) > _MAX_BODY:
-        return _respond(
-            Answer(
-                413,
-                "text/plain; charset=utf-8",
-                (
-                    f"the request body has {len(body)} bytes; this endpoint takes at most "
-                    f"{_MAX_BODY}\n"
-                ).encode(),
-            )
-        )
+    body = await _read_body(request) if request.method == "POST" else b""
+    if isinstance(body, Response):
+        return body
     accept = request.headers.get("accept", "")
     parsed = protocol_request(
         request.method, request.url.query, request.headers.get("content-type", ""), body, accept
@@ -126,7 +142,11 @@ async def _sparql(site: Site, request: Request) -> Response:
                 service_description(str(request.url)), media_type="text/turtle; charset=utf-8"
             )
         return _respond(parsed)
-    answer = await run_in_threadpool(site.pool.run, parsed)
+    # requests wait for a thread here, asynchronously, and never for the server's shared
+    # thread pool: a crowd of queries cannot hold every thread the pages need
+    if "sparql" not in limiter:
+        limiter["sparql"] = anyio.CapacityLimiter(site.pool.max_running)
+    answer = await anyio.to_thread.run_sync(site.pool.run, parsed, limiter=limiter["sparql"])
     return _respond(answer)
 
 

@@ -53,7 +53,11 @@ class GraphView:
     # -- links and labels ------------------------------------------------------------------
 
     def href(self, iri: Node) -> str:
-        """The page of a term, patient, source, record or canned query; else its public page."""
+        """The page of a term, patient, source, record or canned query; else its public page.
+
+        Only an http(s) IRI becomes a link elsewhere: a result IRI such as ``javascript:...``
+        (``BIND(IRI("javascript:..."))`` makes one) gives "", which the templates show as text.
+        """
         text = str(iri)
         if text.startswith(_ONT):
             return "/term/" + text[len(_ONT) :]
@@ -67,7 +71,8 @@ class GraphView:
             return "/resource/" + rest
         if text.startswith(QUERY_NS):
             return "/queries/" + text[len(QUERY_NS) :]
-        return public_url(text)
+        url = public_url(text)
+        return url if url.lower().startswith(("http://", "https://")) else ""
 
     def label(self, iri: URIRef) -> str:
         """A label for anything: an ontology label, a data label, or a record's kind."""

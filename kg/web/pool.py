@@ -6,6 +6,12 @@ forever. Each query therefore runs in a forked worker process that already holds
 if no answer comes within the time limit, the worker is killed and replaced, and the client
 gets a 503 with a message. Other requests go to the other workers meanwhile.
 
+One client must not starve the others by holding every worker with hostile queries. A
+request that finds no idle worker gets a freshly forked one (up to ``workers + BURST`` at
+once); a query still running after ``SLOW_AFTER`` seconds is reniced to the lowest CPU
+priority, and only ``workers`` such long queries run at once: a long query beyond them is
+stopped with a 503. A short query therefore always finds a worker and the CPU.
+
 Workers are forked by a *zygote*: a small process forked once, when the pool starts (before
 the web server starts threads), that holds the graph and forks a fresh worker whenever the
 pool asks. Forking from the single-threaded zygote, never from the threaded server, keeps
@@ -39,11 +45,25 @@ from rdflib import Graph
 
 from kg.web.endpoint import Answer, QueryRequest, error, evaluate
 
-__all__ = ["DEFAULT_ROW_LIMIT", "DEFAULT_TIMEOUT", "DEFAULT_WORKERS", "QueryPool"]
+__all__ = [
+    "BURST",
+    "DEFAULT_ROW_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WORKERS",
+    "SLOW_AFTER",
+    "QueryPool",
+]
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_WORKERS = 2
+
+#: seconds after which a query counts as long: it is reniced, and only ``workers`` long
+#: queries run at once (more are stopped with a 503)
+SLOW_AFTER = 0.5
+#: queries that may run at once beyond ``workers`` (each in a worker forked on demand), so a
+#: short query finds a worker while long ones hold theirs
+BURST = 30
 
 _SPAWN = b"S"
 
@@ -110,8 +130,9 @@ class _Worker:
 class QueryPool:
     """Worker processes holding ``graph``; :meth:`run` answers one query within ``timeout``.
 
-    ``workers`` queries run at once; a request that finds every worker busy waits for one
-    up to ``timeout`` seconds, then gets a 503. ``row_limit`` caps result rows (or
+    ``workers`` idle workers wait for queries; more are forked on demand, up to
+    ``workers + BURST`` queries at once (a request beyond that waits up to ``timeout``
+    seconds, then gets a 503), of which at most ``workers`` may run past ``SLOW_AFTER``. ``row_limit`` caps result rows (or
     CONSTRUCT triples); a larger result is refused with a 400, never cut short.
     """
 
@@ -131,6 +152,10 @@ class QueryPool:
         self.row_limit = int(row_limit)
         self.size = workers
         self.killed = 0  # workers killed for running past the time limit
+        self.refused = 0  # long queries stopped because ``workers`` long ones already ran
+        self.max_running = workers + BURST
+        self._running = threading.BoundedSemaphore(self.max_running)
+        self._slow_count = 0
         self._lock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -173,24 +198,61 @@ class QueryPool:
     def run(self, request: QueryRequest) -> Answer:
         """Answer one query: the result, or an error with a 4xx or 5xx status."""
         started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
+        if not self._running.acquire(timeout=self.timeout):
             return error(
                 503, f"every query worker stayed busy for {self.timeout:g} s; try again later"
             )
-        answer, healthy = self._ask(worker, request, started)
-        if healthy:
-            self._idle.put(worker)
-        else:
-            self._retire(worker)
-            self._replace()
-        return answer
+        try:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:  # every idle worker is in use: fork another
+                try:
+                    worker = self._spawn()
+                except (OSError, RuntimeError) as exc:
+                    return error(503, f"no query worker could be started ({exc})")
+            answer, healthy = self._ask(worker, request, started)
+            if healthy and self._idle.qsize() < self.size:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+                if self._idle.qsize() < self.size:
+                    self._replace()
+            return answer
+        finally:
+            self._running.release()
 
     def _ask(self, worker: _Worker, request: QueryRequest, started: float) -> tuple[Answer, bool]:
         """Send a query to a worker; the answer, and whether the worker can be used again."""
         try:
             worker.conn.send(request)
+            if not worker.conn.poll(min(SLOW_AFTER, self.timeout)):
+                return self._slow(worker, started)
+            answer = worker.conn.recv()
+        except (EOFError, OSError, pickle.PickleError) as exc:
+            return error(
+                500, f"the query worker stopped unexpectedly ({type(exc).__name__})"
+            ), False
+        if not isinstance(answer, Answer):
+            return error(500, "the query worker sent an unreadable answer"), False
+        return answer, True
+
+    def _slow(self, worker: _Worker, started: float) -> tuple[Answer, bool]:
+        """A query past SLOW_AFTER: at most ``size`` run on, at the lowest CPU priority."""
+        with self._lock:
+            admitted = self._slow_count < self.size
+            if admitted:
+                self._slow_count += 1
+        if not admitted:
+            self.refused += 1
+            return error(
+                503,
+                f"too many long queries at once: at most {self.size} may run past "
+                f"{SLOW_AFTER:g} s together, and this one was stopped; narrow it, add a "
+                "LIMIT or try again later",
+            ), False
+        try:
+            with contextlib.suppress(OSError):  # a niced worker leaves the CPU to short queries
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
             remaining = max(0.0, self.timeout - (time.monotonic() - started))
             if not worker.conn.poll(remaining):
                 self.killed += 1
@@ -205,9 +267,12 @@ class QueryPool:
             return error(
                 500, f"the query worker stopped unexpectedly ({type(exc).__name__})"
             ), False
+        finally:
+            with self._lock:
+                self._slow_count -= 1
         if not isinstance(answer, Answer):
             return error(500, "the query worker sent an unreadable answer"), False
-        return answer, True
+        return answer, False  # niced for good: a fresh worker takes its place
 
     def _replace(self) -> None:
         """Fork a fresh worker for one that was killed (unless the pool is closing)."""
