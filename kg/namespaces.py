@@ -80,6 +80,7 @@ class DMKG(DefinedNamespace):
     AromataseInhibitor: URIRef
     Arthritis: URIRef
     AtCancerOnset: URIRef
+    AtFirstDiagnosis: URIRef
     AtProgression: URIRef
     AtRecurrence: URIRef
     Autoantibody: URIRef

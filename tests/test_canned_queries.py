@@ -76,8 +76,9 @@ ALL_SOURCES_SIGN_CHANGES = {
 # 18, 21, 23 (9; the Total row prints "ANA+: 8"); ANA listed under a trailing "-" in 7, 8, 9,
 # 10, 15, 19, 24, 25 (8); case 3 lists "ANA, anti-Jo, anti-Mi-1/Mi-2" with no sign (not
 # reported). Anti-TIF1-gamma + in 15, 16, 17, 18, 20, 22, 23 (7), - in 19, 21, 24, 25 (4)
-# (printed "7 out of 9"). "NP" (work-up not performed) in cases 6, 11 and 12.
-A0 = {"positive": 0, "negative": 0, "not_tested": 0, "not_reported": 0}
+# (printed "7 out of 9"). "NP" (work-up not performed) in cases 6, 11 and 12: not tested for
+# every antibody the column names (3 each).
+A0 = {"positive": 0, "negative": 0, "not_tested": 3, "not_reported": 0}
 REQUENA_ANTIBODIES: dict[URIRef, dict[str, int]] = {
     DMKG.AntinuclearAntibody: {**A0, "positive": 9, "negative": 8, "not_reported": 1},
     DMKG.AntiTIF1gamma: {**A0, "positive": 7, "negative": 4},
@@ -85,7 +86,7 @@ REQUENA_ANTIBODIES: dict[URIRef, dict[str, int]] = {
     DMKG.AntiJo1: {**A0, "negative": 11, "not_reported": 1},
     DMKG.AntiCentromere: {**A0, "positive": 1},  # case 25, 1/2560
     DMKG.AntiNXP2: {**A0, "negative": 6},  # 19, 21 ("NPX2"), 22, 23, 24, 25
-    DMKG.Autoantibody: {**A0, "not_tested": 3},  # the whole panel, cases 6, 11, 12
+    DMKG.AntiKu: {**A0, "negative": 1},  # case 25 only
 }
 # The case report's patient: ANA 1:160 speckled, anti-Ro52 and anti-TIF1-gamma, all positive.
 CASE_REPORT_POSITIVE = {DMKG.AntinuclearAntibody, DMKG.AntiRo52, DMKG.AntiTIF1gamma}
@@ -131,10 +132,11 @@ SIGN_ANTIBODY = {
 }
 
 # Requena Table 1 "Time (months)": 25 intervals; "(recurrence)" in cases 2, 9, 10, 11, 23,
-# "(progression)" in 19 and 21, the rest at onset (18). The case report: DM and the breast
-# cancer diagnosed in the same admission (interval 0, onset). The Discussion of 000 speaks of
-# "4 patients" with DM at relapse; the table marks 5.
-TIMING_RELATIONS = {"onset": 18 + 1, "recurrence": 5, "progression": 2}
+# "(progression)" in 19 and 21, "(onset)" printed in 4 and 17, no qualifier in the other 16
+# (the interval to the cancer's first diagnosis, as the methods define it; not "onset"). The
+# case report: DM and the breast cancer diagnosed in the same admission (interval 0, onset).
+# The Discussion of 000 speaks of "4 patients" with DM at relapse; the table marks 5.
+TIMING_RELATIONS = {"first diagnosis": 16, "onset": 2 + 1, "recurrence": 5, "progression": 2}
 TIMING_CASE_21 = ("progression", Decimal(1))
 
 # Survival by myositis (Requena Table 1; the case report has no "myositis" observation, only
@@ -358,7 +360,8 @@ def test_antibody_frequency_all_sources(graph: Graph) -> None:
     assert rows[DMKG.AntinuclearAntibody]["positive"] == 9 + 1
     assert rows[DMKG.AntiRo52]["positive"] == 1
     assert rows[DMKG.AntiRoSSA]["positive"] == 0  # no roll-up of anti-Ro52 into anti-Ro/SSA
-    assert rows[DMKG.Autoantibody]["not_tested"] == 3
+    assert rows[DMKG.AntinuclearAntibody]["not_tested"] == 3
+    assert DMKG.Autoantibody not in rows  # "NP" counts for each antibody, not for a panel row
     case_report = _by(run_query(graph, "antibody-frequency", {"source": CASE_REPORT}), "antibody")
     assert set(case_report) == CASE_REPORT_POSITIVE
     assert all(r["positive"] == 1 and r["patients"] == 1 for r in case_report.values())
@@ -423,6 +426,8 @@ def test_dm_cancer_timing(graph: Graph) -> None:
     assert isinstance(requena["21"]["patient"], URIRef)
     assert (requena["19"]["relation"], requena["19"]["interval_months"]) == ("progression", 12)
     assert (requena["9"]["relation"], requena["9"]["interval_months"]) == ("recurrence", 20)
+    assert (requena["5"]["relation"], requena["5"]["interval_months"]) == ("first diagnosis", 12)
+    assert (requena["4"]["relation"], requena["17"]["relation"]) == ("onset", "onset")
     assert requena["6"]["site"] == DMKG.BreastMalignancy  # the lymphoma of the breast
     # the printed summary: "Median 3 months, mean 5.4 months"
     months = sorted(r["interval_months"] for r in requena.values())

@@ -63,8 +63,11 @@ TABLE1_BY_HAND = {
     DMKG.InterstitialLungDisease: {"present": 1, "absent": 24},
     DMKG.ElevatedCreatineKinase: {"present": 11, "absent": 10, "unknown": 4},
 }
-# --- hand counts, Requena Table 1 free-text antibody column, read test by test
-ANTIBODIES_BY_HAND = {
+# --- hand counts, Requena Table 1 free-text antibody column, read test by test; "NP" (cases
+# 6, 11 and 12: the work-up was not performed) is not performed for each of the 15 antibodies
+# the column names in any row, so every antibody below has 3 more "not performed"
+NP_CASES = 3
+_ANTIBODIES_READ = {
     DMKG.AntinuclearAntibody: {"positive": 9, "negative": 8, "not reported": 1},
     DMKG.AntiTIF1gamma: {"positive": 7, "negative": 4},
     DMKG.AntiMi2: {"positive": 1, "negative": 11, "not reported": 1},
@@ -80,7 +83,9 @@ ANTIBODIES_BY_HAND = {
     DMKG.AntiDsDNA: {"negative": 3},
     DMKG.AntiKu: {"negative": 1},
     DMKG.AntiSAE: {"negative": 1},
-    DMKG.Autoantibody: {"not performed": 3},  # cases 6, 11 and 12: "NP"
+}
+ANTIBODIES_BY_HAND = {
+    antibody: {**counts, "not performed": NP_CASES} for antibody, counts in _ANTIBODIES_READ.items()
 }
 AGES_BY_HAND = [
     48,
@@ -152,6 +157,7 @@ def test_requena_antibody_column_read_test_by_test(graph: Graph, antibody: URIRe
         graph, REQUENA, DMKG.AntibodyTestResult, DMKG.antibody, DMKG.antibodyStatus, AB_STATUS
     )
     assert dict(counts[antibody]) == ANTIBODIES_BY_HAND[antibody]
+    assert DMKG.Autoantibody not in counts  # no record for the panel as a whole
 
 
 def test_requena_printed_totals_kept_as_printed(graph: Graph) -> None:
@@ -215,8 +221,10 @@ def test_requena_cancers_sites_and_timing(graph: Graph) -> None:
     months = sorted(Decimal(str(r.months)) for r in rows)  # type: ignore[union-attr]
     assert months[12] == 3  # median as printed
     assert sum(months) / 25 == Decimal("5.36")  # printed "mean 5.4 months"
+    # "(onset)" printed in cases 4 and 17; no qualifier in 16 rows (to the first diagnosis)
     assert Counter(r.relation for r in rows) == {  # type: ignore[union-attr]
-        DMKG.AtCancerOnset: 18,
+        DMKG.AtFirstDiagnosis: 16,
+        DMKG.AtCancerOnset: 2,
         DMKG.AtRecurrence: 5,
         DMKG.AtProgression: 2,
     }

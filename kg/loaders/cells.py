@@ -68,6 +68,7 @@ INTERPRETATION = {
 }
 VITAL_STATUS = {"alive": DMKG.Alive, "dead": DMKG.Dead, "lost to follow-up": DMKG.LostToFollowUp}
 RELATION = {
+    "first diagnosis": DMKG.AtFirstDiagnosis,
     "onset": DMKG.AtCancerOnset,
     "recurrence": DMKG.AtRecurrence,
     "progression": DMKG.AtProgression,

@@ -177,8 +177,9 @@ def _interval(ctx: SourceContext, cell: str, where: Where, cancer: list[URIRef])
     node = cancer[-1]
     ctx.writer.literal(node, DMKG.intervalMonths, months)
     # The series records the interval to the cancer diagnosis unless a relapse is named, so an
-    # unlabelled interval is the one to the first presentation of the cancer.
-    ctx.writer.add(node, DMKG.temporalRelation, RELATION[relation or "onset"])
+    # unlabelled interval is the one to the first diagnosis of the cancer: not "at onset",
+    # which only a printed "(onset)" states. The printed cell stays as the verbatim.
+    ctx.writer.add(node, DMKG.temporalRelation, RELATION[relation or "first diagnosis"])
     ctx.writer.derive(node, where)
 
 

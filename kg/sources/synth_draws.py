@@ -171,9 +171,12 @@ def _intervals(rng: np.random.Generator, spec: dict[str, Any], n: int) -> String
     pick = rng.integers(len(months), size=n)
     before = rng.random(n) < spec["before_dm"]["p"]
     signed = np.where(before, -months[pick], months[pick])
-    return np.char.add(
+    qualified = np.char.add(
         np.char.add(signed.astype(str), " ("), np.char.add(relations[pick].astype(str), ")")
     )
+    # an interval to the first diagnosis is printed without a qualifier, as in the paper
+    first = relations[pick] == "first diagnosis"
+    return np.where(first, signed.astype(str), qualified)
 
 
 def _outcomes(rng: np.random.Generator, spec: dict[str, Any], cancer: Bools) -> Strings:
