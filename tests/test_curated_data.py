@@ -321,6 +321,12 @@ def test_case_report_patient(graph: Graph) -> None:
     assert (
         markers[DMKG.HER2] == DMKG.Positive and markers[DMKG.ProgesteroneReceptor] == DMKG.Negative
     )
+    # "Ki67 22%": the measured value, and no positive/negative call the report never makes
+    ki67 = next(
+        m for m in graph.objects(None, DMKG.hasMarkerResult) if (m, DMKG.marker, DMKG.Ki67) in graph
+    )
+    assert graph.value(ki67, DMKG.markerStatus) is None
+    assert float(graph.value(ki67, DMKG.markerPercent)) == 22  # type: ignore[arg-type]
     ck = sorted(
         float(graph.value(m, DMKG.value))
         for m in treatments  # type: ignore[arg-type]

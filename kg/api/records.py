@@ -166,10 +166,10 @@ def _term(graph: Graph, subject: Node, prop: URIRef, name: str) -> dict[str, Any
 def _markers(graph: Graph, diagnosis: Node) -> str | None:
     parts = []
     for result in graph.objects(diagnosis, DMKG.hasMarkerResult):
-        text = (
-            f"{label_of(graph, graph.value(result, DMKG.marker))} "
-            f"{label_of(graph, graph.value(result, DMKG.markerStatus))}"
-        )
+        status = graph.value(result, DMKG.markerStatus)
+        text = f"{label_of(graph, graph.value(result, DMKG.marker))}"
+        if status is not None:  # none where the source gives only a value (Ki-67 22%)
+            text += f" {label_of(graph, status)}"
         percent = graph.value(result, DMKG.markerPercent)
         score = graph.value(result, DMKG.markerScore)
         if percent is not None:

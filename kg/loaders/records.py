@@ -183,11 +183,13 @@ def _cancer(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Wh
         result = w.record(DMKG.TumourMarkerResult, mwhere)
         w.add(node, DMKG.hasMarkerResult, result)
         w.add(result, DMKG.marker, ctx.term(marker.get("marker", ""), DMKG.TumourMarker, mwhere))
-        w.add(
-            result,
-            DMKG.markerStatus,
-            word(marker.get("result", ""), MARKER_STATUS, mwhere, "marker result"),
-        )
+        # a status only where the source calls one (Ki-67 22% is a measured value, no call)
+        if "result" in marker:
+            w.add(
+                result,
+                DMKG.markerStatus,
+                word(marker.get("result", ""), MARKER_STATUS, mwhere, "marker result"),
+            )
         if "percent" in marker:
             w.literal(
                 result, DMKG.markerPercent, parse_decimal(marker["percent"], mwhere, "percent")
