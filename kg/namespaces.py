@@ -292,6 +292,7 @@ class DMKG(DefinedNamespace):
     hasMarkerResult: URIRef
     hasObservation: URIRef
     hasOutcome: URIRef
+    historyMonths: URIRef
     histology: URIRef
     inPublication: URIRef
     inRow: URIRef
@@ -320,6 +321,7 @@ class DMKG(DefinedNamespace):
     pValue: URIRef
     pValueComparator: URIRef
     partOfStudy: URIRef
+    phaseOrder: URIRef
     population: URIRef
     positiveFor: URIRef
     presentFinding: URIRef
@@ -329,6 +331,9 @@ class DMKG(DefinedNamespace):
     rangeLow: URIRef
     referenceHigh: URIRef
     referenceLow: URIRef
+    regimen: URIRef
+    regimenEndDate: URIRef
+    regimenStartDate: URIRef
     responseNote: URIRef
     resultNotReportedFor: URIRef
     route: URIRef

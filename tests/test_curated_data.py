@@ -327,12 +327,58 @@ def test_case_report_patient(graph: Graph) -> None:
     )
     assert graph.value(ki67, DMKG.markerStatus) is None
     assert float(graph.value(ki67, DMKG.markerPercent)) == 22  # type: ignore[arg-type]
-    ck = sorted(
-        float(graph.value(m, DMKG.value))
-        for m in treatments  # type: ignore[arg-type]
+    ck = {
+        str(graph.value(m, DMKG.timepoint)): graph.value(m, DMKG.value)
+        for m in treatments
         if (m, DMKG.analyte, DMKG.CreatineKinase) in graph
-    )
-    assert ck == [98.0, 1024.0]
+    }
+    # 1024 IU/L at presentation, normalised at the end of the neoadjuvant treatment (no value
+    # given), 98 IU/L at last follow-up
+    assert ck == {
+        "at presentation": Literal(Decimal(1024)),
+        "end of neoadjuvant treatment": None,
+        "last follow-up": Literal(Decimal(98)),
+    }
+    # "a 4-month history of a heliotropic rash, proximal muscle weakness, dysphagia"
+    history = {
+        graph.value(o, DMKG.finding): graph.value(o, DMKG.historyMonths)
+        for o in treatments
+        if (o, DMKG.historyMonths, None) in graph
+    }
+    assert history == {
+        f: Literal(Decimal(4))
+        for f in (DMKG.HeliotropeRash, DMKG.ProximalMuscleWeakness, DMKG.Dysphagia)
+    }
+
+
+# The neoadjuvant regimen: "From September 2019 to March 2020 ... cyclophosphamide (600 mg/m2)
+# and doxorubicin (60 mg/m2) every two weeks for four cycles followed by weekly paclitaxel
+# (80 mg/m2) and trastuzumab (...) for 12 administrations": the regimen's window on every
+# agent, phase 1 starting it (2019-09), phase 2 ending it (2020-03), no other phase date.
+REGIMEN_BY_HAND = {
+    DMKG.Cyclophosphamide: (1, "2019-09", None),
+    DMKG.Doxorubicin: (1, "2019-09", None),
+    DMKG.Paclitaxel: (2, None, "2020-03"),
+    DMKG.Trastuzumab: (2, None, "2020-03"),
+}
+
+
+def test_case_report_neoadjuvant_phases_dated_only_where_the_report_dates_them(
+    graph: Graph,
+) -> None:
+    phases = {}
+    for t in graph.subjects(DMKG.regimen, Literal("neoadjuvant chemotherapy")):
+        assert (graph.value(t, DMKG.regimenStartDate), graph.value(t, DMKG.regimenEndDate)) == (
+            Literal("2019-09"),
+            Literal("2020-03"),
+        )
+        start, end = graph.value(t, DMKG.startDate), graph.value(t, DMKG.endDate)
+        phases[graph.value(t, DMKG.intervention)] = (
+            int(graph.value(t, DMKG.phaseOrder)),  # type: ignore[arg-type]
+            None if start is None else str(start),
+            None if end is None else str(end),
+        )
+    assert phases == REGIMEN_BY_HAND
 
 
 def test_literature_claims_tied_to_citing_paper(graph: Graph) -> None:

@@ -119,7 +119,13 @@ def _patient(ctx: SourceContext, key: str, spec: dict[str, Any]) -> None:
 
 def _finding(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
     term = ctx.term(item.get("term", ""), DMKG.ClinicalFinding, where)
-    ctx.finding(patient, term, item, where)
+    node = ctx.finding(patient, term, item, where)
+    # how long the finding had lasted at presentation ("a 4-month history of ..."): a time
+    # point relative to the presentation, where the source gives no date
+    if "history_months" in item:
+        ctx.writer.literal(
+            node, DMKG.historyMonths, parse_decimal(item["history_months"], where, "history_months")
+        )
 
 
 def _antibody(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
@@ -215,6 +221,16 @@ def _treatment(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where:
         w.literal(node, DMKG.startDate, parse_month(item["start"], where))
     if item.get("end"):
         w.literal(node, DMKG.endDate, parse_month(item["end"], where))
+    # a phase of a regimen: the regimen's window as the source gives it, and the phase's place
+    w.literal(node, DMKG.regimen, item.get("regimen"))
+    if item.get("regimen_start"):
+        w.literal(node, DMKG.regimenStartDate, parse_month(item["regimen_start"], where))
+    if item.get("regimen_end"):
+        w.literal(node, DMKG.regimenEndDate, parse_month(item["regimen_end"], where))
+    if "phase_order" in item:
+        w.literal(
+            node, DMKG.phaseOrder, parse_int(item["phase_order"], where, "phase_order", 1, 20)
+        )
 
 
 def _outcome(ctx: SourceContext, patient: URIRef, item: dict[str, Any], where: Where) -> None:
