@@ -19,7 +19,9 @@ kg.errors.UsageError: ...x.jsonld: remote JSON-LD context 'https://schema.org/' 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,81 @@ from rdflib import Graph
 
 from kg.errors import UsageError
 
-__all__ = ["FORMATS_BY_SUFFIX", "parse_rdf_file"]
+__all__ = [
+    "FORMATS_BY_SUFFIX",
+    "MAX_LITERAL_CHARS",
+    "MAX_RDF_BYTES",
+    "UnreadableFile",
+    "parse_rdf_file",
+    "read_regular_file",
+]
+
+#: the largest RDF file read into rdflib (about 1 KB of memory a triple; larger graphs go
+#: through ``dmkg build --store``)
+MAX_RDF_BYTES = 256 * 1024 * 1024
+#: the longest literal accepted from a user's RDF file
+MAX_LITERAL_CHARS = 1_000_000
+#: nesting beyond this in a JSON-LD document is refused before it is walked
+MAX_JSON_DEPTH = 100
+
+
+class UnreadableFile(Exception):
+    """A file that is not read: not a regular file, too large, or an OS error (``reason``)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    A FIFO, a device (``/dev/zero``, also behind a symbolic link), a socket or a folder is
+    refused without waiting on it (the file is opened non-blocking and checked with
+    ``fstat`` before a byte is read), and so is a larger file: nothing hangs, and nothing
+    fills the memory.
+
+    >>> read_regular_file(Path("/dev/zero"), 10)
+    Traceback (most recent call last):
+    kg.rdfio.UnreadableFile: not a regular file (a character device); expected a regular file
+    """
+    if "\0" in str(path):
+        raise UnreadableFile("the file name contains a NUL character")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise UnreadableFile("file not found") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read file ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(
+                f"not a regular file ({_kind(info.st_mode)}); expected a regular file"
+            )
+        if info.st_size > limit:
+            raise UnreadableFile(f"file of {info.st_size:,} bytes; at most {limit:,} are read")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read file ({exc.strerror})") from None
+    if len(data) > limit:  # grew while we read it
+        raise UnreadableFile(f"file of more than {limit:,} bytes; at most {limit:,} are read")
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a plain file"
+
 
 FORMATS_BY_SUFFIX = {
     ".nt": "nt",
@@ -63,9 +139,39 @@ def parse_rdf_file(path: Path) -> Graph:
             + ", ".join(sorted(FORMATS_BY_SUFFIX))
         )
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_regular_file(path, MAX_RDF_BYTES)
+    except UnreadableFile as exc:
+        raise UsageError(f"{path}: {exc.reason}") from None
+    graph = _parse(path, fmt, data)
+    _refuse_long_literals(path, graph)
+    return graph
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings (before json.loads recurses)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _refuse_long_literals(path: Path, graph: Graph) -> None:
+    from rdflib import Literal
+
+    for s, _, o in graph:
+        if isinstance(o, Literal) and len(o) > MAX_LITERAL_CHARS:
+            raise UsageError(
+                f"{path}: a literal of {len(o):,} characters on {str(s)[:200]}; at most "
+                f"{MAX_LITERAL_CHARS:,} are accepted"
+            )
+
+
+def _parse(path: Path, fmt: str, data: bytes) -> Graph:
     graph = Graph()
     if fmt == "xml" and re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise UsageError(
@@ -73,6 +179,12 @@ def parse_rdf_file(path: Path) -> Graph:
             "(XML entities can expand without bound or read other files)"
         )
     if fmt == "json-ld":
+        text = data.decode("utf-8", errors="replace")
+        if _json_depth(text) > MAX_JSON_DEPTH:
+            raise UsageError(
+                f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep; a JSON-LD "
+                "document of RDF needs a few"
+            )
         try:
             document = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

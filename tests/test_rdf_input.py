@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import UsageError
-from kg.rdfio import parse_rdf_file
+from kg.rdfio import MAX_LITERAL_CHARS, parse_rdf_file
 
 BAD = Path(__file__).parent / "bad_rdf"
 
@@ -23,6 +24,7 @@ REFUSED = {
     "truncated.jsonld": "not valid JSON",
     "bad.nt": "not a readable RDF file (format nt",
     "bad.ttl": "not a readable RDF file (format turtle",
+    "deeply-nested.jsonld": "JSON nested more than 100 levels deep",
 }
 
 
@@ -61,3 +63,22 @@ def test_nothing_is_fetched_while_reading() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "READ ALL WITHOUT NETWORK" in run.stdout
+
+
+def test_a_huge_literal_is_refused(tmp_path: Path) -> None:
+    """A literal over MAX_LITERAL_CHARS (a 100 MB one was read into memory and served)."""
+    path = tmp_path / "huge-literal.nt"
+    path.write_text(f'<urn:a> <urn:p> "{"x" * (MAX_LITERAL_CHARS + 1)}" .\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="a literal of 1,000,001 characters on urn:a"):
+        parse_rdf_file(path)
+
+
+def test_a_fifo_or_device_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "graph.ttl"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="not a regular file \\(a FIFO\\)"):
+        parse_rdf_file(fifo)
+    device = tmp_path / "zero.nt"
+    device.symlink_to("/dev/zero")
+    with pytest.raises(UsageError, match="not a regular file \\(a character device\\)"):
+        parse_rdf_file(device)

@@ -59,12 +59,22 @@ def _checked(store: Store, origin: str) -> Store:
     return store
 
 
+#: the largest graph file read whole into an in-memory Oxigraph store
+_MAX_OXIGRAPH_FILE = 8 * 1024**3
+
+
 def _file_store(path: Path, engine: str) -> Store:
     """A built graph file read into the chosen engine (anything but N-Triples or Turtle, and
     any file rdflib must read, goes through rdflib's guarded parser)."""
     if engine == "oxigraph" and path.suffix in _RDF_SUFFIXES:
+        from kg.rdfio import UnreadableFile, read_regular_file
+
+        try:  # a regular file only (a FIFO or /dev/zero would hang the read)
+            data = read_regular_file(path, _MAX_OXIGRAPH_FILE)
+        except UnreadableFile as exc:
+            raise UsageError(f"{path}: {exc.reason}") from None
         try:
-            store = OxigraphStore.from_bytes(path.read_bytes(), _RDF_SUFFIXES[path.suffix])
+            store = OxigraphStore.from_bytes(data, _RDF_SUFFIXES[path.suffix])
         except (SyntaxError, ValueError, OSError) as exc:
             raise UsageError(
                 f"{path}: not a readable RDF file ({type(exc).__name__}: {str(exc)[:200]})"

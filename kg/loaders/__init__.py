@@ -9,6 +9,7 @@ raises one :class:`~kg.errors.CurationErrors` listing every problem found.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -137,9 +138,15 @@ def check_structure(meta: dict[str, object], file: str) -> None:
             _conform(meta[key], schema, file, key)
 
 
+#: Crossref's pattern for the DOIs it registers (no spaces, quotes or angle brackets)
+_DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
+_SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
 def source_folders(root: Path) -> list[Path]:
     """The sub-folders of ``root`` that hold a source.yaml, sorted (or ``root`` itself)."""
-    if (root / "source.yaml").is_file():
+    here = root / "source.yaml"
+    if here.exists() or here.is_symlink():  # not only a regular file: reading it says why not
         return [root]
     return sorted(p.parent for p in root.glob("*/source.yaml"))
 
@@ -179,6 +186,15 @@ def load_source(
         )
     check_structure(meta, shown_yaml)
     source_id = str(meta.get("id") or "")
+    if not _SOURCE_ID.fullmatch(source_id):  # it becomes part of IRIs and file names
+        raise CurationError(
+            "not a valid source id",
+            shown_yaml,
+            column="id",
+            value=source_id,
+            expected="letters, digits, '-', '_' and '.' (no spaces or brackets), "
+            "starting with a letter or digit",
+        )
     if source_id != folder.name:
         raise CurationError(
             "source id differs from the folder name",
@@ -214,6 +230,13 @@ def _publication(ctx: SourceContext) -> None:
     pub_meta = ctx.meta.get("publication")
     if not isinstance(pub_meta, dict) or not pub_meta.get("doi") or not pub_meta.get("title"):
         raise where.error("publication without 'doi' and 'title'")
+    for key, doi in [("doi", pub_meta["doi"])] + [
+        (f"also_doi[{n}]", d) for n, d in enumerate(pub_meta.get("also_doi") or [], start=1)
+    ]:
+        if not _DOI.fullmatch(str(doi)):  # fullmatch: '$' would let a final newline through
+            raise ctx.where_yaml(f"publication.{key}").error(
+                "not a DOI", str(doi), "a DOI like 10.1016/j.ad.2025.02.012 (Crossref's pattern)"
+            )
     pub = w.publication
     w.add(pub, RDF.type, DMKG.Publication)
     w.literal(pub, DMKG.doi, str(pub_meta["doi"]))

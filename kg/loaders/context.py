@@ -32,6 +32,9 @@ class SourceContext:
     totals_rows: dict[str, tuple[str, TableRow]] = field(default_factory=dict)
     #: tables that could not be read; their totals are not checked again
     failed_tables: set[str] = field(default_factory=set)
+    #: cohort id -> (its first patient table, the case labels there): a later table of the
+    #: cohort may hold no case the first lacks (a phantom patient)
+    cohort_cases: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
     #: (k, n): this load handles patient-table rows k, k+n, k+2n, ... (see load_source)
     shard: tuple[int, int] = (0, 1)
     _classified: dict[URIRef, tuple[URIRef | None, URIRef | None]] = field(default_factory=dict)

@@ -285,6 +285,15 @@ def _antibodies(
         )
         try:
             fragment = r["fragment"]
+            if not normalise(fragment):  # an empty fragment occurs in every cell
+                raise CurationError(
+                    "empty fragment",
+                    file,
+                    reading.line,
+                    "fragment",
+                    fragment,
+                    f"the words of {cell!r} this reading comes from",
+                )
             if normalise(fragment) not in cell_norm:
                 raise CurationError(
                     "fragment not found in the table cell",

@@ -8,6 +8,7 @@ silently dropped.
 
 from __future__ import annotations
 
+import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Callable
@@ -70,30 +71,16 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
     _check_terms(ctx, columns)
     antibodies = _antibody_files(ctx, columns, in_shard)
     seen: set[str] = set()
+    check = _CaseCheck(ctx, spec, table.file, case_column, seen)
     errors = ctx.writer.errors  # each row is read by one shard, which reports its problems
     for row in table.rows:
         case = row.cells[case_column]
         if totals_label is not None and case == totals_label:
-            ctx.totals_rows[spec["table"]] = (table.file, row)
+            check.totals(row)
             continue
-        if not case:
-            errors.append(
-                CurationError(
-                    "empty case label", table.file, row.line, case_column, expected="a case number"
-                )
-            )
-            continue
-        if case in seen:
-            errors.append(
-                CurationError(
-                    "duplicated case",
-                    table.file,
-                    row.line,
-                    case_column,
-                    case,
-                    "each case once per table",
-                )
-            )
+        problem = check.problem(case, row.line)
+        if problem is not None:
+            errors.append(problem)
             continue
         seen.add(case)
         row_where = Where(table.file, row.line, spec["table"], case, case_column, verbatim=case)
@@ -112,6 +99,69 @@ def load_patient_table(ctx: SourceContext, spec: dict[str, Any]) -> None:
                     "antibody reading for a case not in the table", file, line, "case", case
                 )
             )
+
+
+class _CaseCheck:
+    """The case labels of one patient table: no empty, doubled or lookalike label, no case
+    its cohort's first table lacks, and one totals row."""
+
+    def __init__(
+        self, ctx: SourceContext, spec: dict[str, Any], file: str, column: str, seen: set[str]
+    ) -> None:
+        self.ctx, self.spec, self.file, self.column, self.seen = ctx, spec, file, column, seen
+        self.first_table, self.first_cases = ctx.cohort_cases.setdefault(
+            str(spec["cohort"]), (str(spec["table"]), seen)
+        )
+        self.totals_line: int | None = None
+
+    def error(self, problem: str, line: int, value: str | None, expected: str) -> CurationError:
+        return CurationError(problem, self.file, line, self.column, value, expected)
+
+    def totals(self, row: TableRow) -> None:
+        if self.totals_line is not None:
+            self.ctx.writer.errors.append(
+                self.error(
+                    "a second totals row",
+                    row.line,
+                    row.cells[self.column],
+                    f"one totals row (the first is line {self.totals_line})",
+                )
+            )
+            return
+        self.totals_line = row.line
+        self.ctx.totals_rows[self.spec["table"]] = (self.file, row)
+
+    def problem(self, case: str, line: int) -> CurationError | None:
+        if not case:
+            return self.error("empty case label", line, None, "a case number")
+        odd = _lookalike(case)
+        if odd:
+            return self.error(
+                f"case label with {odd}",
+                line,
+                case,
+                "plain characters (a lookalike would make a second patient)",
+            )
+        if case in self.seen:
+            return self.error("duplicated case", line, case, "each case once per table")
+        if self.first_cases is not self.seen and case not in self.first_cases:
+            return self.error(
+                f"case not in {self.first_table}, the first table of its cohort",
+                line,
+                case,
+                f"the cases of {self.first_table} (a case in a later table only is a phantom)",
+            )
+        return None
+
+
+def _lookalike(case: str) -> str | None:
+    """What makes a case label look like another one: an invisible or full-width
+    character (NFKC folds it), or a control character."""
+    if any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cn") for c in case):
+        return "an invisible or control character"
+    if unicodedata.normalize("NFKC", case) != case:
+        return "a full-width or compatibility character"
+    return None
 
 
 def _check_header(table: Table, case_column: str, columns: dict[str, Any]) -> None:

@@ -14,6 +14,10 @@ True
 'an e-mail address'
 >>> contains_identifier("born 12/03/1961")
 'a full date (a possible date of birth; keep ages, months or intervals)'
+>>> contains_identifier("Ana Ruiz, born 12 March 1961")
+'a full date (a possible date of birth; keep ages, months or intervals)'
+>>> contains_identifier("onset March 2019, 12 months before the cancer") is None
+True
 """
 
 from __future__ import annotations
@@ -67,17 +71,30 @@ def identifier_kind(name: str) -> str | None:
 
 
 _FULL_DATE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\b")
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto"
+    r"|septiembre|octubre|noviembre|diciembre|janvier|f[ée]vrier|mars|avril|mai|juin|juillet"
+    r"|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\.?"
+)
+# a day, a month's name and a year, in either order ("12 March 1961", "March 12, 1961",
+# "12 de marzo de 1961")
+_WORDED_DATE = re.compile(
+    rf"\b\d{{1,2}}(st|nd|rd|th|er)?\s+(of\s+|de\s+)?{_MONTH}\s*,?\s+(de\s+)?\d{{4}}\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(st|nd|rd|th)?\s*,?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
 
 
 def contains_identifier(cell: str) -> str | None:
     """What kind of direct identifier a cell's text contains, or None."""
     # a quick way out for the usual cell ("+", "57", "Negative"): an e-mail address needs an
-    # "@", a full date and a phone number six digits (a registry has millions of cells)
-    if "@" not in cell and sum(map(str.isdigit, cell)) < 6:
+    # "@", a full date five digits and a phone number six (a registry has millions of cells)
+    if "@" not in cell and sum(map(str.isdigit, cell)) < 5:
         return None
     if _EMAIL.search(cell):
         return "an e-mail address"
-    if _FULL_DATE.search(cell):
+    if _FULL_DATE.search(cell) or _WORDED_DATE.search(cell):
         return "a full date (a possible date of birth; keep ages, months or intervals)"
     if _PHONE.search(cell):
         return "a phone number"
