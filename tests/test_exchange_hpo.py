@@ -106,6 +106,20 @@ def test_every_hpo_label_the_exports_may_write_is_hpos(hpo: Any) -> None:
     assert check(hpo, claims) == []
 
 
+def test_the_hpo_ancestors_the_exports_use_are_hpos(hpo: Any) -> None:
+    from kg.exchange.identifiers import HPO_ANCESTORS
+
+    used = {i for i in EXTERNAL_LABELS if i.startswith("HP:")}
+    computed = {}
+    for ident in sorted(used):
+        above = {a.id for a in hpo.get_hpo_object(ident).all_parents} & used
+        if above:
+            computed[ident] = frozenset(above)
+    # the modifiers (severity, laterality) are never phenotypic features of a patient
+    modifiers = {i for i in used if i.startswith("HP:00128")}
+    assert {k: v for k, v in computed.items() if k not in modifiers} == HPO_ANCESTORS
+
+
 @pytest.mark.parametrize("export", ["phenopackets", "hpoa", "kgx", "sssom"])
 def test_every_hpo_id_an_export_writes_is_current(
     hpo: Any, exported: dict[str, dict[str, str]], export: str

@@ -164,13 +164,13 @@ def test_allow_unmapped_imports_the_rest_through_the_shacl_gate(tmp_path: Path) 
     [treatment] = patient.treatments
     assert (treatment.intervention, treatment.target) == (DMKG.Prednisone, DMKG.Dermatomyositis)
     assert (treatment.dose_value, treatment.dose_unit) == (Decimal(60), "mg/d")
+    assert treatment.route == "oral"  # NCIT:C38288
     notes = (folder / NOTES_FILE).read_text(encoding="utf-8")
     for expected in (
         "$.phenotypicFeatures[2].type.id\tHP:0001250 Seizure",
         "$.interpretations",
         "$.phenotypicFeatures[0].onset",
         "$.subject.timeAtLastEncounter",
-        "routeOfAdministration",
         "imported as dermatomyositis",
     ):
         assert expected in notes, expected
@@ -225,3 +225,34 @@ def test_malformed_json_is_named_and_nothing_is_written(tmp_path: Path) -> None:
     with pytest.raises(PhenopacketImportError, match="truncated.json"):
         import_phenopackets(src, out, "x", doi=DOI)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_same_subject_id_in_two_publications_is_two_patients(tmp_path: Path) -> None:
+    first, second = copy.deepcopy(FOREIGN), copy.deepcopy(FOREIGN)
+    for packet, pmid in ((first, "PMID:1"), (second, "PMID:2")):
+        packet["subject"]["id"] = "Patient 3"
+        packet["phenotypicFeatures"] = packet["phenotypicFeatures"][:2]
+        packet["metaData"]["externalReferences"] = [
+            {"id": f"DOI:10.5555/{pmid[5:]}", "description": pmid}
+        ]
+    src = write(tmp_path / "in", {"a.json": first, "b.json": second})
+    result = import_phenopackets(src, tmp_path / "out", "two")
+    assert result.patients == 2 and len(result.folders) == 2
+
+
+def test_the_same_subject_id_twice_in_one_publication_is_refused(tmp_path: Path) -> None:
+    packet = copy.deepcopy(FOREIGN)
+    packet["phenotypicFeatures"] = packet["phenotypicFeatures"][:2]
+    src = write(tmp_path / "in", {"a.json": packet, "b.json": packet})
+    with pytest.raises(PhenopacketImportError, match="same subject id"):
+        import_phenopackets(src, tmp_path / "out", "x", doi=DOI)
+
+
+def test_a_broad_match_is_not_imported_as_the_narrower_class(tmp_path: Path) -> None:
+    # HP:0045051 Decreased DLCO states no threshold; dmkg:ReducedDLCO is "below 70%"
+    packet = copy.deepcopy(FOREIGN)
+    packet["phenotypicFeatures"] = [{"type": {"id": "HP:0045051", "label": "Decreased DLCO"}}]
+    src = write(tmp_path / "in", {"a.json": packet})
+    with pytest.raises(PhenopacketImportError) as info:
+        import_phenopackets(src, tmp_path / "out", "x", doi=DOI)
+    assert [p.value for p in info.value.problems] == ["HP:0045051 Decreased DLCO"]

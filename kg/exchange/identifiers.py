@@ -24,10 +24,12 @@ __all__ = [
     "DM_SUBTYPE_OF_ANTIBODY",
     "EXTERNAL_LABELS",
     "GRADE_SEVERITY",
+    "HPO_ANCESTORS",
     "HPO_VERSION",
     "LATERALITY",
     "PREFERRED_CLOSE",
     "RESOURCES",
+    "ROUTES",
     "SEVERITY",
     "UNIT_LABELS",
     "curie_of",
@@ -140,6 +142,33 @@ EXTERNAL_LABELS: dict[str, str] = {
     "OBI:0000175": "p-value",
 }
 
+#: For each HPO term the exports use, the other such terms that are its ancestors in HPO
+#: 2025-11-24 (tests/test_exchange_hpo.py recomputes this with hpo3). A phenopacket must not
+#: exclude an ancestor of a present term, nor list a term whose ancestor it already excludes.
+HPO_ANCESTORS: dict[str, frozenset[str]] = {
+    "HP:0001041": frozenset({"HP:0010783"}),
+    "HP:0005059": frozenset({"HP:0001369"}),
+    "HP:0020151": frozenset({"HP:0003493"}),
+    "HP:0025535": frozenset({"HP:0010783"}),
+    "HP:0025536": frozenset({"HP:0010783"}),
+    "HP:0030873": frozenset({"HP:0003493"}),
+    "HP:0032235": frozenset({"HP:0003493"}),
+    "HP:0033028": frozenset({"HP:0003493"}),
+    "HP:0033040": frozenset({"HP:0003493"}),
+    "HP:0033554": frozenset({"HP:0003493"}),
+    "HP:0033555": frozenset({"HP:0003493"}),
+    "HP:0033560": frozenset({"HP:0003493"}),
+    "HP:0034144": frozenset({"HP:0003493"}),
+    "HP:0034152": frozenset({"HP:6000678"}),
+    "HP:6000006": frozenset({"HP:0001029"}),
+}
+#: routes of administration (dmkg:route words) -> NCIt route terms: oral as the GA4GH
+#: phenopacket-tools builders write it; subcutaneous from the NCIt route branch
+ROUTES: dict[str, tuple[str, str]] = {
+    "oral": ("NCIT:C38288", "Oral Route of Administration"),
+    "subcutaneous": ("NCIT:C38299", "Subcutaneous Route of Administration"),
+}
+
 #: severity words (dmkg:severity, or what a grade stands for) -> HPO severity modifier
 SEVERITY: dict[str, str] = {
     "borderline": "HP:0012827",
@@ -220,6 +249,15 @@ RESOURCES: dict[str, tuple[str, str, str, str, str]] = {
         "https://ucum.org",
         "unrecorded",
         "https://ucum.org/ucum#",
+    ),
+    # dmkg's own classes, for what no external term states without claiming more (a cancer
+    # printed only as "bladder", the temporal relation of a DM-to-cancer interval)
+    "dmkg": (
+        "dmkg",
+        "dmkg ontology",
+        "https://w3id.org/dmkg/ontology/",
+        "0.1.0",
+        "https://w3id.org/dmkg/ontology/",
     ),
 }
 

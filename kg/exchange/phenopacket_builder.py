@@ -5,13 +5,11 @@ What goes where is described in :mod:`kg.exchange.phenopackets`.
 
 from __future__ import annotations
 
-import calendar
 from decimal import Decimal
 
 from phenopackets import (
     Age,
     Disease,
-    DoseInterval,
     ExternalReference,
     Individual,
     Measurement,
@@ -20,14 +18,11 @@ from phenopackets import (
     OntologyClass,
     Phenopacket,
     PhenotypicFeature,
-    Procedure,
     Quantity,
     ReferenceRange,
     Resource,
     Sex,
     TimeElement,
-    TimeInterval,
-    Treatment,
     Value,
     VitalStatus,
 )
@@ -41,9 +36,11 @@ from kg.exchange.identifiers import (
     RESOURCES,
     SEVERITY,
     UNIT_LABELS,
+    curie_of,
     doi_curie,
 )
-from kg.exchange.patients import PatientData, TreatmentRecord
+from kg.exchange.patients import Cancer, PatientData
+from kg.exchange.phenopacket_actions import medical_actions
 from kg.exchange.phenopacket_base import (
     DAYS_PER_MONTH,
     DERMATOMYOSITIS,
@@ -51,7 +48,8 @@ from kg.exchange.phenopacket_base import (
     Note,
     packet_file_name,
 )
-from kg.exchange.vocab import TermMapper
+from kg.exchange.phenopacket_rules import cancer_onset, consistent_features
+from kg.exchange.vocab import Mapped, TermMapper
 from kg.namespaces import DMKG
 
 __all__ = ["PhenopacketBuilder"]
@@ -160,7 +158,10 @@ class PhenopacketBuilder:
                 ),
                 name,
             )
-        return [by_term[k] for k in sorted(by_term)], as_disease
+        kept, dropped = consistent_features({k: f.excluded for k, f in by_term.items()})
+        for term, why in dropped:
+            self.note("phenotypicFeatures", f"{term} {by_term[term].type.label}", why)
+        return [by_term[k] for k in sorted(kept)], as_disease
 
     def _add(
         self, by_term: dict[str, PhenotypicFeature], feature: PhenotypicFeature, name: str
@@ -188,19 +189,41 @@ class PhenopacketBuilder:
         for cancer in p.cancers:
             mapped = m.disease(cancer.malignancy)
             if mapped is None:
-                self.note(
-                    "diseases",
-                    self.label(cancer.malignancy),
-                    "no MONDO or NCIt term "
-                    "for this cancer or any broader class in the verified mapping table",
-                )
-                continue
+                # no MONDO or NCIt term says no more than the paper ("bladder"): the
+                # class of our own ontology is the term, so the diagnosis is not lost
+                mapped = Mapped(curie_of(cancer.malignancy), self.label(cancer.malignancy), "exact")
             disease = Disease(term=self.oc(mapped.curie, mapped.label))
+            self._timing(disease, cancer)
             if cancer.laterality in LATERALITY:
                 curie = LATERALITY[cancer.laterality]
                 disease.laterality.CopyFrom(self.oc(curie, m.label(curie)))
             found.append(disease)
         return found + extra
+
+    def _timing(self, disease: Disease, cancer: Cancer) -> None:
+        """The DM-to-cancer interval as the onset age; its temporal relation as the stage."""
+        name = self.label(cancer.malignancy)
+        if cancer.interval_months is not None:
+            onset = (
+                cancer_onset(self.patient.age, cancer.interval_months)
+                if self.patient.age is not None
+                else None
+            )
+            if onset is None:
+                self.note(
+                    "diseases",
+                    name,
+                    f"DM-to-cancer interval {cancer.interval_months} months: not a whole "
+                    "number of months after a known age at DM diagnosis",
+                )
+            else:
+                disease.onset.CopyFrom(TimeElement(age=Age(iso8601duration=onset)))
+        if cancer.relation is not None:
+            # the event the interval runs to (first diagnosis, onset, recurrence,
+            # progression): no field of the schema says it, so dmkg's own class does
+            disease.disease_stage.append(
+                self.oc(curie_of(cancer.relation), self.label(cancer.relation))
+            )
 
     def measurements(self) -> list[Measurement]:
         found = []
@@ -234,87 +257,7 @@ class PhenopacketBuilder:
         return found
 
     def medical_actions(self) -> list[MedicalAction]:
-        found = []
-        for t in self.patient.treatments:
-            name = self.label(t.intervention)
-            mapped = self.mapper.intervention(t.intervention)
-            if mapped is None:
-                self.note(
-                    "medicalActions",
-                    name,
-                    "no ChEBI, NCIt or MAxO term in the verified mapping table",
-                )
-                continue
-            term = self.oc(mapped.curie, mapped.label)
-            interval = _interval(t.start, t.end)
-            if mapped.curie.startswith("MAXO:"):
-                procedure = Procedure(code=term)
-                if interval is not None:
-                    procedure.performed.CopyFrom(TimeElement(interval=interval))
-                action = MedicalAction(procedure=procedure)
-            else:
-                treatment = Treatment(agent=term)
-                dose = DoseInterval()
-                if t.dose_value is not None and t.dose_unit:
-                    dose.quantity.CopyFrom(
-                        Quantity(
-                            unit=self.oc(
-                                f"UCUM:{t.dose_unit}", UNIT_LABELS.get(t.dose_unit, t.dose_unit)
-                            ),
-                            value=float(t.dose_value),
-                        )
-                    )
-                if interval is not None:
-                    dose.interval.CopyFrom(interval)
-                if dose.ByteSize():
-                    treatment.dose_intervals.append(dose)
-                action = MedicalAction(treatment=treatment)
-            target = self._target(t)
-            if target is not None:
-                action.treatment_target.CopyFrom(target)
-            self._free_text(t, name)
-            found.append(action)
-        return found
-
-    def _target(self, t: TreatmentRecord) -> OntologyClass | None:
-        if t.target is None:
-            return None
-        if t.target == DMKG.Dermatomyositis:
-            return self.oc(*DERMATOMYOSITIS)
-        mapped = self.mapper.disease(t.target)
-        if mapped is None and t.target == DMKG.Malignancy:
-            # "given for the malignancy": the patient's one mapped cancer, if there is one
-            cancers = {
-                c
-                for c in (self.mapper.disease(x.malignancy) for x in self.patient.cancers)
-                if c is not None
-            }
-            mapped = next(iter(cancers)) if len(cancers) == 1 else None
-        if mapped is None:
-            self.note(
-                "medicalActions",
-                self.label(t.intervention),
-                f"treatment target {self.label(t.target)!r} has no MONDO or NCIt term",
-            )
-            return None
-        return self.oc(mapped.curie, mapped.label)
-
-    def _free_text(self, t: TreatmentRecord, name: str) -> None:
-        parts = []
-        written = (
-            f"{_num(t.dose_value)} {t.dose_unit}"
-            if t.dose_value is not None and t.dose_unit
-            else None
-        )
-        if t.dose and t.dose != written:
-            parts.append(f"dose as printed {t.dose!r}")
-        for what, value in (("route", t.route), ("schedule", t.schedule), ("phase", t.phase)):
-            if value:
-                parts.append(f"{what} {value!r}")
-        if parts:
-            self.note(
-                "medicalActions", name, "; ".join(parts) + ": free text, no coded phenopacket field"
-            )
+        return medical_actions(self)
 
     def subject(self) -> Individual:
         p = self.patient
@@ -368,22 +311,3 @@ class PhenopacketBuilder:
         if p.sex is None:
             self.note("subject", "sex", "not reported")
         return packet
-
-
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _interval(start: str | None, end: str | None) -> TimeInterval | None:
-    """Months (YYYY-MM) as a timestamp interval from the first to the last instant."""
-    if not start and not end:
-        return None
-    first = start or end or ""
-    last = end or start or ""
-    interval = TimeInterval()
-    interval.start.FromJsonString(f"{first}-01T00:00:00Z")
-    year, month = (int(x) for x in last.split("-"))
-    day = calendar.monthrange(year, month)[1]
-    interval.end.FromJsonString(f"{last}-{day:02d}T23:59:59Z")
-    return interval

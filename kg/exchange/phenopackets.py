@@ -11,20 +11,25 @@ beside the JSON files, one line per item, so nothing disappears silently):
   reported, not performed and *equivocal* findings are left out: the schema has no
   "uncertain" state, and an equivocal sign is neither present nor excluded. A finding whose
   class has no HPO cross-reference is left out (no term is invented). Grades become HPO
-  severity modifiers (see :data:`~kg.exchange.identifiers.GRADE_SEVERITY`).
+  severity modifiers (see :data:`~kg.exchange.identifiers.GRADE_SEVERITY`). HPO's hierarchy
+  is respected (:func:`~kg.exchange.phenopacket_rules.consistent_features`): a present
+  descendant wins over an excluded ancestor (Requena case 25: anti-centromere positive, ANA
+  negative), and an exclusion or presence another term already implies is dropped; each
+  dropped term is in the notes.
 - ``diseases``: dermatomyositis (MONDO:0016367) with the age at DM diagnosis as its onset;
-  each cancer with its MONDO (else NCIt) term and laterality; a finding that is a disease
-  with a MONDO term but no HPO term (interstitial lung disease) with ``excluded`` when absent.
-  A cancer class with no term of its own (e.g. "bladder cancer") is left out with a note:
-  none of its ancestors has a verified term either, and a narrower term would claim more
-  than the paper says.
+  each cancer with its MONDO (else NCIt) term, else dmkg's own class (``dmkg:BladderMalignancy``:
+  no external term says only "bladder"), its laterality, the DM-to-cancer interval as its
+  onset age (the DM age plus the interval, in years and months) and the event the interval
+  runs to (first diagnosis, onset, recurrence, progression) as a dmkg term in
+  ``diseaseStage``, the one field of the schema that can carry it; a finding that is a
+  disease with a MONDO term but no HPO term (interstitial lung disease) with ``excluded``
+  when absent.
 - ``measurements``: creatine kinase values (LOINC 2157-6) with their UCUM unit, reference
   range and, in ``description``, the time point. A value printed only as "normal" has no
   number; it is carried by the excluded "Elevated circulating creatine kinase" feature.
-- ``medicalActions``: agents (ChEBI, NCIt) as treatments with dose and dates, MAxO actions
-  (mastectomy, immunoglobulin infusion) as procedures; the disease treated as
-  ``treatmentTarget``. Route, schedule and phase are free text in the curated data and the
-  schema wants coded terms for them; they are listed in the notes instead.
+- ``medicalActions``: see :mod:`kg.exchange.phenopacket_actions` (routes coded; doses whose
+  schedule has no verified frequency term are in the notes, not in an incomplete
+  ``DoseInterval``).
 - ``subject``: the opaque patient id, sex and vital status; ``survivalTimeInDays`` is the
   months since DM diagnosis times 30.4375 (the mean month). The age at DM diagnosis sits on
   the dermatomyositis disease (``onset``), because ``timeAtLastEncounter`` would claim the

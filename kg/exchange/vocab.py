@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from rdflib import Graph, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg.exchange.identifiers import EXTERNAL_LABELS, PREFERRED_CLOSE, curie_of
@@ -67,9 +67,12 @@ class TermMapper:
     - intervention: an exact ChEBI or NCIt match (the agent); else an exact or close MAxO
       match (the medical action).
 
-    Mapping back accepts exactly the terms the forward rules produce; where two classes
-    produce the same term the closer match wins (HP:0001029 is Poikiloderma's exact match
-    and only a broad match of scalp poikiloderma).
+    Mapping back accepts the exact and close terms the forward rules produce; where two
+    classes produce the same term the closer match wins. A broad match never maps back: the
+    external term is broader than the class (HP:0045051 Decreased DLCO is only a broad match
+    of reduced DLCO "below 70% of predicted", a threshold a foreign curator never stated), so
+    such a term maps back only to a class it is an exact or close match of (HP:0001029 to
+    Poikiloderma, not to scalp poikiloderma), or is unmapped.
     """
 
     def __init__(self, ontology: Graph) -> None:
@@ -90,7 +93,7 @@ class TermMapper:
         for cls in classes:
             for role in roles:
                 mapped = self.map(cls, role)
-                if mapped is None:
+                if mapped is None or mapped.match == "broad":
                     continue
                 key: tuple[Role, str] = (role, mapped.curie)
                 rank = _RANK[mapped.match]
@@ -181,7 +184,22 @@ class TermMapper:
         if held is None and ":" in curie:  # CURIE prefixes are case-insensitive here
             prefix, local = curie.strip().split(":", 1)
             held = self._back.get((role, f"{prefix.upper()}:{local}"))
+            if held is None and prefix == "dmkg":
+                return self._own_class(local, role)
         return held[1] if held else None
+
+    def _own_class(self, local: str, role: Role) -> URIRef | None:
+        """A dmkg class named by its own CURIE (what an export writes where no external
+        term says as much), if the ontology declares it and it fits the role."""
+        cls = DMKG._NS[local]
+        if (cls, RDF.type, OWL.Class) not in self.graph:
+            return None
+        roots = {
+            "phenotype": (DMKG.ClinicalFinding, DMKG.Autoantibody),
+            "disease": (DMKG.Disease,),
+            "intervention": (DMKG.Intervention,),
+        }[role]
+        return cls if any(self.is_under(cls, r) for r in roots) else None
 
     def known(self, role: Role) -> list[str]:
         """Every external term that maps back in a role, sorted."""

@@ -127,7 +127,9 @@ def plan_import(
     problems: list[ImportProblem] = []
     plans: dict[str, SourcePlan] = {}
     readers: list[tuple[str, PacketReader]] = []
-    seen_cases: dict[str, str] = {}
+    # a subject id names a patient within its publication ("Patient 3" of one paper is not
+    # "Patient 3" of another): duplicates are looked for per publication
+    seen_cases: dict[tuple[str, str], str] = {}
     for file, packet in packets:
         cited = _publication(file, packet)
         if cited is None and doi is None:
@@ -148,18 +150,19 @@ def plan_import(
         reader = PacketReader(file, packet, mapper)
         patient = reader.read()
         case = packet.subject.id or packet.id
-        if case in seen_cases:
+        if (key, case) in seen_cases:
             problems.append(
                 ImportProblem(
                     file,
                     "$.subject.id",
                     case,
-                    f"the same subject id as in {seen_cases[case]}",
-                    "one phenopacket per patient",
+                    f"the same subject id as in {seen_cases[key, case]}, which cites the "
+                    "same publication",
+                    "one phenopacket per patient of a publication",
                 )
             )
             continue
-        seen_cases[case] = file
+        seen_cases[key, case] = file
         problems.extend(reader.problems if not allow_unmapped else [])
         plan.notes.extend(reader.notes + (reader.problems if allow_unmapped else []))
         if patient is not None:

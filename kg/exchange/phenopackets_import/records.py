@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.exchange.identifiers import CK_ASSAY
+from kg.exchange.identifiers import CK_ASSAY, ROUTES
 from kg.exchange.phenopackets_import.context import PacketContext, month_of, plain_number
 from kg.namespaces import DMKG
 
 __all__ = ["read_actions", "read_measurements"]
+
+_ROUTE_WORD = {curie: word for word, (curie, _) in ROUTES.items()}
 
 
 def read_measurements(ctx: PacketContext, patient: dict[str, Any]) -> None:
@@ -145,10 +147,13 @@ def read_treatment(ctx: PacketContext, item: dict[str, Any], treatment: Any, pat
             item["start"] = month_of(dose.interval.start)
             item["end"] = month_of(dose.interval.end)
         ctx.unsupported(where, {"scheduleFrequency": dose.HasField("schedule_frequency")})
+    route = _ROUTE_WORD.get(treatment.route_of_administration.id)
+    if route:
+        item["route"] = route
     ctx.unsupported(
         path,
         {
-            "routeOfAdministration": treatment.HasField("route_of_administration"),
+            "routeOfAdministration": treatment.HasField("route_of_administration") and not route,
             "drugType": bool(treatment.drug_type),
             "cumulativeDose": treatment.HasField("cumulative_dose"),
         },

@@ -8,17 +8,20 @@ from typing import Any
 from phenopackets import VitalStatus
 
 from kg.exchange.identifiers import LATERALITY, SEVERITY
+from kg.exchange.phenopacket_rules import interval_from_onsets
 from kg.exchange.phenopackets_import.context import (
     PacketContext,
     months_from_days,
     plain_number,
 )
+from kg.loaders.cells import RELATION
 from kg.namespaces import DMKG
 
 __all__ = ["read_diseases", "read_features", "read_outcome"]
 
 _SEVERITY_WORD = {curie: word for word, curie in SEVERITY.items()}
 _LATERALITY_WORD = {curie: word for word, curie in LATERALITY.items()}
+_RELATION_WORD = {cls: word for word, cls in RELATION.items()}
 
 
 def read_diseases(ctx: PacketContext, patient: dict[str, Any]) -> None:
@@ -57,8 +60,8 @@ def read_diseases(ctx: PacketContext, patient: dict[str, Any]) -> None:
                     disease.laterality.id,
                     "not imported: dmkg records left or right",
                 )
+            read_cancer_timing(ctx, cancer, disease, path)
             patient.setdefault("cancers", []).append(cancer)
-            ctx.unsupported(path, {"onset": disease.HasField("onset")})
         elif ctx.mapper.is_under(cls, DMKG.ClinicalFinding):
             status = "absent" if disease.excluded else "present"
             patient.setdefault("findings", []).append(
@@ -75,7 +78,8 @@ def read_diseases(ctx: PacketContext, patient: dict[str, Any]) -> None:
             path,
             {
                 "resolution": disease.HasField("resolution"),
-                "diseaseStage": bool(disease.disease_stage),
+                "diseaseStage": bool(disease.disease_stage)
+                and not ctx.mapper.is_under(cls, DMKG.Malignancy),
                 "clinicalTnmFinding": bool(disease.clinical_tnm_finding),
                 "primarySite": disease.HasField("primary_site"),
             },
@@ -87,6 +91,45 @@ def read_diseases(ctx: PacketContext, patient: dict[str, Any]) -> None:
             "not a dermatomyositis patient",
             "a diseases entry with MONDO:0016367 dermatomyositis or a subtype",
         )
+
+
+def read_cancer_timing(ctx: PacketContext, cancer: dict[str, Any], disease: Any, path: str) -> None:
+    """The DM-to-cancer interval from the cancer's onset age and the DM onset age, and its
+    temporal relation from a dmkg term in ``diseaseStage`` (as the export writes them)."""
+    if disease.HasField("onset"):
+        dm_onsets = [
+            d.onset.age.iso8601duration
+            for d in ctx.packet.diseases
+            if d.HasField("onset") and not d.excluded and _is_dm(ctx, d.term.id)
+        ]
+        interval = (
+            interval_from_onsets(dm_onsets[0], disease.onset.age.iso8601duration)
+            if len(dm_onsets) == 1
+            else None
+        )
+        if interval is None:
+            ctx.note(
+                f"{path}.onset",
+                disease.onset.age.iso8601duration or disease.onset.WhichOneof("element") or "",
+                "not imported: a cancer onset is kept as an age in years and months beside "
+                "one dermatomyositis onset age",
+            )
+        else:
+            cancer["interval_months"] = int(interval)
+    for j, stage in enumerate(disease.disease_stage):
+        cls = DMKG._NS[stage.id.split(":", 1)[1]] if stage.id.startswith("dmkg:") else None
+        word = _RELATION_WORD.get(cls) if cls is not None else None
+        if word is None:
+            ctx.note(
+                f"{path}.diseaseStage[{j}]", stage.id, "not imported: dmkg has no place for it"
+            )
+        else:
+            cancer["relation"] = word
+
+
+def _is_dm(ctx: PacketContext, curie: str) -> bool:
+    cls = ctx.mapper.from_curie(curie, "disease")
+    return cls is not None and ctx.mapper.is_under(cls, DMKG.Dermatomyositis)
 
 
 def read_age(ctx: PacketContext, patient: dict[str, Any], disease: Any, path: str) -> None:
