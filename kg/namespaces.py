@@ -260,6 +260,7 @@ class DMKG(DefinedNamespace):
     antibody: URIRef
     antibodyStatus: URIRef
     authors: URIRef
+    cancerCategory: URIRef
     cancerSite: URIRef
     caseLabel: URIRef
     ciHigh: URIRef

@@ -91,11 +91,14 @@ REQUENA_ANTIBODIES: dict[URIRef, dict[str, int]] = {
 # The case report's patient: ANA 1:160 speckled, anti-Ro52 and anti-TIF1-gamma, all positive.
 CASE_REPORT_POSITIVE = {DMKG.AntinuclearAntibody, DMKG.AntiRo52, DMKG.AntiTIF1gamma}
 
-# Requena Table 1 "Associated cancer": breast = 7 "breast"/ductal carcinoma rows (5, 14, 18,
-# 20, 21, 22, 23) + the diffuse large B-cell lymphoma of the breast (case 6); lung 1, 13, 15,
-# 16, 19, 24; bladder 2, 3, 10, 17; ovary 8, 11, 12, 25; stomach 4; prostate 7; cervix 9.
+# Requena Table 1 "Associated cancer", counted by the paper's own categories (its Total row:
+# "Breast (7), Lung (6), Bladder (4), Ovary (4), Stomach (1), Lymphoma (1), Prostate (1),
+# Cervix (1)"): breast = the 7 "breast"/ductal carcinoma rows (5, 14, 18, 20, 21, 22, 23);
+# lymphoma = the diffuse large B-cell lymphoma of the breast (case 6); lung 1, 13, 15, 16, 19,
+# 24; bladder 2, 3, 10, 17; ovary 8, 11, 12, 25; stomach 4; prostate 7; cervix 9.
 REQUENA_SITES = {
-    DMKG.BreastMalignancy: 8,
+    DMKG.BreastMalignancy: 7,
+    DMKG.Lymphoma: 1,
     DMKG.LungMalignancy: 6,
     DMKG.BladderMalignancy: 4,
     DMKG.OvarianMalignancy: 4,
@@ -103,7 +106,7 @@ REQUENA_SITES = {
     DMKG.ProstateMalignancy: 1,
     DMKG.CervicalMalignancy: 1,
 }
-ALL_SITES = {**REQUENA_SITES, DMKG.BreastMalignancy: 9}  # + the case report's breast cancer
+ALL_SITES = {**REQUENA_SITES, DMKG.BreastMalignancy: 8}  # + the case report's breast cancer
 
 # Positive antibody x cancer site (Requena rows as above, + the case report's breast cancer):
 # anti-TIF1-gamma+ with breast 18, 20, 22, 23 + case report = 5; lung 15, 16 = 2; bladder 17.
@@ -387,6 +390,15 @@ def test_cancer_sites(graph: Graph, source: str | None, expected: dict[URIRef, i
     rows = _records(run_query(graph, "cancer-sites", params))
     assert {r["site"]: r["patients"] for r in rows} == expected
     assert [r["patients"] for r in rows] == sorted((r["patients"] for r in rows), reverse=True)
+
+
+def test_cancer_sites_says_which_grouping_each_row_uses(graph: Graph) -> None:
+    rows = {r["site"]: r["grouping"] for r in _records(run_query(graph, "cancer-sites"))}
+    # the case report defines no categories: its breast cancer counts by organ site
+    assert rows[DMKG.BreastMalignancy] == "source categories and organ site"
+    assert rows[DMKG.Lymphoma] == "source categories"
+    case = _records(run_query(graph, "cancer-sites", {"source": CASE_REPORT}))
+    assert [(r["site"], r["grouping"]) for r in case] == [(DMKG.BreastMalignancy, "organ site")]
 
 
 def test_antibody_cancer(graph: Graph) -> None:

@@ -57,7 +57,10 @@ POSITIVE_ANTIBODIES = 9 + 7 + 2 + 1 + 3
 SITES = 26
 
 LUNG = {1, 13, 15, 16, 19, 24}
-BREAST = {5, 6, 14, 18, 20, 21, 22, 23, "CR"}
+# by Requena's own categories (its Total row: "Breast (7)", "Lymphoma (1)"): case 6, the
+# lymphoma of the breast, is "Lymphoma"; the case report (no categories) by organ site
+BREAST = {5, 14, 18, 20, 21, 22, 23, "CR"}
+LYMPHOMA = {6}
 MYOSITIS_YES = {1, 3, 4, 5, 8, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23}
 MYOSITIS_NO = {2, 6, 7, 9, 10, 11, 20, 24, 25}
 TIF1_POSITIVE = {15, 16, 17, 18, 20, 22, 23, "CR"}
@@ -146,6 +149,7 @@ def test_bipartite_node_and_edge_attributes(features: nx.Graph) -> None:
     assert helio["patients"] == len(HELIOTROPE_YES) == features.degree("dmkg:HeliotropeRash")
     assert features.nodes["dmkg:AntiTIF1gamma"]["patients"] == len(TIF1_POSITIVE)
     assert features.nodes["dmkg:BreastMalignancy"]["patients"] == len(BREAST)
+    assert features.nodes["dmkg:Lymphoma"]["patients"] == len(LYMPHOMA)
     assert "dmkg:CalcinosisCutis" not in features  # absent in all 25 rows: no edge, no node
     by_label = {d["label"]: n for n, d in features.nodes(data=True) if d["kind"] == "patient"}
     case5, case6 = by_label["requena2024 case 5"], by_label["requena2024 case 6"]

@@ -32,9 +32,11 @@ MONSEAU = "10.1016/j.jaad.2020.03.058"
 CASE_REPORT = "10.3390/curroncol28030182"
 ALL_PATIENTS = set(range(1, 26)) | {"CR"}
 
-# --- sites, Table 1 "Associated cancer" (case 6, lymphoma of the breast, has site breast)
+# --- sites, Table 1 "Associated cancer", by the paper's own categories (its Total row):
+# case 6, the lymphoma of the breast, counts as "Lymphoma (1)", not in "Breast (7)"; the case
+# report (no categories) by organ site
 LUNG = {1, 13, 15, 16, 19, 24}
-BREAST = {5, 6, 14, 18, 20, 21, 22, 23, "CR"}
+BREAST = {5, 14, 18, 20, 21, 22, 23, "CR"}
 # --- Table 1 "Myositis (clinical)": Yes / No / U (the case report records no "myositis")
 MYOSITIS_YES = {1, 3, 4, 5, 8, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23}
 MYOSITIS_NO = {2, 6, 7, 9, 10, 11, 20, 24, 25}

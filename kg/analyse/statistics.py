@@ -9,8 +9,9 @@ Two kinds of rows, in one column layout (:data:`ASSOCIATION_COLUMNS`):
     the finding present or the antibody positive, unexposed absent or negative; a patient with
     any other status (unknown, equivocal, not reported, not performed) or with no record of
     the exposure is left out and counted in ``excluded``. Exposures are the classes as
-    recorded (no roll-up along the class hierarchy); the site is the ``dmkg:cancerSite`` of
-    the patient's cancer diagnoses.
+    recorded (no roll-up along the class hierarchy); the site is the category a source's own
+    grouping gives each of the patient's cancer diagnoses (``dmkg:cancerCategory``, from the
+    categories its totals row prints), else its organ site (``dmkg:cancerSite``).
 ``cohort``
     Each printed group comparison whose two groups are cohort-level counts n/N: the first
     cohort is the exposure, the second the reference, the compared feature the outcome:
@@ -120,7 +121,13 @@ _OBSERVATIONS = prepareQuery(
 _SITES = prepareQuery(
     """
     SELECT ?patient ?site WHERE {
-      ?diagnosis a dmkg:CancerDiagnosis ; dmkg:ofPatient ?patient ; dmkg:cancerSite ?site .
+      ?diagnosis a dmkg:CancerDiagnosis ; dmkg:ofPatient ?patient .
+      # the source's own category where it defines one (Requena's lymphoma of the breast is
+      # "Lymphoma"), else the organ site
+      OPTIONAL { ?diagnosis dmkg:cancerCategory ?category }
+      OPTIONAL { ?diagnosis dmkg:cancerSite ?organ }
+      BIND(COALESCE(?category, ?organ) AS ?site)
+      FILTER(BOUND(?site))
     }""",
     initNs=_NS,
 )

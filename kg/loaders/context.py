@@ -13,6 +13,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.errors import CurationError
 from kg.loaders.cells import FINDING_STATUS, parse_int, parse_titer, word
 from kg.loaders.writer import SourceWriter, Where
 from kg.namespaces import DMKG
@@ -38,6 +39,7 @@ class SourceContext:
     #: (k, n): this load handles patient-table rows k, k+n, k+2n, ... (see load_source)
     shard: tuple[int, int] = (0, 1)
     _classified: dict[URIRef, tuple[URIRef | None, URIRef | None]] = field(default_factory=dict)
+    _categories: dict[tuple[str, str], list[URIRef]] = field(default_factory=dict)
 
     @property
     def first_shard(self) -> bool:
@@ -147,6 +149,39 @@ class SourceContext:
         site, histology = self._site_histology(malignancy)
         self.writer.add(node, DMKG.cancerSite, site)
         self.writer.add(node, DMKG.histology, histology)
+
+    def categorise_cancer(self, node: URIRef, malignancy: URIRef, where: Where) -> None:
+        """State the category the paper's own grouping gives the diagnosis, if it has one.
+
+        A paper's categories are the malignancy classes its totals row prints for the same
+        table column (Requena: "Breast (7), ..., Lymphoma (1)"). A malignancy under a printed
+        histological category is counted there, not under its organ site, as the paper's
+        totals do: the lymphoma of the breast is "Lymphoma", not "Breast".
+        """
+        key = (str(where.table), str(where.column))
+        if key not in self._categories:
+            found = []
+            for item in self.meta.get("totals") or []:
+                if (
+                    isinstance(item, dict)
+                    and (str(item.get("table")), str(item.get("column"))) == key
+                ):
+                    try:  # a feature that is no malignancy (or unknown) is no category; the
+                        # totals loader reports an unknown one
+                        found.append(
+                            self.writer.terms.resolve(
+                                str(item.get("feature", "")), root=DMKG.Malignancy
+                            )
+                        )
+                    except CurationError:
+                        continue
+            self._categories[key] = found
+        terms = self.writer.terms
+        under = [c for c in self._categories[key] if terms.is_under(malignancy, c)]
+        by_histology = [c for c in under if terms.is_under(c, DMKG.MalignancyByHistology)]
+        chosen = terms.most_specific(by_histology or under)
+        if len(chosen) == 1:
+            self.writer.add(node, DMKG.cancerCategory, chosen[0])
 
     def _site_histology(self, malignancy: URIRef) -> tuple[URIRef | None, URIRef | None]:
         """The most specific organ site and histology above a malignancy (looked up once)."""

@@ -159,6 +159,7 @@ def _cancer(
         ) from None
     node = ctx.writer.record(DMKG.CancerDiagnosis, where, patient=patient)
     ctx.classify_malignancy(node, malignancy)
+    ctx.categorise_cancer(node, malignancy, where)
     cancer.append(node)
     if codes:
         ctx.finding(patient, DMKG.Malignancy, CodeReading(status="present"), where)

@@ -253,7 +253,11 @@ def _patient_statuses(
         yes[feature] = {p for p, s in by_patient.items() if s & _EXPOSED and not s & _UNEXPOSED}
         no[feature] = {p for p, s in by_patient.items() if s & _UNEXPOSED and not s & _EXPOSED}
     for diagnosis in graph.subjects(RDF.type, DMKG.CancerDiagnosis):
-        site = graph.value(diagnosis, DMKG.cancerSite)
+        # the source's own category where it defines one, else the organ site (as
+        # patient_associations and the cancer-sites query count)
+        site = graph.value(diagnosis, DMKG.cancerCategory) or graph.value(
+            diagnosis, DMKG.cancerSite
+        )
         whose = graph.value(diagnosis, DMKG.ofPatient)
         if site is not None and whose is not None:
             yes.setdefault(site, set()).add(whose)

@@ -28,7 +28,13 @@ _PRESENT_FEATURES = prepareQuery(
                 dmkg:antibody ?feature .
         BIND("antibody" AS ?kind) }
       UNION
-      { ?record a dmkg:CancerDiagnosis ; dmkg:cancerSite ?feature .
+      { ?record a dmkg:CancerDiagnosis .
+        # the source's own category where it defines one, else the organ site (as the
+        # cancer-sites query counts)
+        OPTIONAL { ?record dmkg:cancerCategory ?category }
+        OPTIONAL { ?record dmkg:cancerSite ?organ }
+        BIND(COALESCE(?category, ?organ) AS ?feature)
+        FILTER(BOUND(?feature))
         BIND("cancer site" AS ?kind) }
       ?record dmkg:ofPatient ?patient .
     }""",
