@@ -14,6 +14,14 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
 from kg.analyse.qa import QA_COLUMNS, QA_KINDS, QAItem, p_consistent, qa_report, within_rounding
+from kg.analyse.qa.conventions import (
+    CHI2,
+    CHI2_YATES,
+    FISHER,
+    FISHER_DOUBLED,
+    convention_p_values,
+)
+from kg.analyse.statistics import cohort_associations
 from kg.namespaces import DMKG
 
 REQUENA = "10.1016/j.ad.2025.02.012"
@@ -37,14 +45,11 @@ EXPECTED = {
     ("percent-vs-fraction", "abnormal muscle MRI 20/33", "62.5", "60.606"),
     ("percent-vs-fraction", "FEV below 70% of predicted 9/47", "19.2", "19.149"),
     ("percent-vs-fraction", "anti-TIF1-gamma antibody 5/32", "13.51", "15.6250"),
-    # Monseau Table I: printed p against Fisher's exact test on the printed n/N
-    ("p-value-vs-recomputed", "heliotrope rash: 41/64 vs 34/55", ".8", "0.8502"),
-    ("p-value-vs-recomputed", "periungual erythema: 36/56 vs 25/55", ".05", "0.05728"),
-    ("p-value-vs-recomputed", "proximal muscle weakness: 61/64 vs 49/55", ".35", "0.2993"),
+    # Monseau Table I: printed p that no common convention gives from the printed n/N
+    # (Fisher two-sided by minimum likelihood / doubled one-sided, chi-square without / with
+    # Yates): severe weakness 0.334 / 0.391 / 0.292 / 0.391; MRI 0.823 / 0.890 / 0.715 / 0.888
     ("p-value-vs-recomputed", "severe muscle weakness: 29/54 vs 35/55", ".02", "0.3339"),
     ("p-value-vs-recomputed", "abnormal muscle MRI: 20/33 vs 30/53", ".87", "0.8231"),
-    ("p-value-vs-recomputed", "Raynaud phenomenon: 8/63 vs 12/54", ".26", "0.2201"),
-    ("p-value-vs-recomputed", "arthritis: 17/63 vs 23/55", ".13", "0.1189"),
     # text against rows or table
     ("text-vs-table", "lung cancer cases", 5, 6),  # Requena "lung cancer (5 cases)"
     ("text-vs-table", "patients with DM at cancer recurrence", 4, 5),  # "(4 patients)"
@@ -89,8 +94,8 @@ def test_items_are_ordered_by_kind(report: list[QAItem]) -> None:
             MONSEAU,
         ),
         (
-            "Raynaud phenomenon: 8/63 vs 12/54",
-            "Table I, column Fisher's test, n (%) P value, row Raynaud phenomenon",
+            "severe muscle weakness: 29/54 vs 35/55",
+            "Table I, column Fisher's test, n (%) P value, row Severe weakness (MRC score, ≤3)",
             MONSEAU,
         ),
     ],
@@ -172,6 +177,50 @@ def test_agreeing_percentages_and_p_values_are_not_reported(report: list[QAItem]
             "myalgia",
         }
     )
+
+
+# Printed p-values that a common convention other than scipy's two-sided Fisher reproduces,
+# computed by hand with scipy from Monseau Table I's n/N: none may be flagged.
+CONVENTION_OF = {
+    # 61/64 vs 49/55: doubled one-sided Fisher 0.3518, Yates 0.3513 (min-likelihood 0.2993)
+    "proximal muscle weakness": (".35", {FISHER_DOUBLED, CHI2_YATES}),
+    # 8/63 vs 12/54: doubled 0.2638, Yates 0.2636 (0.2201)
+    "Raynaud phenomenon": (".26", {FISHER_DOUBLED, CHI2_YATES}),
+    # 17/63 vs 23/55: doubled 0.1328, Yates 0.1328 (0.1189)
+    "arthritis": (".13", {FISHER_DOUBLED, CHI2_YATES}),
+    # 36/56 vs 25/55: uncorrected chi-square 0.0462 (Fisher 0.0573)
+    "periungual erythema": (".05", {CHI2}),
+    # 41/64 vs 34/55: uncorrected chi-square 0.8004 (Fisher 0.8502)
+    "heliotrope rash": (".8", {CHI2}),
+    # 29/54 vs 35/55: none (0.3339, 0.3907, 0.2923, 0.3906)
+    "severe muscle weakness": (".02", set()),
+}
+
+
+@pytest.mark.parametrize("feature", sorted(CONVENTION_OF))
+def test_each_printed_p_names_the_convention_that_gives_it(
+    graph: Graph, report: list[QAItem], feature: str
+) -> None:
+    printed, conventions = CONVENTION_OF[feature]
+    (row,) = [r for r in cohort_associations(graph) if r["outcome"] == feature]
+    assert row["reported_p"] == printed
+    assert set(filter(None, row["p_convention"].split("; "))) - {"none"} == conventions
+    flagged = {i.item.split(":")[0] for i in report if i.kind == "p-value-vs-recomputed"}
+    assert (feature in flagged) is (not conventions)
+
+
+def test_conventions_against_scipy_by_hand() -> None:
+    # 1/42 vs 7/55 (alopecia): every convention from scipy's own functions
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    table = [[1, 41], [7, 48]]
+    ps = convention_p_values(1, 41, 7, 48)
+    assert ps[FISHER] == pytest.approx(fisher_exact(table).pvalue)
+    one_sided = min(fisher_exact(table, alternative=a).pvalue for a in ("less", "greater"))
+    assert ps[FISHER_DOUBLED] == pytest.approx(2 * one_sided)
+    assert ps[CHI2] == pytest.approx(chi2_contingency(table, correction=False).pvalue)
+    assert ps[CHI2_YATES] == pytest.approx(chi2_contingency(table, correction=True).pvalue)
+    assert convention_p_values(0, 0, 3, 4)[CHI2] is None  # an empty row: undefined
 
 
 def test_as_dict_follows_the_columns(report: list[QAItem]) -> None:

@@ -17,7 +17,10 @@ Two kinds of rows, in one column layout (:data:`ASSOCIATION_COLUMNS`):
     cohort is the exposure, the second the reference, the compared feature the outcome:
     ``a = n1``, ``b = N1 - n1``, ``c = n2``, ``d = N2 - n2``. ``excluded`` counts the cohort
     members not assessed for the feature (cohort size minus N, both cohorts), and
-    ``reported_p`` is the p-value as printed, beside the recomputed ``p_fisher``.
+    ``reported_p`` is the p-value as printed, beside the recomputed ``p_fisher``;
+    ``p_convention`` names the conventions that reproduce the printed p at its printed
+    precision (Fisher two-sided by minimum likelihood or by doubling, chi-square with or
+    without Yates' correction; "none" if none does; see :mod:`kg.analyse.qa.conventions`).
 
 ``proportion`` is ``a / (a + b)`` (for cohorts: p1), ``proportion_reference`` is
 ``c / (c + d)`` (p2), each with its Wilson 95% interval. The odds ratio is scipy's
@@ -89,6 +92,7 @@ ASSOCIATION_COLUMNS = (
     "or_ci_high",
     "p_fisher",
     "reported_p",
+    "p_convention",
     "source",
 )
 #: how an unbounded odds ratio or bound is written
@@ -280,6 +284,7 @@ def patient_associations(graph: Graph) -> list[dict[str, Any]]:
                     "excluded": len(doi) - len(included),
                     **two_by_two(a, b, c, d),
                     "reported_p": None,
+                    "p_convention": None,
                     "source": "; ".join(sorted({doi[p] for p in included if p in doi})),
                 }
             )
@@ -318,10 +323,20 @@ def cohort_associations(graph: Graph) -> list[dict[str, Any]]:
             "excluded": excluded,
             **two_by_two(a, b, c, d),
             "reported_p": comp.printed_p,
+            "p_convention": _convention(comp.printed_p, a, b, c, d),
             "source": comp.source,
         }
         rows.append({col: row[col] for col in ASSOCIATION_COLUMNS})
     return rows
+
+
+def _convention(printed: str | None, a: int, b: int, c: int, d: int) -> str | None:
+    """Which p-value conventions reproduce the printed p ("none" if none does)."""
+    if not printed:
+        return None
+    from kg.analyse.qa.conventions import convention_p_values, matching_conventions
+
+    return "; ".join(matching_conventions(printed, convention_p_values(a, b, c, d))) or "none"
 
 
 def associations(graph: Graph) -> list[dict[str, Any]]:

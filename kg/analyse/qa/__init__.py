@@ -19,10 +19,13 @@ not reported. Kinds (:data:`QA_KINDS`):
     A printed percentage against ``100 n / N``, beyond the rounding of the printed digits
     (one decimal: more than 0.05 away; an integer: more than 0.5).
 ``p-value-vs-recomputed``
-    A printed p-value against Fisher's exact test (two-sided, scipy) on the printed n/N of
-    both groups. ``<v`` holds if p < v, ``>v`` if p > v, and a plain value with d decimals if
-    p lies within half a unit of its last digit (|p - v| <= 0.5 * 10**-d: both roundings of
-    a tie are accepted, so no p is flagged for a rounding convention).
+    A printed p-value against the p-values of the printed n/N of both groups under the
+    common conventions (:mod:`kg.analyse.qa.conventions`: Fisher's exact test two-sided by
+    minimum likelihood, as scipy computes it, and by doubling the smaller one-sided p;
+    Pearson's chi-square without and with Yates' correction). It is listed only when none
+    of them reproduces it. ``<v`` holds if p < v, ``>v`` if p > v, and a plain value with d
+    decimals if p lies within half a unit of its last digit (|p - v| <= 0.5 * 10**-d: both
+    roundings of a tie are accepted, so no p is flagged for a rounding convention).
 ``text-vs-table``
     A number stated in the text against the same quantity from the rows or a table: counts
     (``dmkg:Count`` with ``dmkg:about``: a sex, a temporal relation, a malignancy class, a

@@ -9,15 +9,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from rdflib.term import Node
-from scipy.stats import fisher_exact
 
 from kg.analyse.cohorts import cohort_comparisons
+from kg.analyse.qa.conventions import FISHER, convention_p_values, describe, matching_conventions
 from kg.analyse.qa.items import QAItem
 from kg.analyse.qa.numbers import (
     as_printed,
     decimals_of,
     fixed_decimals,
-    p_consistent,
     trimmed,
     within_rounding,
 )
@@ -210,20 +209,22 @@ def _p_values(data: PatientRows) -> list[QAItem]:
     for comp in cohort_comparisons(data.graph):
         if not comp.printed_p:
             continue
-        a, b, c, d = comp.cells
-        p = float(fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue)
-        if not p_consistent(comp.printed_p, p):
+        # a printed p that any common convention reproduces is no disagreement: papers say
+        # "Fisher" or "chi-square" without the variant (see kg.analyse.qa.conventions)
+        ps = convention_p_values(*comp.cells)
+        if not matching_conventions(comp.printed_p, ps):
             where = f"{comp.table}, column {comp.column}, row {comp.row}"
             what = f"{data.label(comp.feature)}: {comp.n1}/{comp.N1} vs {comp.n2}/{comp.N2}"
+            p = ps[FISHER]
             items.append(
                 QAItem(
                     comp.source,
                     where,
                     what,
                     comp.printed_p,
-                    f"{p:.4g}",
+                    f"{p:.4g}" if p is not None else "",
                     "p-value-vs-recomputed",
-                    "Fisher's exact test, two-sided",
+                    "no common convention gives the printed p: " + describe(ps),
                 )
             )
     return items
