@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.exchange.kgx import EDGE_COLUMNS, NODE_COLUMNS, write_kgx
+from kg.exchange.kgx import EDGE_COLUMNS, NODE_COLUMNS, NOTES_FILE, write_kgx
 
 CATEGORIES = {"biolink:Case", "biolink:PhenotypicFeature", "biolink:Disease", "biolink:Publication"}
 PREDICATES = {"biolink:has_phenotype", "biolink:related_to_at_instance_level"}
@@ -45,7 +45,10 @@ def test_nodes_have_biolink_categories(kgx: tuple[list[dict[str, str]], ...]) ->
     assert by_id["HP:0040324"]["category"] == "biolink:PhenotypicFeature"
     assert "dmkg:HeliotropeRash" in by_id["HP:0040324"]["xref"].split("|")
     assert by_id["MONDO:0016367"]["category"] == "biolink:Disease"
-    assert by_id["dmkg:FlagellateErythema"]["category"] == "biolink:PhenotypicFeature"
+    # no HPO term and no prefix of the Biolink prefix map: left out, and listed
+    assert "dmkg:FlagellateErythema" not in by_id
+    assert by_id["doi:10.1016%2Fj.ad.2025.02.012#case-5"]["name"] == "requena2024 case 5"
+    assert by_id["doi:10.1016%2Fj.ad.2025.02.012"]["category"] == "biolink:Publication"
 
 
 def test_edges_are_sourced_and_connect_nodes(kgx: tuple[list[dict[str, str]], ...]) -> None:
@@ -57,6 +60,8 @@ def test_edges_are_sourced_and_connect_nodes(kgx: tuple[list[dict[str, str]], ..
         assert edge["primary_knowledge_source"] == "infores:dmkg"
         assert edge["knowledge_level"] == "observation" and edge["agent_type"] == "manual_agent"
         assert edge["publications"].startswith("doi:10.") and edge["publications"] in ids
+        for end in (edge["subject"], edge["object"]):
+            assert "/" not in end.split(":", 1)[1], end  # KGX's CURIE rule
     assert len({e["id"] for e in edges}) == len(edges)
 
 
@@ -91,13 +96,25 @@ def test_cohort_frequencies_are_counts(kgx: tuple[list[dict[str, str]], ...]) ->
     ]
     got = {(e["subject"], e["has_count"], e["has_total"], e["has_percentage"]) for e in holster}
     assert got == {("MONDO:1010065", "12", "55", "21.82"), ("MONDO:0016367", "2", "55", "3.64")}
-    # features without an HPO term keep their counts under the dmkg class
-    flagellate = [
-        e
-        for e in edges
-        if e["object"] == "dmkg:FlagellateErythema" and e["subject"] == "MONDO:0016367"
-    ]
-    assert [(e["has_count"], e["has_total"]) for e in flagellate] == [("4", "17")]
+    assert not any(e["object"].startswith("dmkg:") for e in edges)
+
+
+def test_what_has_no_biolink_prefix_is_listed(graph: Graph, tmp_path: Path) -> None:
+    kg = write_kgx(graph, tmp_path)
+    notes = (tmp_path / NOTES_FILE).read_text(encoding="utf-8")
+    # Requena Table 2, flagellated lesion: 4 of 17 patients with a "+" or "No"
+    assert "MONDO:0016367 biolink:has_phenotype dmkg:FlagellateErythema 4/17" in notes
+    # bladder and breast cancer now have MONDO terms (MONDO:0001187, MONDO:0007254)
+    assert "dmkg:BladderMalignancy" not in notes and "dmkg:BreastMalignancy" not in notes
+    nodes = sum(1 for kind, _, _ in kg.left_out if kind == "node")
+    assert nodes == 20 and len(kg.left_out) == 20 + 104
+
+
+def test_kgx_validate_finds_no_error(graph: Graph, tmp_path: Path) -> None:
+    from exchange_validators import kgx_errors
+
+    write_kgx(graph, tmp_path)
+    assert kgx_errors(tmp_path / "nodes.tsv", tmp_path / "edges.tsv") == {}
 
 
 def test_kgx_export_is_reproducible(graph: Graph, tmp_path: Path) -> None:

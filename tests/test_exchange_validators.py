@@ -83,3 +83,23 @@ def test_sssom_validate_accepts_the_mapping_table(tmp_path: Path) -> None:
     done = sssom_validate(path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "error" not in (done.stdout + done.stderr).lower()
+
+
+def test_hpotk_loads_every_hpo_annotation(graph: Graph, tmp_path: Path) -> None:
+    import warnings
+
+    from exchange_validators import hpotk_ontology
+    from hpotk.annotations.load.hpoa import SimpleHpoaDiseaseLoader
+
+    from kg.exchange.hpoa import hpo_annotations, hpoa_text
+
+    found, _ = hpo_annotations(graph)
+    path = tmp_path / "dmkg.hpoa"
+    path.write_text(hpoa_text(found), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        diseases = SimpleHpoaDiseaseLoader(hpotk_ontology()).load(str(path))
+    assert [str(w.message) for w in caught] == []
+    loaded = sum(len(list(d.annotations)) for d in diseases.items)
+    assert diseases.version == "2026-11-21"
+    assert loaded == len({(a.disease, a.hpo_id) for a in found})

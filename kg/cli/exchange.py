@@ -57,14 +57,15 @@ def _export_hpoa(args: argparse.Namespace) -> int:
 
 
 def _export_kgx(args: argparse.Namespace) -> int:
-    from kg.exchange.kgx import write_kgx
+    from kg.exchange.kgx import NOTES_FILE, write_kgx
 
     out = Path(args.out)
     kg = write_kgx(open_from_args(args).rdf, out)
     print(
         f"wrote {len(kg.nodes)} nodes and {len(kg.edges)} edges to {out / 'nodes.tsv'} and "
         f"{out / 'edges.tsv'} ({len(kg.skipped)} patient observations neither present nor "
-        "absent left out)"
+        f"absent left out; {len(kg.left_out)} nodes and edges without a Biolink-prefix "
+        f"identifier listed in {out / NOTES_FILE})"
     )
     return 0
 

@@ -6,16 +6,21 @@ multi-valued cell separates its values with ``|``.
 
 Nodes (``provided_by`` infores:dmkg):
 
-- ``biolink:Case``: each patient (``dmkgd:patient/P...``, the opaque IRI of the graph).
+- ``biolink:Case``: each patient, as the case of its paper: the paper's DOI with its ``/``
+  percent-encoded and the case label as fragment (``doi:10.1016%2Fj.ad.2025.02.012#case-5``).
+  KGX's CURIE rule allows no ``/`` after the colon, and every prefix must be one of the
+  Biolink model's JSON-LD context; a prefix of our own (``dmkgd:``) is neither.
 - ``biolink:PhenotypicFeature``: findings and antibody positivity. The node id is the HPO
   term where the ontology has an exact or close HPO match (for an antibody, its "antibody
-  positivity" term: a positive result *is* that phenotype); otherwise the dmkg class
-  (``dmkg:FlagellateErythema``), so no finding is lost. Broad HPO matches are not used as
-  ids (the absence of scalp poikiloderma is not the absence of poikiloderma).
+  positivity" term: a positive result *is* that phenotype). A class with no such term
+  (``dmkg:FlagellateErythema``) is left out with every edge to it, each listed in
+  ``kgx-notes.tsv``: the ``dmkg`` prefix is not in the Biolink prefix map, and a broader
+  term would claim what the paper does not (the absence of scalp poikiloderma is not the
+  absence of poikiloderma).
 - ``biolink:Disease``: dermatomyositis and its subtypes, the cancers and interstitial lung
-  disease, by MONDO id where there is an exact match, else the dmkg class
+  disease, by MONDO (else NCIt) id where there is an exact match; else left out and listed
   (``dmkg:BladderMalignancy``).
-- ``biolink:Publication``: each source paper, as ``doi:...``.
+- ``biolink:Publication``: each source paper, as ``doi:...`` with ``/`` percent-encoded.
 
 Edges (``primary_knowledge_source`` infores:dmkg, an id of our own that the Biolink
 information-resource registry does not list; ``knowledge_level`` observation;
@@ -44,6 +49,7 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
@@ -51,9 +57,20 @@ from kg.exchange.hpoa import feature_counts
 from kg.exchange.identifiers import DMKG_INFORES, curie_of
 from kg.exchange.patients import PatientData, read_patients, read_publications
 from kg.exchange.vocab import TermMapper
-from kg.namespaces import DATA, DMKG
+from kg.namespaces import DMKG
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "KgxGraph", "build_kgx", "node_for", "write_kgx"]
+__all__ = [
+    "EDGE_COLUMNS",
+    "NODE_COLUMNS",
+    "NOTES_FILE",
+    "KgxGraph",
+    "build_kgx",
+    "case_curie",
+    "exportable",
+    "node_for",
+    "publication_curie",
+    "write_kgx",
+]
 
 NODE_COLUMNS = ("id", "category", "name", "xref", "provided_by")
 EDGE_COLUMNS = (
@@ -80,6 +97,8 @@ class KgxGraph:
     nodes: dict[str, dict[str, str]] = field(default_factory=dict)
     edges: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: (node or edge, what, why) left out because an id is not a Biolink-prefix CURIE
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def node_for(mapper: TermMapper, cls: URIRef) -> tuple[str, str, str]:
@@ -98,8 +117,32 @@ def node_for(mapper: TermMapper, cls: URIRef) -> tuple[str, str, str]:
     return curie_of(cls), "biolink:Disease", mapper.class_label(cls)
 
 
-def _patient_curie(iri: URIRef) -> str:
-    return "dmkgd:" + str(iri)[len(str(DATA)) :]
+_NO_PREFIX = "no identifier with a prefix of the Biolink model's prefix map"
+#: the file, beside nodes.tsv and edges.tsv, that lists what the graph leaves out and why
+NOTES_FILE = "kgx-notes.tsv"
+
+
+def exportable(node_id: str) -> bool:
+    """Whether a node id has a prefix of the Biolink prefix map (ours, ``dmkg``, has not)."""
+    return not node_id.startswith("dmkg:")
+
+
+def publication_curie(doi: str) -> str:
+    """A DOI as a KGX CURIE: no ``/`` after the colon (KGX's CURIE rule).
+
+    >>> publication_curie("10.1016/j.ad.2025.02.012")
+    'doi:10.1016%2Fj.ad.2025.02.012'
+    """
+    return "doi:" + quote(doi, safe="")
+
+
+def case_curie(doi: str, case: str) -> str:
+    """A patient as case ``case`` of the paper ``doi``.
+
+    >>> case_curie("10.3390/curroncol28030182", "1")
+    'doi:10.3390%2Fcurroncol28030182#case-1'
+    """
+    return f"{publication_curie(doi)}#case-{quote(case, safe='')}"
 
 
 def _edge_id(*parts: str) -> str:
@@ -115,7 +158,7 @@ def build_kgx(graph: Graph, mapper: TermMapper | None = None) -> KgxGraph:
     mapper = mapper or TermMapper.shipped()
     kg = KgxGraph()
     for pub in read_publications(graph).values():
-        _add_node(kg, mapper, f"doi:{pub.doi}", "biolink:Publication", pub.title)
+        _add_node(kg, mapper, publication_curie(pub.doi), "biolink:Publication", pub.title)
     dm = node_for(mapper, DMKG.Dermatomyositis)
     for patient in read_patients(graph):
         _add_patient(kg, mapper, patient, dm)
@@ -147,7 +190,7 @@ def _add_patient(
     kg: KgxGraph, mapper: TermMapper, patient: PatientData, dm: tuple[str, str, str]
 ) -> None:
     """A case node with its edges to dermatomyositis, its findings, antibodies and cancers."""
-    case = _patient_curie(patient.iri)
+    case = case_curie(patient.publication.doi, patient.case)
     doi = patient.publication.doi
     _add_node(kg, mapper, case, "biolink:Case", f"{patient.source_id} case {patient.case}")
     _add_node(kg, mapper, *dm, DMKG.Dermatomyositis)
@@ -210,6 +253,11 @@ def _add_node(
     cls: URIRef | None = None,
 ) -> None:
     """A node, or more cross-references for a node already there."""
+    if not exportable(node_id):
+        entry = ("node", f"{node_id} {name}", _NO_PREFIX)
+        if entry not in kg.left_out:
+            kg.left_out.append(entry)
+        return
     exact = mapper.xrefs(cls)["exact"] if cls is not None else []
     xrefs = [x for x in exact if x != node_id]
     if cls is not None and node_id in exact:  # the dmkg class is the same concept
@@ -240,6 +288,10 @@ def _add_edge(
     count: tuple[int, int] | None = None,
     key: str = "",
 ) -> None:
+    if not (exportable(subject) and exportable(obj)):
+        what = f"{subject} {predicate} {obj}" + (f" {count[0]}/{count[1]}" if count else "")
+        kg.left_out.append(("edge", what + (" (negated)" if negated else ""), _NO_PREFIX))
+        return
     edge_id = _edge_id(subject, predicate, obj, doi, key)
     kg.edges[edge_id] = {
         "id": edge_id,
@@ -251,7 +303,7 @@ def _add_edge(
         "has_count": str(count[0]) if count else "",
         "has_total": str(count[1]) if count else "",
         "has_percentage": _percentage(*count) if count else "",
-        "publications": f"doi:{doi}",
+        "publications": publication_curie(doi),
         "primary_knowledge_source": DMKG_INFORES,
         "knowledge_level": "observation",
         "agent_type": "manual_agent",
@@ -273,6 +325,13 @@ def write_kgx(graph: Graph, out_dir: Path) -> KgxGraph:
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "nodes.tsv": _tsv(NODE_COLUMNS, [kg.nodes[k] for k in sorted(kg.nodes)]),
+        NOTES_FILE: _tsv(
+            ("kind", "item", "reason"),
+            [
+                dict(zip(("kind", "item", "reason"), row, strict=True))
+                for row in sorted(kg.left_out)
+            ],
+        ),
         "edges.tsv": _tsv(
             EDGE_COLUMNS,
             sorted(
