@@ -256,3 +256,38 @@ def test_a_broad_match_is_not_imported_as_the_narrower_class(tmp_path: Path) -> 
     with pytest.raises(PhenopacketImportError) as info:
         import_phenopackets(src, tmp_path / "out", "x", doi=DOI)
     assert [p.value for p in info.value.problems] == ["HP:0045051 Decreased DLCO"]
+
+
+STORE = Path(__file__).parent / "fixtures" / "phenopacket_store"
+
+
+def test_phenopacket_store_look_alikes_give_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "phenopackets", str(STORE), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "2 problems in the phenopackets" in err
+    assert "PMID_99999991_Patient_3.json, $.metaData.externalReferences: no DOI" in err
+    assert "PMID_99999992_Patient_3.json, $.phenotypicFeatures[1].type.id" in err
+
+
+def test_phenopacket_store_look_alikes_import_with_a_doi(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["import", "phenopackets", str(STORE), "--out", str(tmp_path), "--source-id", "store"]
+    args += ["--doi", "10.5555/made-up.99999991", "--allow-unmapped"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    # "Patient 3" of each paper is its own patient; the 6 items not kept are, per file:
+    # evidence, feature onset, HP:0045051 (only a broad match), timeAtLastEncounter;
+    # interpretations, HP:0001250
+    assert "imported 2 patient(s); 6 item(s) not kept" in out
+    ontology = load_ontology()
+    graph = load_sources(sorted(tmp_path.iterdir()), TermIndex(ontology))
+    patients = read_patients(graph)
+    assert sorted(p.case for p in patients) == ["Patient 3", "Patient 3"]
+    [ovary] = [c for p in patients for c in p.cancers]
+    assert (ovary.malignancy, ovary.interval_months) == (DMKG.OvarianMalignancy, Decimal(6))
+    findings = {f.finding for p in patients for f in p.findings}
+    assert DMKG.ReducedDLCO not in findings and DMKG.HeliotropeRash in findings
