@@ -322,6 +322,8 @@ class DMKG(DefinedNamespace):
     pValue: URIRef
     pValueComparator: URIRef
     partOfStudy: URIRef
+    periodEnd: URIRef
+    periodStart: URIRef
     phaseOrder: URIRef
     population: URIRef
     positiveFor: URIRef

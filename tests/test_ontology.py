@@ -379,6 +379,7 @@ MANIFEST: dict[str, Term] = {
     "Mean": Term(("StatisticalMeasure",)),
     "SurvivalProportion": Term(("StatisticalMeasure",), ("survival rate",)),
     "Count": Term(("StatisticalMeasure",)),
+    "StudyDuration": Term(("StatisticalMeasure",), ("study period",)),
     # used by curated statements (measure: p-value); not in the original class list
     "PValue": Term(("StatisticalMeasure",), ("p-value",)),
     "StatisticalTest": Term(()),

@@ -50,6 +50,9 @@ EXPECTED = {
     # Yates): severe weakness 0.334 / 0.391 / 0.292 / 0.391; MRI 0.823 / 0.890 / 0.715 / 0.888
     ("p-value-vs-recomputed", "severe muscle weakness: 29/54 vs 35/55", ".02", "0.3339"),
     ("p-value-vs-recomputed", "abnormal muscle MRI: 20/33 vs 30/53", ".87", "0.8231"),
+    # Requena Methods: "throughout 18 years from January 2004 through December 2022": 228
+    # months counting both ends (227 counting one), 19 years either way
+    ("period-vs-dates", "study period in years", "18", "19"),
     # Monseau text: a percentage of a cohort that no whole number of its members gives:
     # "45.3%" of the 55 controls (24/55 = 43.64%, 25/55 = 45.45%); "26%" of the 32 re-read
     # control biopsies (8/32 = 25%, 9/32 = 28.12%)

@@ -56,7 +56,7 @@ TOP_LEVEL_KEYS = {
 _S = "scalar"
 _CODES = "codes"  # a codebook name, or a mapping of codes to a word or a mapping of scalars
 _ROW = {"*": _S}
-_STATISTIC = {"range": [_S], "ci": [_S], "*": _S}
+_STATISTIC = {"range": [_S], "ci": [_S], "period": [_S], "*": _S}
 
 #: the shape of source.yaml: a dict is a mapping ("*" for any key), a list a list of items,
 #: "scalar" a single value. Anything else in a place is a located error, not a crash.

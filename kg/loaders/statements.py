@@ -21,6 +21,7 @@ from kg.loaders.cells import (
     VITAL_STATUS,
     parse_decimal,
     parse_int,
+    parse_month,
     parse_p_value,
     word,
 )
@@ -141,6 +142,12 @@ def _statistic_body(ctx: SourceContext, node: URIRef, item: dict[str, Any], yw: 
                 w.literal(
                     node, DMKG.ciLevel, parse_decimal(item.get("ci_level", "0.95"), yw, "ci_level")
                 )
+    if "period" in item:  # a stated period: its first and last month, as printed
+        pair = item["period"]
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise yw.error("'period' must be a list of two months", str(pair), "[YYYY-MM, YYYY-MM]")
+        w.literal(node, DMKG.periodStart, parse_month(pair[0], yw))
+        w.literal(node, DMKG.periodEnd, parse_month(pair[1], yw))
     w.literal(node, DMKG.spreadKind, item.get("spread"))
     w.literal(node, DMKG.unit, item.get("unit"))
     w.literal(node, DMKG.population, item.get("population"))

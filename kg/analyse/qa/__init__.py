@@ -37,8 +37,10 @@ not reported. Kinds (:data:`QA_KINDS`):
     largest is taken as the count of the whole; the smaller ones count subsets the graph
     cannot derive (Requena: "in 2 patients, DM was the first marker of relapse").
 
-``survival-vs-rows``, ``percent-vs-denominator``, ``test-vs-statistic``, ``record-vs-ontology``
-    A printed survival rate outside what the rows allow, a printed percentage of a cohort no
+``period-vs-dates``, ``survival-vs-rows``, ``percent-vs-denominator``, ``test-vs-statistic``,
+``record-vs-ontology``
+    A period's stated years against the months it names, a printed survival rate outside
+    what the rows allow, a printed percentage of a cohort no
     whole number of its members gives, a p-value under a test of counts on a row of means,
     and one patient's results the ontology says cannot hold together: see
     :mod:`kg.analyse.qa.text_checks`.

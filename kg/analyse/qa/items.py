@@ -12,6 +12,7 @@ QA_KINDS = (
     "percent-vs-fraction",
     "p-value-vs-recomputed",
     "text-vs-table",
+    "period-vs-dates",
     "survival-vs-rows",
     "percent-vs-denominator",
     "test-vs-statistic",

@@ -1,5 +1,6 @@
 """QA checks of printed figures against what they are figures of (see :mod:`kg.analyse.qa`).
 
+- ``period-vs-dates``: a period's stated length in years against the months it names;
 - ``survival-vs-rows``: a printed survival rate against the bounds the patient rows allow;
 - ``percent-vs-denominator``: a printed percentage of a cohort that no whole number of its
   members gives;
@@ -86,6 +87,37 @@ def _years(text: str) -> int | None:
 
     match = re.search(r"(\d+)\s*-?\s*year", text)
     return int(match.group(1)) if match else None
+
+
+def _period(data: PatientRows) -> list[QAItem]:
+    """A stated duration (in years) of a period against the months the same sentence names:
+    from the first through the last month, both counted (one month less if the last is
+    not); listed when neither count, in years, rounds to the stated number."""
+    items = []
+    for record in data.records(DMKG.ReportedStatistic):
+        start, end = data.text(record, DMKG.periodStart), data.text(record, DMKG.periodEnd)
+        value = data.value(record, DMKG.value)
+        if start is None or end is None or value is None or data.text(record, DMKG.unit) != "a":
+            continue
+        (y1, m1), (y2, m2) = (map(int, start.split("-")), map(int, end.split("-")))
+        months = (y2 - y1) * 12 + (m2 - m1) + 1
+        place = data.place(record)
+        printed = as_printed(value, place.verbatim)
+        if any(within_rounding(Fraction(m, 12), printed) for m in (months, months - 1)):
+            continue
+        items.append(
+            QAItem(
+                place.source,
+                place.text(),
+                f"{data.text(record, DMKG.statisticLabel) or 'period'} in years",
+                printed,
+                f"{float(Fraction(months, 12)):g}",
+                "period-vs-dates",
+                f"{start} through {end} is {months} months counting both ends "
+                f"({months - 1} counting one)",
+            )
+        )
+    return items
 
 
 def _whole_numerator(data: PatientRows) -> list[QAItem]:
@@ -203,6 +235,7 @@ def _contradiction(data: PatientRows, patient: Node, term: Node, target: Node) -
 
 
 TEXT_CHECKS: tuple[Callable[[PatientRows], list[QAItem]], ...] = (
+    _period,
     _survival,
     _whole_numerator,
     _test_vs_statistic,
