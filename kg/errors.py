@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "EXIT_CODES",
+    "BuildError",
     "CurationError",
     "CurationErrors",
     "DmkgError",
@@ -46,6 +47,10 @@ class ReasonerError(DmkgError):
 
 class QueryError(DmkgError):
     """A SPARQL query is malformed, refused or failed."""
+
+
+class BuildError(DmkgError):
+    """A build could not finish for a reason outside the data (a worker process died)."""
 
 
 class RemoteError(DmkgError):
@@ -124,4 +129,5 @@ EXIT_CODES: dict[type[DmkgError], int] = {
     UsageError: 2,
     NotFoundError: 2,
     RemoteError: 2,
+    BuildError: 2,
 }

@@ -19,23 +19,20 @@ kg.errors.UsageError: ...x.jsonld: remote JSON-LD context 'https://schema.org/' 
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
 from kg.errors import UsageError
+from kg.fileio import UnreadableFile, read_regular_file
 
 __all__ = [
     "FORMATS_BY_SUFFIX",
     "MAX_LITERAL_CHARS",
     "MAX_RDF_BYTES",
-    "UnreadableFile",
     "parse_rdf_file",
-    "read_regular_file",
 ]
 
 #: the largest RDF file read into rdflib (about 1 KB of memory a triple; larger graphs go
@@ -45,64 +42,6 @@ MAX_RDF_BYTES = 256 * 1024 * 1024
 MAX_LITERAL_CHARS = 1_000_000
 #: nesting beyond this in a JSON-LD document is refused before it is walked
 MAX_JSON_DEPTH = 100
-
-
-class UnreadableFile(Exception):
-    """A file that is not read: not a regular file, too large, or an OS error (``reason``)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    A FIFO, a device (``/dev/zero``, also behind a symbolic link), a socket or a folder is
-    refused without waiting on it (the file is opened non-blocking and checked with
-    ``fstat`` before a byte is read), and so is a larger file: nothing hangs, and nothing
-    fills the memory.
-
-    >>> read_regular_file(Path("/dev/zero"), 10)
-    Traceback (most recent call last):
-    kg.rdfio.UnreadableFile: not a regular file (a character device); expected a regular file
-    """
-    if "\0" in str(path):
-        raise UnreadableFile("the file name contains a NUL character")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise UnreadableFile("file not found") from None
-    except OSError as exc:
-        raise UnreadableFile(f"cannot read file ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile(
-                f"not a regular file ({_kind(info.st_mode)}); expected a regular file"
-            )
-        if info.st_size > limit:
-            raise UnreadableFile(f"file of {info.st_size:,} bytes; at most {limit:,} are read")
-        try:
-            data = handle.read(limit + 1)
-        except OSError as exc:
-            raise UnreadableFile(f"cannot read file ({exc.strerror})") from None
-    if len(data) > limit:  # grew while we read it
-        raise UnreadableFile(f"file of more than {limit:,} bytes; at most {limit:,} are read")
-    return data
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a plain file"
 
 
 FORMATS_BY_SUFFIX = {

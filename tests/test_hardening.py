@@ -74,7 +74,7 @@ def _kill_build(out: Path, when: str, delay: float) -> None:
         time.sleep(delay)
     else:  # the moment the first temporary output file appears: inside the write phase
         while time.monotonic() < deadline and proc.poll() is None:
-            if any(out.glob(f"{TMP_PREFIX}*")):
+            if any(out.parent.glob(f"{TMP_PREFIX}{out.name}.*")):  # the staging folder
                 break
             time.sleep(0.002)
     if proc.poll() is None:

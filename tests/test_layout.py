@@ -24,6 +24,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     (
         "kg.version",
         "kg.errors",
+        "kg.fileio",
         "kg.namespaces",
         "kg.resources",
         "kg.rdfio",

@@ -67,7 +67,7 @@ def _file_store(path: Path, engine: str) -> Store:
     """A built graph file read into the chosen engine (anything but N-Triples or Turtle, and
     any file rdflib must read, goes through rdflib's guarded parser)."""
     if engine == "oxigraph" and path.suffix in _RDF_SUFFIXES:
-        from kg.rdfio import UnreadableFile, read_regular_file
+        from kg.fileio import UnreadableFile, read_regular_file
 
         try:  # a regular file only (a FIFO or /dev/zero would hang the read)
             data = read_regular_file(path, _MAX_OXIGRAPH_FILE)

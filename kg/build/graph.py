@@ -1,14 +1,15 @@
 """The build pipeline: load -> validate (SHACL gate) -> reason -> write, atomically.
 
 ``build_graph`` returns the validated, classified graph; ``write_graph`` writes it so that
-a failed or killed run leaves the previous output intact (each file is written under a
-temporary name in the same folder and renamed over the old one only when complete).
+a failed or killed run leaves the previous output intact (the files are written into a
+staging folder beside the output, which takes the output's place in one step).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,8 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from kg.analyse.summary import GraphSummary, summarise
-from kg.errors import ValidationFailed
+from kg.errors import UsageError, ValidationFailed
+from kg.fileio import recover_folder, replace_folder, writer_lock
 from kg.loaders import load_sources, source_folders
 from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
@@ -38,6 +40,7 @@ __all__ = [
     "TMP_PREFIX",
     "BuildResult",
     "build_graph",
+    "check_out_folder",
     "sorted_ntriples",
     "write_graph",
 ]
@@ -135,17 +138,16 @@ def sorted_ntriples(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: Path, content: bytes) -> Path:
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.{os.getpid()}")
-    with open(tmp, "wb") as handle:
+def _write_synced(path: Path, content: bytes) -> None:
+    with open(path, "wb") as handle:
         handle.write(content)
         handle.flush()
         os.fsync(handle.fileno())
-    return tmp
 
 
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:
-    """Delete temporary files a killed build left behind; return what was removed."""
+    """Delete temporary files a killed build left inside ``out_dir`` (builds before the
+    folder switch wrote them there); return what was removed."""
     removed = []
     if out_dir.is_dir():
         for stale in out_dir.glob(f"{TMP_PREFIX}*"):
@@ -154,24 +156,61 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
     return removed
 
 
+def check_out_folder(out_dir: Path) -> None:
+    """Refuse, before any work, an ``--out`` that is not a folder."""
+    if (out_dir.exists() or out_dir.is_symlink()) and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir}: exists and is not a folder; give a folder")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def write_graph(result: BuildResult, out_dir: Path) -> dict[str, Path]:
-    """Write N-Triples, Turtle and a JSON summary into ``out_dir``, replacing files atomically."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(out_dir)
+    """Write N-Triples, Turtle and a JSON summary into ``out_dir``, switching the whole folder.
+
+    The new files go into a staging folder beside ``out_dir`` (with hard links to any
+    other files the old folder holds), which then takes the place of ``out_dir`` in one
+    step (:func:`kg.fileio.replace_folder`): a reader or a ``kill -9`` sees the old build or
+    the new one, never a mix. One build at a time may write a folder.
+    """
+    out_dir = Path(out_dir)
+    check_out_folder(out_dir)
     nt = sorted_ntriples(result.graph)
     turtle = Graph()
     bind_prefixes(turtle)
     turtle.parse(data=nt, format="nt")
-    ttl = turtle.serialize(format="turtle", encoding="utf-8")
-    summary = json.dumps(result.summary.as_dict(), indent=2, sort_keys=True) + "\n"
-    staged = {
-        "dmkg.nt": _write_atomic(out_dir / "dmkg.nt", nt.encode("utf-8")),
-        "dmkg.ttl": _write_atomic(out_dir / "dmkg.ttl", ttl),
-        "summary.json": _write_atomic(out_dir / "summary.json", summary.encode("utf-8")),
+    contents = {
+        "dmkg.nt": nt.encode("utf-8"),
+        "dmkg.ttl": turtle.serialize(format="turtle", encoding="utf-8"),
+        "summary.json": (
+            json.dumps(result.summary.as_dict(), indent=2, sort_keys=True) + "\n"
+        ).encode("utf-8"),
     }
-    written = {}
-    for name, tmp in staged.items():
-        final = out_dir / name
-        os.replace(tmp, final)
-        written[name] = final
-    return written
+    with writer_lock(out_dir, "dmkg build"):
+        recover_folder(out_dir, TMP_PREFIX)
+        remove_stale_temporaries(out_dir)
+        staging = out_dir.parent / f"{TMP_PREFIX}{out_dir.name}.{os.getpid()}"
+        try:
+            if out_dir.is_dir():
+                shutil.copytree(
+                    out_dir,
+                    staging,
+                    symlinks=True,
+                    copy_function=_link_or_copy,
+                    ignore=lambda folder, names: (
+                        set(OUTPUT_FILES) & set(names) if Path(folder) == out_dir else set()
+                    ),
+                )
+            else:
+                staging.mkdir()
+            for name, content in contents.items():
+                _write_synced(staging / name, content)
+            replace_folder(staging, out_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return {name: out_dir / name for name in OUTPUT_FILES}

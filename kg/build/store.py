@@ -21,6 +21,7 @@ store intact (a build killed between the two renames is repaired by the next one
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -48,6 +49,7 @@ from kg.build.store_folder import (
     _swap_in,
     open_store,
 )
+from kg.fileio import writer_lock
 from kg.resources import data_dir
 from kg.version import __version__
 
@@ -101,16 +103,30 @@ def build_store(
     batch: int = BATCH_PATIENTS,
 ) -> StoreBuildResult:
     """Build the graph of ``folders`` into a store at ``target`` (in memory if None)."""
-    import pyoxigraph as ox
 
     from kg.namespaces import bind_prefixes  # noqa: F401 - keeps prefixes module loaded
-    from kg.ontology import load_ontology
 
     folders = folders if folders is not None else _bundled()
     workers = workers or min(2, os.cpu_count() or 1)
     stages: dict[str, float] = {}
     if target is not None:
         target = target.resolve()
+    with writer_lock(target, "dmkg build --store") if target else contextlib.nullcontext():
+        return _build(folders, target, workers, stages, progress, batch)
+
+
+def _build(
+    folders: list[Path],
+    target: Path | None,
+    workers: int,
+    stages: dict[str, float],
+    progress: Progress,
+    batch: int,
+) -> StoreBuildResult:
+    import pyoxigraph as ox
+
+    from kg.ontology import load_ontology
+
     staging = _staging(target)
     try:
         store = ox.Store(str(staging / STORE_SUBDIR)) if target is not None else ox.Store()

@@ -1,15 +1,15 @@
 """The store folder: what marks it as a dmkg store, opening it, and replacing it only once a
-build has passed (built beside it, then swapped in by renaming)."""
+build has passed (built beside it, then exchanged with the old one in one step, see
+:func:`kg.fileio.replace_folder`)."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
+from kg.fileio import recover_folder, replace_folder
 
 __all__ = [
     "STORE_MANIFEST",
@@ -24,7 +24,6 @@ STORE_MANIFEST = "dmkg-store.json"
 #: the Oxigraph (RocksDB) folder inside a store folder
 STORE_SUBDIR = "oxigraph"
 _TMP = ".dmkg-tmp-"
-_OLD = ".dmkg-old-"
 
 
 # ------------------------------------------------------------------------------------------
@@ -39,16 +38,8 @@ def is_store(path: Path) -> bool:
 
 def _prepare(target: Path) -> None:
     """Refuse to replace a folder that is not ours; repair what a killed build left."""
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f"{_TMP}{target.name}.*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    old = sorted(parent.glob(f"{_OLD}{target.name}.*"))
-    if old and not target.exists():  # killed between the two renames: put the old one back
-        os.replace(old[-1], target)
-        old = old[:-1]
-    for stale in old:
-        shutil.rmtree(stale, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover_folder(target, _TMP)
     if target.exists() and not is_store(target) and any(target.iterdir()):
         raise UsageError(
             f"{target}: exists and is not a dmkg store (no {STORE_MANIFEST}); "
@@ -57,11 +48,8 @@ def _prepare(target: Path) -> None:
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    old = target.parent / f"{_OLD}{target.name}.{os.getpid()}"
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    """The new store in the place of the old in one step: never absent, never mixed."""
+    replace_folder(staging, target)
 
 
 def open_store(path: Path) -> Any:

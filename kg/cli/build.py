@@ -13,7 +13,8 @@ __all__ = ["add_parser"]
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from kg.build.graph import build_graph, write_graph
+    from kg.build.graph import build_graph, check_out_folder, write_graph
+    from kg.fileio import writer_lock
 
     folders = source_args(args.data) if args.data else None
     if args.store:
@@ -24,8 +25,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
             )
         return _build_store(folders, Path(args.store), args.workers)
     args.out = args.out or "build"
-    result = build_graph(folders, run_reasoner=not args.no_reason)
-    written = write_graph(result, Path(args.out))
+    check_out_folder(Path(args.out))  # before the build, not after it
+    with writer_lock(Path(args.out), "dmkg build"):  # a second build here fails at once
+        result = build_graph(folders, run_reasoner=not args.no_reason)
+        written = write_graph(result, Path(args.out))
     print(result.summary.text())
     checked = (
         "HermiT found the graph consistent and infers the same"

@@ -8,6 +8,7 @@ them into the graph (materialised), where SPARQL users see them without a reason
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -52,6 +53,28 @@ def reasoning_signature(ontology: Graph) -> set[URIRef]:
     return {RDF.type} | mentioned
 
 
+_TMP_PREFIX = "dmkg-reason-"
+
+
+def _remove_stale_folders() -> None:
+    """Remove the temporary folders of reasoner runs whose process is gone (killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_TMP_PREFIX}*"):
+        pid = folder.name[len(_TMP_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def reason(data: Graph, ontology: Graph) -> Inference:
     """Run HermiT over ontology + data; raise ReasonerError if inconsistent or failing."""
     if not java_available():
@@ -61,7 +84,8 @@ def reason(data: Graph, ontology: Graph) -> Inference:
         )
     import owlready2  # imported here: it is slow to import and only the build needs it
 
-    with tempfile.TemporaryDirectory(prefix="dmkg-reason-") as tmp:
+    _remove_stale_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{_TMP_PREFIX}{os.getpid()}-") as tmp:
         path = Path(tmp) / "graph.nt"
         merged = Graph()
         for triple in ontology:
@@ -72,6 +96,8 @@ def reason(data: Graph, ontology: Graph) -> Inference:
                 merged.add(triple)
         merged.serialize(path, format="nt", encoding="utf-8")
         world = owlready2.World()
+        saved, tempfile.tempdir = tempfile.tempdir, tmp  # owlready2's own temporary file
+        # (left behind when HermiT fails) goes into our folder, removed with it
         try:
             onto = world.get_ontology(path.as_uri()).load()
             with onto:
@@ -81,6 +107,8 @@ def reason(data: Graph, ontology: Graph) -> Inference:
         except owlready2.OwlReadyJavaError as exc:
             first = str(exc).strip().splitlines()[1:2] or [str(exc)]
             raise ReasonerError(f"HermiT failed: {first[0][:300]}") from None
+        finally:
+            tempfile.tempdir = saved
         triples = set()
         dmkg_ns = str(DMKG._NS)
         subjects = {

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from kg.errors import CurationError
-from kg.rdfio import UnreadableFile, read_regular_file
+from kg.fileio import UnreadableFile, read_regular_file
 from kg.sources.privacy import contains_identifier, identifier_kind
 
 __all__ = [

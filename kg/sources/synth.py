@@ -25,12 +25,13 @@ writes the folder.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import secrets
 import shutil
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.fileio import recover_folder, replace_folder, writer_lock
 from kg.sources.synth_draws import _check_counts, generate_registry
 from kg.sources.synth_params import PARAMS_FILE, load_params
 from kg.sources.synth_yaml import MARKER, TABLE_FILE, source_yaml
@@ -63,30 +64,40 @@ def write_registry(out: Path, *, patients: int, seed: int, source_id: str = "syn
     digest = hashlib.sha256(PARAMS_FILE.read_bytes()).hexdigest()[:16]
     registry = generate_registry(patients, seed, params)
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(f".{source_id}.synth-*"):  # left by a run that was killed
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-    tmp = out / f".{source_id}.synth-tmp-{secrets.token_hex(6)}"
-    tmp.mkdir()
-    try:
-        (tmp / TABLE_FILE).write_bytes(registry.tsv().encode("utf-8"))
-        (tmp / "source.yaml").write_bytes(
-            source_yaml(
-                registry, source_id=source_id, seed=seed, params=params, params_digest=digest
-            ).encode("utf-8")
-        )
-        if target.exists():
+    with writer_lock(target, "dmkg synth"):
+        _recover(out, source_id)
+        tmp = out / f"{_STAGING}{source_id}.{os.getpid()}"
+        tmp.mkdir()
+        try:
+            (tmp / TABLE_FILE).write_bytes(registry.tsv().encode("utf-8"))
+            (tmp / "source.yaml").write_bytes(
+                source_yaml(
+                    registry, source_id=source_id, seed=seed, params=params, params_digest=digest
+                ).encode("utf-8")
+            )
             _check_replaceable(target)
-            old = out / f".{source_id}.synth-old-{secrets.token_hex(6)}"
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            replace_folder(tmp, target)  # one step: the old registry or the new, never none
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return target
+
+
+_STAGING = ".dmkg-tmp-"
+
+
+def _recover(out: Path, source_id: str) -> None:
+    """Repair what a killed run left: a registry set aside by an older dmkg (before the
+    one-step switch) goes back if the registry is missing; staging folders go."""
+    target = out / source_id
+    for old in sorted(out.glob(f".{source_id}.synth-old-*")):
+        if not (target.exists() or target.is_symlink()):
+            old.rename(target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in out.glob(f".{source_id}.synth-tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    recover_folder(target, _STAGING)
 
 
 def _check_replaceable(target: Path) -> None:
