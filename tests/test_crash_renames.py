@@ -258,3 +258,40 @@ def test_reasoner_folders_of_dead_runs_are_removed(tmp_path: Path) -> None:
     finally:
         shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(live, ignore_errors=True)
+
+
+# --- one writer at a time ------------------------------------------------------------------------
+
+
+def _build_out(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--no-reason", "--out", str(out)]
+        + ["--data", str(VALID)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_out_that_is_a_file_is_refused_before_the_build(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("mine\n", encoding="utf-8")
+    started = time.monotonic()
+    run = _build_out(target)
+    assert run.returncode == 2 and "exists and is not a folder" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and "[1/" not in run.stderr  # no build step ran
+    assert time.monotonic() - started < 30 and target.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_second_build_into_the_same_output_is_refused_at_once(tmp_path: Path) -> None:
+    from kg.fileio import writer_lock
+
+    target = tmp_path / "out"
+    with writer_lock(target, "dmkg build"):  # as a build running in another process holds it
+        run = _build_out(target)
+    assert run.returncode == 2, run.stderr
+    assert "another dmkg build is writing here now" in run.stderr and not target.exists()
+    assert _build_out(target).returncode == 0  # the lock is gone with its holder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
