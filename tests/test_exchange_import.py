@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -291,3 +292,62 @@ def test_phenopacket_store_look_alikes_import_with_a_doi(
     assert (ovary.malignancy, ovary.interval_months) == (DMKG.OvarianMalignancy, Decimal(6))
     findings = {f.finding for p in patients for f in p.findings}
     assert DMKG.ReducedDLCO not in findings and DMKG.HeliotropeRash in findings
+
+
+# --- bad input the JSON parser lets through (issue 20) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "problem"),
+    [
+        (lambda p: p["subject"].update(sex=7), "$.subject.sex", "unknown enum value: '7'"),
+        (
+            lambda p: p["subject"].update(vitalStatus={"status": 9}),
+            "$.subject.vitalStatus.status",
+            "unknown enum value: '9'",
+        ),
+        (
+            lambda p: p["measurements"][0]["value"]["quantity"].update(value="Infinity"),
+            "$.measurements[0].value.quantity.value",
+            "not a finite number: 'inf'",
+        ),
+        (
+            lambda p: p["measurements"][0]["value"]["quantity"].update(value="NaN"),
+            "$.measurements[0].value.quantity.value",
+            "not a finite number: 'nan'",
+        ),
+    ],
+    ids=["unknown-sex", "unknown-vital-status", "infinity", "nan"],
+)
+def test_values_the_parser_accepts_but_a_phenopacket_cannot_hold(
+    change: Any, where: str, problem: str, tmp_path: Path
+) -> None:
+    packet = copy.deepcopy(FOREIGN)
+    change(packet)
+    src = write(tmp_path / "in", {"bad.json": packet})
+    with pytest.raises(PhenopacketImportError) as info:
+        import_phenopackets(src, tmp_path / "out", "x", doi=DOI, allow_unmapped=True)
+    assert f"bad.json, {where}: {problem}" in str(info.value)
+
+
+def test_a_fifo_or_deep_json_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    src = write(tmp_path / "in", {"ok.json": FOREIGN})
+    os.mkfifo(src / "fifo.json")
+    (src / "deep.json").write_text('{"id": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
+    with pytest.raises(PhenopacketImportError) as info:
+        import_phenopackets(src, tmp_path / "out", "x", doi=DOI)
+    assert "fifo.json, $: not a regular file (a FIFO)" in str(info.value)
+    assert "deep.json, $: " in str(info.value)
+
+
+def test_a_killed_import_s_staging_folder_is_removed_by_the_next(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / "out" / f".dmkg-import-{dead.pid}"
+    (stale / "x").mkdir(parents=True)
+    src = write(tmp_path / "in", {"individual-A.json": FOREIGN})
+    import_phenopackets(src, tmp_path / "out", "foreign", doi=DOI, allow_unmapped=True)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["foreign"]

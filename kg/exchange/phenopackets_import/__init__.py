@@ -33,6 +33,7 @@ from google.protobuf import json_format
 from phenopackets import Phenopacket
 
 from kg.errors import UsageError, ValidationFailed
+from kg.exchange.phenopackets_import.checks import MAX_PACKET_BYTES, message_problems
 from kg.exchange.phenopackets_import.context import months_from_days
 from kg.exchange.phenopackets_import.folder import write_folder
 from kg.exchange.phenopackets_import.problems import (
@@ -45,6 +46,7 @@ from kg.exchange.phenopackets_import.problems import (
 )
 from kg.exchange.phenopackets_import.reader import PacketReader
 from kg.exchange.vocab import TermMapper
+from kg.fileio import UnreadableFile, read_regular_file, replace_folder
 from kg.loaders import load_source
 from kg.validate.shacl import validate_graph
 
@@ -65,6 +67,23 @@ _ANOTHER_DOI = "(another DOI of the same work)"
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
+_STAGING = ".dmkg-import-"
+
+
+def _remove_stale_staging(out_root: Path) -> None:
+    """Remove the staging folders of imports whose process is gone (killed mid-import)."""
+    for folder in out_root.glob(f"{_STAGING}*") if out_root.is_dir() else []:
+        pid = folder.name[len(_STAGING) :]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
 def read_phenopacket_files(directory: Path) -> list[tuple[str, Phenopacket]]:
     """Every ``*.json`` file under ``directory`` parsed as a phenopacket, by relative name."""
     if not directory.is_dir():
@@ -73,11 +92,15 @@ def read_phenopacket_files(directory: Path) -> list[tuple[str, Phenopacket]]:
     problems: list[ImportProblem] = []
     for path in sorted(directory.rglob("*.json")):
         name = path.relative_to(directory).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8")
-            found.append((name, json_format.Parse(text, Phenopacket())))
+        try:  # a regular file of bounded size only: a FIFO would hang the read
+            text = read_regular_file(path, MAX_PACKET_BYTES).decode("utf-8")
+            packet = json_format.Parse(text, Phenopacket())
+        except UnreadableFile as exc:
+            problems.append(ImportProblem(name, "$", "", exc.reason))
         except (UnicodeDecodeError, OSError) as exc:
             problems.append(ImportProblem(name, "$", "", f"unreadable file ({exc})"))
+        except RecursionError:
+            problems.append(ImportProblem(name, "$", "", "JSON nested too deeply"))
         except json_format.ParseError as exc:
             problems.append(
                 ImportProblem(
@@ -88,6 +111,11 @@ def read_phenopacket_files(directory: Path) -> list[tuple[str, Phenopacket]]:
                     "JSON of the Phenopacket message",
                 )
             )
+        else:  # enum numbers and Infinity pass the parser; the readers would crash on them
+            checked = message_problems(name, packet)
+            problems += checked
+            if not checked:
+                found.append((name, packet))
     if problems:
         raise PhenopacketImportError(problems)
     if not found:
@@ -206,7 +234,8 @@ def import_phenopackets(
         target = out_root / plan.source_id
         if target.exists() and not force:
             raise UsageError(f"{target}: already exists; give --force to replace it")
-    staging_root = out_root / f".dmkg-import-{os.getpid()}"
+    _remove_stale_staging(out_root)
+    staging_root = out_root / f"{_STAGING}{os.getpid()}"
     if staging_root.exists():
         shutil.rmtree(staging_root)
     mapper = TermMapper.shipped()
@@ -225,9 +254,7 @@ def import_phenopackets(
         folders = []
         for plan in plans:
             target = out_root / plan.source_id
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(staging_root / plan.source_id, target)
+            replace_folder(staging_root / plan.source_id, target)  # never absent, never mixed
             folders.append(target)
     finally:
         shutil.rmtree(staging_root, ignore_errors=True)
