@@ -209,3 +209,31 @@ def test_both_engines_derive_the_same_records(graph: Graph) -> None:
     rebuilt = ox.serialize(store.query(CLASSIFICATION_CONSTRUCT), format=ox.RdfFormat.N_TRIPLES)
     built = graph.query(CLASSIFICATION_CONSTRUCT).graph.serialize(format="nt")
     assert set(rebuilt.decode().split("\n")) - {""} == set(built.split("\n")) - {""}
+
+
+def test_patients_frame_has_the_category(graph: Graph) -> None:
+    from kg.api.patients import patients_frame
+
+    frame = patients_frame(graph).set_index("patient")
+    assert frame.loc[CASE_REPORT, "eular_acr_2017"] == "definite IIM"  # with biopsy
+    assert frame.loc["requena2024 case 5", "eular_acr_2017"] == "definite IIM"
+    assert frame.loc["requena2024 case 21", "eular_acr_2017"] == "probable IIM to definite IIM"
+    assert frame["eular_acr_2017"].value_counts().to_dict() == {
+        "definite IIM": 11,
+        "probable IIM to definite IIM": 9,
+        "below possible IIM to definite IIM": 6,
+    }
+
+
+def test_patient_page_shows_the_classification(graph: Graph) -> None:
+    from starlette.testclient import TestClient
+
+    from kg.api.patients import find_patient
+    from kg.web import create_app
+
+    patient = str(find_patient(graph, CASE_REPORT)).rsplit("/", 1)[-1]
+    page = TestClient(create_app(graph)).get(f"/patient/{patient}").text
+    assert 'id="classification"' in page
+    assert "10.5 to 29.5 (definite IIM)" in page
+    assert "7.2 to 20.8 (probable IIM to definite IIM)" in page
+    assert "research cohorts, not for diagnosis" in page
