@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
 from kg.build.store_folder import STORE_MANIFEST, STORE_SUBDIR
@@ -68,6 +70,7 @@ def _hostile(port: int) -> list[str]:
     url = f"<http://127.0.0.1:{port}/sparql>"
     return [
         f"SELECT * WHERE {{ #x\rSERVICE {url} {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c # x\rSERVICE {url} {{ ?s ?p ?o }}\n}}",  # rdflib: a comment
         f"SELECT * WHERE {{ #x\r\rservice silent {url} {{ ?s ?p ?o }} }}",
         f"ASK {{ # a comment\rSERVICE {url} {{ ?s ?p ?o }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ #\rSERVICE {url} {{ ?s ?p ?o }} }}",
@@ -148,3 +151,59 @@ def test_cli_sparql_refuses_hidden_service(where: str, listener: Listener, tmp_p
     assert "SERVICE is refused" in output and "Traceback" not in output
     time.sleep(0.3)
     assert listener.hits == 0
+
+
+def test_endpoint_forwards_the_checked_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--endpoint sends the remote store the normalised text the check parsed, and nothing
+    for a hidden SERVICE (the remote engine could fetch as Oxigraph does)."""
+    from kg.store.endpoint import Endpoint
+    from kg.store.remote import RemoteStore
+
+    sent: list[str] = []
+
+    def fetch(self: RemoteStore, text: str, accept: str) -> bytes:
+        sent.append(text)
+        return b'{"head": {"vars": ["o"]}, "results": {"bindings": []}}'
+
+    monkeypatch.setattr(RemoteStore, "_fetch", fetch)
+    store = RemoteStore(Endpoint("http://127.0.0.1:9/sparql"), None)
+    store.sparql("SELECT ?o WHERE {\r\n ?s ?p ?o # c\r FILTER(?o = 1) }")
+    assert sent == ["SELECT ?o WHERE {\n ?s ?p ?o # c\n FILTER(?o = 1) }"]
+    for text in _hostile(9):
+        with pytest.raises(QueryError, match="SERVICE is refused"):
+            store.sparql(text)
+    assert len(sent) == 1
+
+
+_FILLER = st.sampled_from(["", " ", "?s ?p ?o .", '"#"', '"""\r"""', "OPTIONAL { ?s ?p ?o }"])
+_CALL = st.tuples(
+    _FILLER,
+    st.sampled_from(["", "#", "# a note", "#SERVICE"]),  # a comment before the call
+    st.sampled_from(["", "\r", "\n", "\r\n", "\r\r", "\n\r", " "]),  # its line end
+    st.sampled_from(["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "service\rsilent"]),
+    st.sampled_from([" <http://127.0.0.1:{port}/s>", "<http://127.0.0.1:{port}/s>", " ?e"]),
+    st.sampled_from(["", "\n", " "]),  # a line end after the call ends rdflib's comment
+    _FILLER,
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(call=_CALL)
+def test_no_query_that_passes_the_check_connects_out(call: tuple[str, ...]) -> None:
+    """Hypothesis hides a SERVICE call behind comments and line ends of every kind: whatever
+    passes the check runs on Oxigraph without a connection to the listener."""
+    listener = _FUZZ_LISTENER
+    before_call, comment, line_end, keyword, target, end, after = call
+    body = f"{before_call} {comment}{line_end}{keyword}{target} {{ ?s ?p ?o }}{end} {after}"
+    text = "SELECT * WHERE { BIND(<http://127.0.0.1:{port}/s> AS ?e) " + body + " }"
+    text = text.replace("{port}", str(listener.port))
+    before = listener.hits
+    try:
+        OxigraphStore.from_graph(_graph()).sparql(text)
+    except QueryError:
+        pass
+    time.sleep(0.02)
+    assert listener.hits == before, repr(text)
+
+
+_FUZZ_LISTENER = Listener()
