@@ -35,6 +35,24 @@ def _check_criteria(store: Any, criteria: str) -> None:
         )
 
 
+#: columns the queries join with GROUP_CONCAT, whose order SPARQL leaves to the engine
+_JOINED = {"subgroups": "; ", "evidence": " | "}
+
+
+def _sort_joined(result: Any) -> None:
+    """Sort the parts of the joined columns, so every store prints the same bytes."""
+    from rdflib import Literal
+
+    for column, separator in _JOINED.items():
+        if column not in result.columns:
+            continue
+        where = result.columns.index(column)
+        for row in result.rows:
+            if row[where] is not None and str(row[where]):
+                parts = sorted(str(row[where]).split(separator))
+                row[where] = Literal(separator.join(parts))
+
+
 def _cmd_classify(args: argparse.Namespace) -> int:
     import sys
 
@@ -56,6 +74,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         wanted = {find_patient(graph.rdf, p) for p in args.patient}
         where = result.columns.index("patient")
         result.rows = [row for row in result.rows if row[where] in wanted]
+    _sort_joined(result)
     print(render(result, args.format, graph.store))
     if args.format == "table":
         print(NOTE, file=sys.stderr)
