@@ -88,6 +88,19 @@ def test_builds_with_and_without_java_are_byte_identical(
     assert lines == sorted(lines) and len(lines) == len(built.graph)
 
 
+def test_without_java_the_build_asks_for_no_reason(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": str(tmp_path)},
+    )
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "no 'java' command" in run.stderr and "--no-reason" in run.stderr
+    assert not (tmp_path / "out" / "dmkg.nt").exists()
+
+
 def test_hermit_disagreeing_with_the_rules_stops_the_build(built: BuildResult) -> None:
     rules = built.inference
     dropped = min(rules.triples)

@@ -80,7 +80,9 @@ def reason(data: Graph, ontology: Graph) -> Inference:
     if not java_available():
         raise ReasonerError(
             "the OWL reasoner HermiT needs Java, and no 'java' command was found "
-            "(install a Java runtime, e.g. 'apt-get install default-jre-headless')"
+            "(install a Java runtime, e.g. 'apt-get install default-jre-headless', or build "
+            "with --no-reason: the rules in ontology/rules give the same graph, without "
+            "HermiT's consistency check)"
         )
     import owlready2  # imported here: it is slow to import and only the build needs it
 
