@@ -375,6 +375,11 @@ def test_patient_from_a_case_report(kgraph: KnowledgeGraph) -> None:
         "Case presentation",
     )
     assert pd.isna(first["table"])
+    # the neoadjuvant regimen, September 2019 to March 2020: cyclophosphamide is phase 1 and
+    # starts it; when phase 1 ended the paper does not say
+    assert (first["regimen"], first["phase_order"]) == ("neoadjuvant chemotherapy", 1)
+    assert (first["regimen_start"], first["regimen_end"]) == ("2019-09", "2020-03")
+    assert (first["start"], pd.isna(first["end"])) == ("2019-09", True)
     cancer = report.cancers.iloc[0]
     assert cancer["stage"] == "T2N2M0" and cancer["grade"] == 2 and cancer["size_mm"] == 36.0
     assert "HER2 positive (2+)" in cancer["markers"]

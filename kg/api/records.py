@@ -111,6 +111,10 @@ _TREATMENT_COLUMNS = (
     "schedule",
     "start",
     "end",
+    "regimen",
+    "phase_order",
+    "regimen_start",
+    "regimen_end",
     "note",
 )
 _OUTCOME_COLUMNS = ("status", "months", "response", "note")
@@ -243,6 +247,12 @@ def _treatment_row(
         "schedule": value_of(graph, record, DMKG.schedule),
         "start": value_of(graph, record, DMKG.startDate),
         "end": value_of(graph, record, DMKG.endDate),
+        # a phase of a regimen: the regimen's window, and the phase's own dates only where
+        # the source gives them (start and end above)
+        "regimen": value_of(graph, record, DMKG.regimen),
+        "phase_order": value_of(graph, record, DMKG.phaseOrder),
+        "regimen_start": value_of(graph, record, DMKG.regimenStartDate),
+        "regimen_end": value_of(graph, record, DMKG.regimenEndDate),
         **base,
     }
 
