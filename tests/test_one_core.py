@@ -121,8 +121,10 @@ def test_the_answers_are_the_papers_counts(
     assert len(qa) == 23  # the QA items counted by hand in the README's table
     sites = _run(capsys, "query", "cancer-sites", "--graph", str(build_dir), "--format", "csv")
     rows = {r["site"]: r for r in csv.DictReader(io.StringIO(sites))}
-    # 8 in Requena's rows (case 6, a breast lymphoma, among them) and the case report
-    assert rows["breast cancer"]["patients"] == "9"
+    # Requena's "Breast (7)" (its own categories: case 6, a breast lymphoma, is "Lymphoma
+    # (1)") and the case report's breast cancer
+    assert rows["breast cancer"]["patients"] == "8"
+    assert rows["lymphoma"]["patients"] == "1"
     answer = _run(capsys, *COMMANDS["sparql"], "--graph", str(build_dir), "--format", "csv")
     assert answer.split() == ["n", "26"]  # every patient had a cancer within 24 months
 
