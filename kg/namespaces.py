@@ -239,6 +239,7 @@ class DMKG(DefinedNamespace):
     StatisticalMeasure: URIRef
     StatisticalTest: URIRef
     Study: URIRef
+    StudyDuration: URIRef
     SurgicalProcedure: URIRef
     SurvivalProportion: URIRef
     TemporalRelation: URIRef
