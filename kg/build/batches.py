@@ -153,7 +153,6 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
         return outcome
     with _step(steps, peaks, "infer"):
         outcome.inferred = _infer_into(store, out) + _links_into(store, out)
-        outcome.inferred += _classify_into(store, out)  # reads the links: after them
     from kg.analyse.summary import summarise
     from kg.query import run_violation_checks
     from kg.store import OxigraphStore
@@ -184,13 +183,6 @@ def _links_into(store: Any, out: str) -> int:
     from kg.reason.summary_links import LINKS_CONSTRUCT, add_summary_links
 
     return _append_added(store, out, add_summary_links(store), LINKS_CONSTRUCT)
-
-
-def _classify_into(store: Any, out: str) -> int:
-    """Add the classification records in the batch store and append them to the batch's file."""
-    from kg.reason.classification import CLASSIFICATION_CONSTRUCT, add_classifications
-
-    return _append_added(store, out, add_classifications(store), CLASSIFICATION_CONSTRUCT)
 
 
 def _append_added(store: Any, out: str, added: int, construct: str) -> int:

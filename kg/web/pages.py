@@ -98,14 +98,7 @@ class Pages:
         iri = self.view.iri_for("patient", request.path_params["id"])
         if iri is None or iri not in set(self.view.patient_iris()):
             return self.site.not_found(request, f"no patient {request.path_params['id']!r}")
-        from kg.web.classification import patient_classifications
-
-        return self.site.page(
-            request,
-            "patient.html",
-            p=self.view.patient(iri),
-            classifications=patient_classifications(self.view.graph, iri),
-        )
+        return self.site.page(request, "patient.html", p=self.view.patient(iri))
 
     def source(self, request: Request) -> Response:
         iri = self.view.iri_for("publication", request.path_params["id"])
