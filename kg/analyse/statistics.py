@@ -67,6 +67,20 @@ __all__ = [
 ]
 
 #: column order for tables and CSV output
+#: the statistics of one 2x2 table, in the order ``_statistics`` gives them
+_STAT_KEYS = (
+    "proportion",
+    "prop_ci_low",
+    "prop_ci_high",
+    "proportion_reference",
+    "prop_reference_ci_low",
+    "prop_reference_ci_high",
+    "odds_ratio",
+    "or_ci_low",
+    "or_ci_high",
+    "p_fisher",
+)
+
 ASSOCIATION_COLUMNS = (
     "kind",
     "exposure",
@@ -81,16 +95,7 @@ ASSOCIATION_COLUMNS = (
     "c",
     "d",
     "excluded",
-    "proportion",
-    "prop_ci_low",
-    "prop_ci_high",
-    "proportion_reference",
-    "prop_reference_ci_low",
-    "prop_reference_ci_high",
-    "odds_ratio",
-    "or_ci_low",
-    "or_ci_high",
-    "p_fisher",
+    *_STAT_KEYS,
     "reported_p",
     "p_convention",
     "source",
@@ -196,20 +201,6 @@ def two_by_two(a: int, b: int, c: int, d: int) -> dict[str, Any]:
     'inf'
     """
     return dict(zip(_STAT_KEYS, _statistics(a, b, c, d)))
-
-
-_STAT_KEYS = (
-    "proportion",
-    "prop_ci_low",
-    "prop_ci_high",
-    "proportion_reference",
-    "prop_reference_ci_low",
-    "prop_reference_ci_high",
-    "odds_ratio",
-    "or_ci_low",
-    "or_ci_high",
-    "p_fisher",
-)
 
 
 @lru_cache(maxsize=4096)
