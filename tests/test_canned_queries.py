@@ -953,7 +953,7 @@ def test_source_accepts_any_doi_of_the_publication_in_any_case(graph: Graph) -> 
 
 QUERY_DIR = Path(__file__).resolve().parents[1] / "queries"
 #: the keys a header may hold; "#   text" (two or more spaces) continues the title or description
-HEADER_KEYS = ("title", "description", "param", "columns", "median", "rename")
+HEADER_KEYS = ("title", "description", "param", "columns", "median", "rename", "order")
 
 
 def read_header(path: Path) -> dict[str, Any]:
@@ -982,8 +982,8 @@ def read_header(path: Path) -> dict[str, Any]:
                     "description": rest[0] if rest else "",
                 }
             )
-        elif key == "columns":
-            head["columns"] = value.split()
+        elif key in ("columns", "order"):
+            head[key] = value.split()
         elif key in ("median", "rename"):
             source, target = value.split(" -> ")
             head[key + "s"].append((source, target))
@@ -1002,6 +1002,7 @@ def test_query_header_parses_into_what_the_file_says(path: Path) -> None:
     assert list(query.columns) == head["columns"]
     assert list(query.medians) == head["medians"]
     assert list(query.renames) == head["renames"]
+    assert list(query.order) == head.get("order", [])
     assert {q.name for q in list_queries()} == {p.stem for p in QUERY_DIR.glob("*.rq")}
 
 

@@ -9,6 +9,7 @@ A query file starts with a header of ``#`` lines::
     # columns: sign present absent unknown patients
     # median: months_list -> median_followup_months
     # rename: assessed1 -> N1
+    # order: status
 
 ``param`` lines give name, type, default (``required``, ``optional`` or a value) and a
 description. Types: ``string``, ``integer``, ``decimal``, ``doi`` (a DOI string) and
@@ -17,7 +18,10 @@ its IRI). Each value reaches the query as a binding of the variable of the same 
 never by editing the query text. A ``median`` line turns a ``GROUP_CONCAT`` column of
 numbers into their median (SPARQL has no median aggregate). A ``rename`` line gives a result
 column its declared name where the query cannot use that name itself (Virtuoso reads
-variable names without regard to case, so ``?n1`` and ``?N1`` are one variable there).
+variable names without regard to case, so ``?n1`` and ``?N1`` are one variable there). An
+``order`` line sorts the rows by those columns' text after the query, as ``ORDER BY`` would
+for IRIs and strings, where the query cannot sort them itself (Virtuoso 7 cannot sort rows
+holding a string longer than about 4,000 characters, such as a long ``GROUP_CONCAT``).
 
 >>> q = load_query("summary-sources")
 >>> q.title
@@ -86,6 +90,7 @@ class CannedQuery:
     medians: tuple[tuple[str, str], ...]
     text: str
     renames: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] = ()
 
     @property
     def is_violation_check(self) -> bool:
@@ -148,8 +153,8 @@ def _header(text: str, file: str) -> dict[str, Any]:
             value = match.group(2).strip()
             if current == "param":
                 fields["params"].append(_parse_param(value, file))
-            elif current == "columns":
-                fields["columns"] = tuple(value.replace(",", " ").split())
+            elif current in ("columns", "order"):
+                fields[current] = tuple(value.replace(",", " ").split())
             elif current in ("median", "rename"):
                 source, _, target = value.partition("->")
                 fields[current + "s"].append((source.strip(), target.strip()))
@@ -176,6 +181,7 @@ def _all_queries() -> tuple[CannedQuery, ...]:
                 tuple(head["medians"]),
                 text,
                 tuple(head["renames"]),
+                tuple(head.get("order", ())),
             )
         )
     return tuple(found)

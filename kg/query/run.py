@@ -69,6 +69,13 @@ def _post_process(query: CannedQuery, result: QueryResult) -> QueryResult:
         result.columns[i] = target
         for row in result.rows:
             row[i] = _median(row[i])
+    if query.order:
+        missing = [c for c in query.order if c not in result.columns]
+        if missing:
+            raise QueryError(f"query {query.name!r}: order column(s) {missing} not selected")
+        at = [result.columns.index(c) for c in query.order]
+        # as ORDER BY sorts IRIs and strings: unbound first, then by the text
+        result.rows.sort(key=lambda row: [(row[i] is not None, str(row[i] or "")) for i in at])
     return result
 
 
