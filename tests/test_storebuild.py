@@ -355,3 +355,31 @@ def test_synthetic_registry_through_both_builds_answers_alike(tmp_path: Path) ->
         assert bool(on_store.rows) != (
             query.name in {"cohort-comparison", "antibody-cancer-evidence"}
         ), query.name
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_query_command_streams_the_rows_render_gives(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dmkg query --store`` prints CSV and TSV a chunk of rows at a time (here 3 rows, so
+    the 60-patient registry's cancer rows span several chunks): the text is the one
+    :func:`kg.query.render.render` makes of the whole result."""
+    import kg.cli.read
+    from kg.api import open_graph
+    from kg.cli import main
+    from kg.query import run_query
+    from kg.query.render import render
+    from kg.sources.synth import write_registry
+
+    folder = write_registry(tmp_path / "reg", patients=60, seed=3)
+    build_store([folder], tmp_path / "store", workers=1, progress=_quiet)
+    graph = open_graph(store=tmp_path / "store")
+    monkeypatch.setattr(kg.cli.read, "_STREAM_ROWS", 3)
+    rows = {}
+    for name in ("dm-cancer-timing", "summary-records"):
+        whole = render(run_query(graph.store, name), fmt, graph.store) + "\n"
+        assert main(["query", name, "--store", str(tmp_path / "store"), "--format", fmt]) == 0
+        printed = capsys.readouterr().out
+        assert printed == whole, name
+        rows[name] = len(printed.splitlines()) - 1
+    assert rows["dm-cancer-timing"] > 3  # more than one chunk

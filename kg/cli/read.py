@@ -64,8 +64,43 @@ def _cmd_query(args: argparse.Namespace) -> int:
         raise UsageError("give a query name, or --list to see them")
     graph = open_from_args(args)
     result = run_query(graph.store, args.name, parse_params(args.param))
-    print(render(result, args.format, graph.store))  # labels from the same store
+    if args.format in ("csv", "tsv"):
+        _stream(result, args.format, graph.store)
+    else:
+        print(render(result, args.format, graph.store))  # labels from the same store
     return 0
+
+
+#: rows labelled and printed at a time by :func:`_stream`
+_STREAM_ROWS = 2000
+
+
+def _stream(result: Any, fmt: str, store: Any) -> None:
+    """CSV or TSV rows printed a chunk at a time as they are labelled (labels from the same
+    store), not collected into one text first: the same text as ``render``."""
+    import csv
+
+    from kg.query import QueryResult
+    from kg.query.render import render_records
+
+    iri = {c for i, c in enumerate(result.columns) if any(_is_iri(r[i]) for r in result.rows)}
+    columns = [x for c in result.columns for x in ((c, f"{c}_id") if c in iri else (c,))]
+    writer = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(columns)
+    for start in range(0, len(result.rows), _STREAM_ROWS):
+        chunk = QueryResult(result.columns, result.rows[start : start + _STREAM_ROWS])
+        # a column with no IRI in this chunk has no '_id' key: blank, as in render's text
+        writer.writerows(
+            ["" if (v := r.get(c)) is None else v for c in columns]
+            for r in render_records(chunk, store)
+        )
+        sys.stdout.flush()
+
+
+def _is_iri(value: Any) -> bool:
+    from rdflib import URIRef
+
+    return isinstance(value, URIRef)
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
