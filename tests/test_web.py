@@ -241,7 +241,9 @@ def test_canned_query_form_survival_by_myositis(client: TestClient) -> None:
 def test_canned_query_bad_parameter(client: TestClient) -> None:
     response = client.get("/queries/survival-by-finding", params={"finding": "myosits", "run": "1"})
     assert response.status_code == 400
-    assert "did you mean" in response.text and "myositis" in response.text
+    assert "Did you mean" in response.text and "myositis" in response.text
+    assert 'href="?finding=myositis&amp;run=1"' in response.text  # the suggestion runs it
+    assert 'aria-invalid="true"' in response.text
     bad = client.get("/queries/survival-by-finding/download", params={"format": "xlsx"})
     assert bad.status_code == 400
     assert client.get("/queries/no-such-query").status_code == 404

@@ -24,6 +24,7 @@ import anyio
 import anyio.to_thread
 from rdflib import Graph
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -72,7 +73,14 @@ def create_app(
     middleware = (
         [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)] if allowed_hosts else []
     )
-    app = Starlette(routes=_routes(site), lifespan=lifespan, middleware=middleware)
+    pages = Pages(site)  # every 404, 405 and 500 is the site's styled page, status kept
+    handlers = {HTTPException: pages.http_error, Exception: pages.server_error}
+    app = Starlette(
+        routes=_routes(site),
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers=handlers,
+    )
     app.state.site = site
     app.state.pool = site.pool
     return app
@@ -90,6 +98,7 @@ def _routes(site: Site) -> list[BaseRoute]:
         Route("/ontology", pages.ontology),
         Route("/term/{name}", pages.term),
         Route("/search", pages.search),
+        Route("/api/suggest", pages.suggest),
         Route("/patients", pages.patients),
         Route("/patient/{id}", pages.patient),
         Route("/source/{id}", pages.source),

@@ -22,6 +22,7 @@ from kg.namespaces import DATA, DMKG
 from kg.query import QUERY_NS
 from kg.query.render import curie
 from kg.terms import TermIndex, normalise
+from kg.web.search import SearchIndex
 from kg.web.views import (
     HIDDEN_PROPERTIES,
     MAIN_PROPERTIES,
@@ -49,6 +50,7 @@ class GraphView:
         self.ontology = OntologyIndex(graph)
         self.terms = terms if terms is not None else TermIndex(graph)
         self.summary: GraphSummary = summarise(graph)
+        self._index: SearchIndex | None = None
 
     # -- links and labels ------------------------------------------------------------------
 
@@ -296,11 +298,19 @@ class GraphView:
 
     # -- search --------------------------------------------------------------------------------
 
+    @property
+    def index(self) -> SearchIndex:
+        """The ontology's search index (labels, synonyms, ids), built on first use."""
+        if self._index is None:
+            self._index = SearchIndex(self.ontology)
+        return self._index
+
     def search(self, text: str) -> dict[str, Any]:
-        """Terms whose label or synonym contains ``text``, and patients whose label does."""
+        """Terms named by ``text`` (see :class:`kg.web.search.SearchIndex`), and patients
+        whose label holds it."""
         wanted = normalise(text)
         patients = [r for r in self.patients() if wanted and wanted in normalise(r.label)]
-        return {"terms": self.ontology.search(text), "patients": patients}
+        return {"terms": self.index.search(text), "patients": patients}
 
     # -- any data resource ---------------------------------------------------------------------
 
