@@ -109,6 +109,10 @@ def results(kgraph: KnowledgeGraph) -> dict[str, FigureResult]:
         "survival": kgraph.plot("survival"),
         "association-network": kgraph.plot("association-network"),
         "mi2-forest": kgraph.plot("mi2-forest"),
+        "term-frequency": kgraph.plot("term-frequency", term="heliotrope rash"),
+        "survival-by-antibody": kgraph.plot("survival-by-antibody", antibody="anti-TIF1-gamma"),
+        "survival-by-site": kgraph.plot("survival-by-site", source=REQUENA),
+        "evidence-forest": kgraph.plot("evidence-forest", term="anti-Mi-2"),
     }
 
 
@@ -353,3 +357,86 @@ def test_cli_plot_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plot", "--help"]) == 0
     out = capsys.readouterr().out
     assert "usage: dmkg plot" in out and "exit codes" in out
+    for name in ("survival-by-antibody", "survival-by-site", "term-frequency", "evidence-forest"):
+        assert name in " ".join(out.split()), name
+
+
+# Requena Table 1 "Autoantibodies" against "Survival": anti-TIF-1-gamma "+" in cases 15 D (52),
+# 16 D (5), 17 D (15), 18 D (49), 20 A (38), 22 A (180), 23 A (22); "-" in 19 D (4), 21 D (23),
+# 24 A (44), 25 D (17); "NP" (not performed) in 6 D (180), 11 L, 12 L. The case report's
+# patient is positive, without follow-up months.
+TIF1_BY_HAND = {
+    "positive": ([52, 5, 15, 49, 38, 180, 22], [1, 1, 1, 1, 0, 0, 0], 1),
+    "negative": ([4, 23, 44, 17], [1, 1, 0, 1], 0),
+    "not performed": ([180], [1], 2),
+}
+# Requena Table 1 "Associated cancer" (the Total row's categories) against "Survival":
+# lung 1 D10, 13 D16, 15 D52, 16 D5, 19 D4, 24 A44; breast 5 D3, 14 D2, 18 D49, 20 A38,
+# 21 D23, 22 A180, 23 A22; bladder 2 D9, 3 D15, 10 L, 17 D15; ovary 8 D5, 11 L, 12 L, 25 D17;
+# stomach 4 D13; lymphoma (of the breast) 6 D180; prostate 7 D10; cervix 9 L.
+SITES_BY_HAND = {
+    "lung cancer": ([10, 16, 52, 5, 4, 44], [1, 1, 1, 1, 1, 0], 0),
+    "breast cancer": ([3, 2, 49, 38, 23, 180, 22], [1, 1, 1, 0, 1, 0, 0], 0),
+    "bladder cancer": ([9, 15, 15], [1, 1, 1], 1),
+    "ovarian cancer": ([5, 17], [1, 1], 2),
+    "gastric cancer": ([13], [1], 0),
+    "lymphoma": ([180], [1], 0),
+    "prostate cancer": ([10], [1], 0),
+    "cervical cancer": ([], [], 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "by_hand"),
+    [("survival-by-antibody", TIF1_BY_HAND), ("survival-by-site", SITES_BY_HAND)],
+)
+def test_survival_by_antibody_and_site_match_hand_counts(
+    results: dict[str, FigureResult], name: str, by_hand: dict[str, Any]
+) -> None:
+    from lifelines.statistics import multivariate_logrank_test
+
+    result = results[name]
+    groups = result.tables["groups"].set_index("group")
+    assert sorted(groups.index) == sorted(by_hand)
+    for group, (months, deaths, left_out) in by_hand.items():
+        row = groups.loc[group]
+        assert (row["included"], row["events"], row["excluded"]) == (
+            len(months),
+            sum(deaths),
+            left_out,
+        ), group
+    at_zero = result.tables["at_risk"].query("time == 0").set_index("group")["at_risk"]
+    assert at_zero.to_dict() == {g: len(m) for g, (m, _, _) in by_hand.items() if m}
+    drawn = [(g, t, d) for g, (m, e, _) in by_hand.items() for t, d in zip(m, e, strict=True)]
+    expected = multivariate_logrank_test(
+        [t for _, t, _ in drawn], [g for g, _, _ in drawn], [d for _, _, d in drawn]
+    ).p_value
+    assert result.tables["logrank"]["p"].iloc[0] == pytest.approx(expected)
+
+
+def test_term_frequency_by_source_matches_hand_counts(results: dict[str, FigureResult]) -> None:
+    """Requena Table 2 heliotrope rash: 20 "+" (incl. "++", "+++"), 4 absent, "U" in case 12;
+    the case report's patient has it; Monseau Table I: 41/64 and 34/55."""
+    data = results["term-frequency"].data.set_index("group")
+    requena = data.loc["requena2024 patients"]
+    assert (requena["present"], requena["assessed"], requena["excluded"]) == (20, 24, 1)
+    assert requena["excluded_statuses"] == "unknown 1"
+    assert (requena["ci_low"], requena["ci_high"]) == pytest.approx(_wilson(20, 24))
+    assert data.loc["curroncol2021 patients", "present"] == 1
+    assert data.loc["Monseau 2020: anti-Mi2-positive DM", ["present", "assessed"]].tolist() == [
+        41,
+        64,
+    ]
+    assert data.loc["Monseau 2020: anti-Mi2-negative DM (controls)", "assessed"] == 55
+
+
+def test_evidence_forest_of_anti_mi2(results: dict[str, FigureResult]) -> None:
+    """Monseau: SIR 5.1 (95% CI 3.0-8.6); Table I row Anti-Mi2 64/64 vs 0/55 (an infinite
+    odds ratio, not drawable on a log axis)."""
+    result = results["evidence-forest"]
+    data = result.data.set_index("evidence")
+    sir = data.loc["standardized incidence ratio of cancer in anti-Mi2-positive DM"]
+    assert sir["estimate"] == "5.1 (3.0-8.6)" and bool(sir["plotted"])
+    split = data[data["kind"] == "cohort comparison"].iloc[0]
+    assert (split["n1"], split["N1"], split["n2"], split["N2"]) == (64, 64, 0, 55)
+    assert not split["plotted"] and any("cannot be drawn" in n for n in result.notes)

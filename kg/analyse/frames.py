@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["records_frame"]
+__all__ = ["natural", "records_frame"]
 
 
 def _column_dtype(values: list[Any]) -> str | None:
@@ -40,3 +41,8 @@ def records_frame(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> 
         dtype = _column_dtype(values)
         data[column] = pd.Series(values, dtype=dtype if dtype else object)
     return pd.DataFrame(data, columns=list(columns))
+
+
+def natural(text: str) -> list[Any]:
+    """Sort key that puts "case 9" before "case 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -49,10 +49,13 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "plot",
         help="draw a figure (PNG or SVG)",
-        description="Draw a figure: finding-frequency (shares with Wilson 95%% CIs), survival "
-        "(Kaplan-Meier by a finding; alive and lost censored), association-network, "
-        "mi2-forest (odds ratios, anti-Mi2-positive vs negative). The file type follows the "
-        "suffix of --out (.png or .svg).",
+        description="Draw a figure: finding-frequency (shares with Wilson 95%% CIs), "
+        "term-frequency (one finding or antibody by source and cohort), survival "
+        "(Kaplan-Meier by a finding's status; alive and lost censored; numbers at risk and the "
+        "log-rank p), survival-by-antibody (by an antibody test's status), survival-by-site "
+        "(by cancer site), association-network, mi2-forest (odds ratios, anti-Mi2-positive vs "
+        "negative), evidence-forest (odds ratios and printed risk estimates about one term). "
+        "The file type follows the suffix of --out (.png or .svg).",
         epilog=EPILOG,
     )
     parser.add_argument("name", nargs="?", help="figure name (see --list)")

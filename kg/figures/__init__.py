@@ -14,7 +14,15 @@ file suffix):
     the event; alive and lost to follow-up are censored at their months. A patient whose
     outcome has no months (in Requena's Table 1 the four "L" patients, printed without a
     time) cannot be placed on a time axis and is left out, listed in ``notes`` and in the
-    ``patients`` table with ``included`` False. Parameters ``finding``, ``source``.
+    ``patients`` table with ``included`` False. Parameters ``finding``, ``source``. The
+    numbers at risk stand under the time axis and the log-rank p in the corner
+    (:mod:`kg.analyse.survival` computes them).
+``survival-by-antibody``
+    The same by the status of one antibody test (positive, negative, not performed, ...).
+    Parameters ``antibody`` (default anti-TIF1-gamma), ``source``.
+``survival-by-site``
+    The same by cancer site (the source's own category, else the organ site). Parameter
+    ``source``.
 ``association-network``
     The association graph (:func:`kg.analyse.networks.association_graph`): co-occurrence edges as
     grey lines as wide as their patient count, cohort evidence dashed blue, literature
@@ -45,9 +53,10 @@ from rdflib import Graph
 
 from kg.errors import NotFoundError, UsageError
 from kg.figures.common import FORMATS, FigureResult
+from kg.figures.evidence import evidence_forest
 from kg.figures.forest import mi2_forest
-from kg.figures.frequency import finding_frequency
-from kg.figures.kaplan_meier import survival
+from kg.figures.frequency import finding_frequency, term_frequency
+from kg.figures.kaplan_meier import survival, survival_by_antibody, survival_by_site
 from kg.figures.network import association_network
 
 if TYPE_CHECKING:
@@ -58,18 +67,26 @@ __all__ = [
     "FORMATS",
     "FigureResult",
     "association_network",
+    "evidence_forest",
     "finding_frequency",
     "mi2_forest",
     "plot",
     "survival",
+    "survival_by_antibody",
+    "survival_by_site",
+    "term_frequency",
 ]
 
 #: figure name -> (function, its parameters with their types)
 FIGURES: dict[str, tuple[Callable[..., FigureResult], dict[str, type]]] = {
     "finding-frequency": (finding_frequency, {"source": str, "min_assessed": int}),
+    "term-frequency": (term_frequency, {"term": str}),
     "survival": (survival, {"finding": str, "source": str}),
+    "survival-by-antibody": (survival_by_antibody, {"antibody": str, "source": str}),
+    "survival-by-site": (survival_by_site, {"source": str}),
     "association-network": (association_network, {"min_patients": int}),
     "mi2-forest": (mi2_forest, {"antibody": str}),
+    "evidence-forest": (evidence_forest, {"term": str}),
 }
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
+from kg.analyse.frames import natural
 from kg.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from kg.terms import TermIndex
 
-__all__ = ["FORMATS", "FigureResult"]
+__all__ = ["FORMATS", "FigureResult", "estimate_text", "natural"]
 
 #: file suffixes a figure can be saved as
 FORMATS = (".png", ".svg")
@@ -110,6 +110,21 @@ def term_index(graph: Graph, terms: TermIndex | None) -> TermIndex:
     return TermIndex(graph)
 
 
+def resolve_term(graph: Graph, terms: TermIndex | None, text: str) -> URIRef:
+    """The term named by a label, synonym or CURIE (``dmkg:HeliotropeRash``)."""
+    from rdflib import RDFS
+
+    from kg.errors import NotFoundError
+    from kg.namespaces import DMKG
+
+    if text.startswith("dmkg:") and graph.value(DMKG._NS[text[5:]], RDFS.label) is not None:
+        return DMKG._NS[text[5:]]
+    try:
+        return URIRef(term_index(graph, terms).resolve(text))
+    except Exception as exc:  # noqa: BLE001 - CurationError: unknown or ambiguous term
+        raise NotFoundError(f"term {text!r}: {exc}") from None
+
+
 def label(graph: Graph, iri: Any) -> str:
     from kg.analyse.networks.nodes import label as network_label
 
@@ -122,12 +137,40 @@ def curie(iri: Any) -> str:
     return node_id(iri)
 
 
-def natural(text: str) -> list[Any]:
-    """Sort key that puts "case 9" before "case 10"."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
 def to_float(value: Any) -> float | None:
     if value is None:
         return None
     return math.inf if value == "inf" else float(value)
+
+
+def estimate_text(
+    value: float | None, low: float | None, high: float | None, digits: int | None = None
+) -> str:
+    """An estimate with its interval as a reader writes it.
+
+    ``digits`` decimals for each (a printed estimate keeps its printed precision); without,
+    two decimals below 10, one below 100, none above.
+
+    >>> estimate_text(5.1, 3.0, 8.6, digits=1)
+    '5.1 (3.0-8.6)'
+    >>> estimate_text(1.0997, 0.4876, 2.479)
+    '1.10 (0.49-2.48)'
+    >>> estimate_text(27.0, None, None, digits=0)
+    '27 (no interval)'
+    >>> estimate_text(math.inf, 0.0128, math.inf)
+    'inf (0.01-inf)'
+    """
+
+    def shown(x: float | None) -> str:
+        if x is None:
+            return "undefined"
+        if math.isinf(x):
+            return "inf"
+        if x == 0:
+            return "0"
+        places = digits if digits is not None else 2 if abs(x) < 10 else 1 if abs(x) < 100 else 0
+        return f"{x:.{places}f}"
+
+    if low is None and high is None:
+        return f"{shown(value)} (no interval)"
+    return f"{shown(value)} ({shown(low)}-{shown(high)})"

@@ -1,5 +1,5 @@
 """``mi2-forest``: odds ratios of every feature compared between two cohorts split by an
-antibody."""
+antibody (and the row and drawing :mod:`kg.figures.evidence` shares)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from kg.analyse.cohorts import CohortComparison
     from kg.terms import TermIndex
 
-__all__ = ["mi2_forest"]
+__all__ = ["comparison_row", "draw_forest", "mi2_forest"]
 
 _COLUMNS = [
     "feature",
@@ -86,7 +86,7 @@ def mi2_forest(
     for comp in comparisons:
         if (comp.cohort1, comp.cohort2) not in pairs or comp.feature == wanted:
             continue
-        rows.append(_row(graph, comp, notes))
+        rows.append(comparison_row(graph, comp, notes))
     rows.sort(
         key=lambda r: (
             math.inf if r["odds_ratio"] is None else r["odds_ratio"],
@@ -96,10 +96,15 @@ def mi2_forest(
     data = frame(rows, _COLUMNS)
     pair = min(pairs)
     title = f"{label(graph, pair[0])}\nvs {label(graph, pair[1])}"
-    return FigureResult("mi2-forest", _draw(rows, title), data, notes=notes)
+    for r in rows:
+        r["label"] = (
+            f"{r['feature']} ({r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, p {r['reported_p']})"
+        )
+    xlabel = "odds ratio with exact 95% CI (log scale)\n> 1: more frequent in the antibody-positive cohort"
+    return FigureResult("mi2-forest", draw_forest(rows, title, xlabel), data, notes=notes)
 
 
-def _row(graph: Graph, comp: CohortComparison, notes: list[str]) -> dict[str, Any]:
+def comparison_row(graph: Graph, comp: CohortComparison, notes: list[str]) -> dict[str, Any]:
     """The odds ratio of one comparison; a note if it cannot be drawn on a log scale."""
     from kg.analyse.statistics import two_by_two
 
@@ -136,16 +141,19 @@ def _row(graph: Graph, comp: CohortComparison, notes: list[str]) -> dict[str, An
     }
 
 
-def _draw(rows: list[dict[str, Any]], title: str) -> Figure:
+def draw_forest(rows: list[dict[str, Any]], title: str, xlabel: str) -> Figure:
+    """Each plotted row's ``odds_ratio`` with its ``ci_low``-``ci_high`` whisker on a log
+    scale, labelled by its ``label``; a dashed line at 1."""
     drawn = [r for r in rows if r["plotted"]]
     figure, ax = new_figure(8, 1.4 + 0.3 * max(len(drawn), 1))
     y = list(range(len(drawn)))
+    whiskered = [(i, r) for i, r in zip(y, drawn, strict=True) if r["ci_low"] is not None]
     ax.errorbar(
-        [r["odds_ratio"] for r in drawn],
-        y,
+        [r["odds_ratio"] for _, r in whiskered],
+        [i for i, _ in whiskered],
         xerr=[
-            [r["odds_ratio"] - r["ci_low"] for r in drawn],
-            [r["ci_high"] - r["odds_ratio"] for r in drawn],
+            [r["odds_ratio"] - r["ci_low"] for _, r in whiskered],
+            [r["ci_high"] - r["odds_ratio"] for _, r in whiskered],
         ],
         fmt="s",
         color="#4C72B0",
@@ -153,21 +161,20 @@ def _draw(rows: list[dict[str, Any]], title: str) -> Figure:
         capsize=2,
         markersize=4,
     )
+    bare = [(i, r) for i, r in zip(y, drawn, strict=True) if r["ci_low"] is None]
+    if bare:  # a printed ratio without an interval: a hollow point
+        ax.plot(
+            [r["odds_ratio"] for _, r in bare],
+            [i for i, _ in bare],
+            "s",
+            markerfacecolor="none",
+            color="#4C72B0",
+            markersize=5,
+        )
     ax.set_xscale("log")
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
-    ax.set_yticks(
-        y,
-        [
-            f"{r['feature']} ({r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, p {r['reported_p']})"
-            for r in drawn
-        ],
-        fontsize=8,
-    )
+    ax.set_yticks(y, [r["label"] for r in drawn], fontsize=8)
     figure.suptitle(title, fontsize=10)
-    ax.set_xlabel(
-        "odds ratio with exact 95% CI (log scale)\n> 1: more frequent in the "
-        "antibody-positive cohort",
-        fontsize=9,
-    )
+    ax.set_xlabel(xlabel, fontsize=9)
     ax.grid(axis="x", alpha=0.3, which="both")
     return figure

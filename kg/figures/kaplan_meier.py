@@ -1,46 +1,23 @@
-"""``survival``: Kaplan-Meier curves by the status of one finding."""
+"""``survival``, ``survival-by-antibody``, ``survival-by-site``: Kaplan-Meier curves by the
+status of one finding, of one antibody, or by cancer site, with the numbers at risk under the
+time axis and the log-rank p (the numbers from :mod:`kg.analyse.survival`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, URIRef
-from rdflib.plugins.sparql import prepareQuery
+from rdflib import Graph
 
-from kg.figures.common import FigureResult, curie, frame, label, natural, new_figure, term_index
-from kg.namespaces import DMKG
+from kg.figures.common import FigureResult, frame
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from kg.analyse.survival import Fitted, SurvivalAnalysis
     from kg.terms import TermIndex
 
-__all__ = ["survival"]
-
-_SURVIVAL_PATIENTS = prepareQuery(
-    """
-    SELECT DISTINCT ?patient ?status ?vital ?months ?source WHERE {
-      ?observation a dmkg:FindingObservation ;
-                   dmkg:finding ?finding ;
-                   dmkg:findingStatus ?status ;
-                   dmkg:ofPatient ?patient .
-      ?patient dmkg:describedIn ?publication .
-      ?publication dmkg:doi ?source .
-      OPTIONAL {
-        ?outcome a dmkg:Outcome ; dmkg:ofPatient ?patient ; dmkg:vitalStatus ?vital .
-        OPTIONAL { ?outcome dmkg:monthsSinceDiagnosis ?months }
-      }
-    }""",
-    initNs={"dmkg": DMKG._NS},
-)
-
-_STATUS_ORDER = {
-    DMKG.Present: 0,
-    DMKG.Absent: 1,
-    DMKG.Equivocal: 2,
-    DMKG.Unknown: 3,
-    DMKG.NotReported: 4,
-}
+__all__ = ["survival", "survival_by_antibody", "survival_by_site"]
 
 _STEP_COLUMNS = ["group", "time", "at_risk", "events", "censored", "survival", "ci_low", "ci_high"]
 _GROUP_COLUMNS = [
@@ -62,9 +39,7 @@ _PATIENT_COLUMNS = [
     "included",
     "note",
 ]
-
-#: a group and the patients of it placed on the time axis
-Fitted = tuple[str, list[dict[str, Any]]]
+_COLOURS = ["#C44E52", "#4C72B0", "#55A868", "#8172B2", "#937860", "#DA8BC3", "#8C8C8C"]
 
 
 def survival(
@@ -76,7 +51,7 @@ def survival(
 ) -> FigureResult:
     """Kaplan-Meier survival by the status of a finding; alive and lost are censored.
 
-    See the module docstring of :mod:`kg.figures` for the patients left out.
+    See :mod:`kg.analyse.survival` for the patients left out.
 
     ``data``: one row per group and time (time 0 first): ``group``, ``time`` (months),
     ``at_risk``, ``events``, ``censored``, ``survival``, ``ci_low``, ``ci_high``
@@ -85,156 +60,88 @@ def survival(
     (the smallest time at which the curve is at or below one half; None if it never is).
     ``tables["patients"]``: ``patient``, ``patient_id``, ``group``, ``vital_status``,
     ``months``, ``event``, ``included``, ``note``. ``tables["logrank"]``: the log-rank test
-    across the groups drawn.
+    across the groups drawn. ``tables["at_risk"]``: the numbers at risk drawn under the axis
+    (``group``, ``time``, ``at_risk``).
     """
-    from kg.query import bind_params, load_query
+    return _survival_figure("survival", graph, "finding", finding, source, terms)
 
-    params = {"finding": finding, **({"source": source} if source else {})}
-    bindings = bind_params(
-        load_query("survival-by-finding"), params, graph, term_index(graph, terms)
-    )
-    finding_label = label(graph, bindings["finding"])
-    people = _patients(graph, bindings)
-    notes = [
-        f"{p['patient']} ({p['group']}): {p['note']}; left out" for p in people if not p["included"]
-    ]
-    steps, summary, fitted = _fit_groups(people, notes)
-    data = frame(steps, _STEP_COLUMNS)
+
+def survival_by_antibody(
+    graph: Graph,
+    *,
+    antibody: str = "anti-TIF1-gamma",
+    source: str | None = None,
+    terms: TermIndex | None = None,
+) -> FigureResult:
+    """Kaplan-Meier survival by the status of an antibody test; alive and lost are censored.
+
+    The tables of :func:`survival`, the groups being the test's statuses (positive, negative,
+    not performed, ...).
+    """
+    return _survival_figure("survival-by-antibody", graph, "antibody", antibody, source, terms)
+
+
+def survival_by_site(
+    graph: Graph, *, source: str | None = None, terms: TermIndex | None = None
+) -> FigureResult:
+    """Kaplan-Meier survival by cancer site (the source's category, else the organ site).
+
+    The tables of :func:`survival`, the groups being the sites.
+    """
+    return _survival_figure("survival-by-site", graph, "cancer-site", None, source, terms)
+
+
+def _survival_figure(
+    name: str,
+    graph: Graph,
+    grouping: str,
+    term: str | None,
+    source: str | None,
+    terms: TermIndex | None,
+) -> FigureResult:
+    from kg.analyse.survival import at_risk_table, survival_analysis
+
+    analysis = survival_analysis(graph, grouping, term, source, terms)
+    times = _ticks(max((s["time"] for s in analysis.steps), default=0.0))
+    at_risk = at_risk_table(analysis, times)
     tables = {
-        "groups": frame(summary, _GROUP_COLUMNS),
-        "patients": frame(people, _PATIENT_COLUMNS),
-        "logrank": frame(_logrank(fitted, notes), ["groups", "statistic", "p"]),
+        "groups": frame(analysis.groups, _GROUP_COLUMNS),
+        "patients": frame(analysis.patients, _PATIENT_COLUMNS),
+        "logrank": frame(analysis.logrank, ["groups", "statistic", "p"]),
+        "at_risk": frame(at_risk, ["group", "time", "at_risk"]),
     }
-    figure = _draw(steps, fitted, finding_label)
-    return FigureResult("survival", figure, data, tables, notes)
+    figure = _draw(analysis, times, at_risk)
+    return FigureResult(name, figure, frame(analysis.steps, _STEP_COLUMNS), tables, analysis.notes)
 
 
-def _patients(graph: Graph, bindings: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per patient and status of the finding, whether it can be placed or not."""
-    from kg.analyse.networks import select
-
-    patients: dict[Any, dict[str, Any]] = {}
-    for row in select(graph, _SURVIVAL_PATIENTS, **bindings):
-        status, vital = row["status"], row.get("vital")
-        key = (row["patient"], status)
-        months = float(str(row["months"])) if row.get("months") is not None else None
-        if vital is None:
-            included, note = False, "no outcome recorded"
-        elif months is None:
-            included = False
-            note = (
-                f"{label(graph, vital)} without follow-up months: cannot be placed on the time axis"
-            )
-        else:
-            included, note = True, None
-        patients[key] = {
-            "patient": label(graph, row["patient"]),
-            "patient_id": curie(row["patient"]),
-            "group": label(graph, status),
-            "order": _STATUS_ORDER.get(URIRef(str(status)), 9),
-            "vital_status": label(graph, vital) if vital is not None else None,
-            "months": months,
-            "event": vital == DMKG.Dead,
-            "included": included,
-            "note": note,
-        }
-    return sorted(patients.values(), key=lambda p: (p["order"], natural(p["patient"])))
+def _ticks(longest: float) -> list[float]:
+    """Round times (0, 12, 24, ... months) up to the longest follow-up, at most seven."""
+    step = next((s for s in (3, 6, 12, 24, 36, 60, 120) if longest / s <= 6), 240)
+    return [float(t) for t in range(0, int(longest) + 1, step)]
 
 
-def _fit_groups(
-    people: list[dict[str, Any]], notes: list[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Fitted]]:
-    """Fit one Kaplan-Meier curve per group: its steps, the group summaries, the groups drawn."""
-    steps: list[dict[str, Any]] = []
-    summary: list[dict[str, Any]] = []
-    fitted: list[Fitted] = []
-    from lifelines import KaplanMeierFitter
+def _draw(analysis: SurvivalAnalysis, times: list[float], at_risk: list[dict[str, Any]]) -> Figure:
+    from matplotlib.figure import Figure
 
-    for _, group in sorted({(p["order"], p["group"]) for p in people}):
-        members = [p for p in people if p["group"] == group]
-        placed = [p for p in members if p["included"]]
-        entry: dict[str, Any] = {
-            "group": group,
-            "patients": len(members),
-            "included": len(placed),
-            "events": sum(p["event"] for p in placed),
-            "censored": sum(not p["event"] for p in placed),
-            "excluded": len(members) - len(placed),
-            "median_months": None,
-        }
-        summary.append(entry)
-        if not placed:
-            notes.append(f"{group}: no patient with follow-up months; no curve")
-            continue
-        kmf = KaplanMeierFitter().fit(
-            [p["months"] for p in placed], [p["event"] for p in placed], label=group
-        )
-        table, curve = kmf.event_table, kmf.survival_function_[group]
-        # the smallest time with S(t) <= 1/2 (lifelines' median_survival_time_ takes the first
-        # time strictly below 1/2, which differs where a curve rests exactly on 1/2)
-        # (1e-9: the products of fractions carry rounding, 5/6 * 4/5 * 3/4 is 0.5000000000000001)
-        entry["median_months"] = next(
-            (float(t) for t in curve.index if curve.loc[t] <= 0.5 + 1e-9), None
-        )
-        interval = kmf.confidence_interval_
-        for time in table.index:
-            steps.append(
-                {
-                    "group": group,
-                    "time": float(time),
-                    "at_risk": int(table.loc[time, "at_risk"]),
-                    "events": int(table.loc[time, "observed"]),
-                    "censored": int(table.loc[time, "censored"]),
-                    "survival": float(curve.loc[time]),
-                    "ci_low": float(interval.loc[time].iloc[0]),
-                    "ci_high": float(interval.loc[time].iloc[1]),
-                }
-            )
-        fitted.append((group, placed))
-    return steps, summary, fitted
-
-
-def _logrank(fitted: list[Fitted], notes: list[str]) -> list[dict[str, Any]]:
-    """The log-rank test across the groups drawn (none with fewer than two groups)."""
-    logrank: list[dict[str, Any]] = []
-    if len(fitted) >= 2:
-        from lifelines.statistics import multivariate_logrank_test
-
-        placed = [p for _, members in fitted for p in members]
-        test = multivariate_logrank_test(
-            [p["months"] for p in placed],
-            [p["group"] for p in placed],
-            [p["event"] for p in placed],
-        )
-        logrank.append(
-            {
-                "groups": "; ".join(g for g, _ in fitted),
-                "statistic": float(test.test_statistic),
-                "p": float(test.p_value),
-            }
-        )
-        notes.append(
-            f"log-rank test ({' vs '.join(g for g, _ in fitted)}): p = {float(test.p_value):.3g}"
-        )
-    return logrank
-
-
-def _draw(steps: list[dict[str, Any]], fitted: list[Fitted], finding_label: str) -> Figure:
-    figure, ax = new_figure(7, 4.5)
-    colours = ["#C44E52", "#4C72B0", "#55A868", "#8172B2", "#8C8C8C"]
-    for (group, placed), colour in zip(fitted, colours, strict=False):
-        rows = [s for s in steps if s["group"] == group]
-        times = [r["time"] for r in rows]
+    fitted = analysis.fitted
+    figure = Figure(figsize=(7, 4.4 + 0.2 * (len(fitted) + 1)), layout="constrained")
+    grid = figure.add_gridspec(2, 1, height_ratios=[4.2, 0.2 * (len(fitted) + 1)])
+    ax = figure.add_subplot(grid[0])
+    colours = dict(zip((g for g, _ in fitted), _COLOURS * 4, strict=False))
+    for group, placed in fitted:
+        rows = [s for s in analysis.steps if s["group"] == group]
+        plot_times = [r["time"] for r in rows]
         events = sum(p["event"] for p in placed)
+        colour = colours[group]
         ax.step(
-            times,
+            plot_times,
             [r["survival"] for r in rows],
             where="post",
             color=colour,
-            label=f"{finding_label} {group} (n={len(placed)}, {events} deaths)",
+            label=f"{analysis.group_label(group)} (n={len(placed)}, {events} deaths)",
         )
         ax.fill_between(
-            times,
+            plot_times,
             [r["ci_low"] for r in rows],
             [r["ci_high"] for r in rows],
             step="post",
@@ -250,9 +157,57 @@ def _draw(steps: list[dict[str, Any]], fitted: list[Fitted], finding_label: str)
             markersize=10,
         )
     ax.set_ylim(0, 1.05)
+    ax.set_xticks(times)
     ax.set_xlabel("months since dermatomyositis diagnosis")
     ax.set_ylabel("survival probability")
-    ax.set_title(f"Kaplan-Meier survival by {finding_label} (| censored: alive or lost)")
-    ax.legend(fontsize=8)
+    by = analysis.term or "cancer site"
+    ax.set_title(f"Kaplan-Meier survival by {by} (| censored: alive or lost)", fontsize=10)
+    if analysis.p_value is not None:
+        ax.text(
+            0.98,
+            0.03,
+            f"log-rank p = {analysis.p_value:.3g}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
+    if fitted:
+        ax.legend(fontsize=8, loc="upper right")
     ax.grid(alpha=0.3)
+    _draw_at_risk(figure.add_subplot(grid[1], sharex=ax), fitted, colours, at_risk)
     return figure
+
+
+def _draw_at_risk(
+    ax: Axes, fitted: list[Fitted], colours: dict[str, str], at_risk: list[dict[str, Any]]
+) -> None:
+    """The numbers at risk under the time axis, one line per group, at the ticks."""
+    from matplotlib.transforms import blended_transform_factory
+
+    ax.set_axis_off()
+    ax.set_ylim(len(fitted) + 0.5, -0.5)
+    left = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.text(-0.01, 0, "numbers at risk", transform=left, ha="right", va="center", fontsize=8)
+    for line, (group, _) in enumerate(fitted, start=1):
+        ax.text(
+            -0.01,
+            line,
+            group,
+            transform=left,
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=colours[group],
+        )
+        for row in at_risk:
+            if row["group"] == group:
+                ax.text(
+                    row["time"],
+                    line,
+                    str(row["at_risk"]),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=colours[group],
+                )
