@@ -26,6 +26,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
         "kg.errors",
         "kg.fileio",
         "kg.namespaces",
+        "kg.prefixes",
         "kg.resources",
         "kg.rdfio",
         "kg.ontology",

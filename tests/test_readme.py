@@ -515,6 +515,12 @@ RULES: dict[str, Rule] = {
             "publishes and runs every canned query there"
         )
     ),
+    '$ .venv/bin/dmkg sparql "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }"': Rule(
+        "run with this interpreter's dmkg for `.venv/bin/dmkg` (the README's folder has no "
+        ".venv; `make run` installs the same command there)",
+        check_session,
+        replace=((".venv/bin/dmkg", "dmkg"),),
+    ),
     "$ dmkg build --data registries/synth --store registry-store": Rule(
         "run at 200 patients: the same commands at 100,000 take about 3 minutes and 3 GB (the "
         "benchmark below)",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.query import Result
 
 from kg.build.graph import BuildResult, write_graph
 from kg.errors import QueryError
@@ -86,11 +88,57 @@ def test_sparql_select_ask_construct(graph: Graph, build_dir: Path, tmp_path: Pa
         "json",
         stdin="SELECT ?doi WHERE { ?p <https://w3id.org/dmkg/ontology/doi> ?doi } ORDER BY ?doi",
     )
-    assert [r["doi"] for r in json.loads(piped.stdout)] == [
+    bindings = json.loads(piped.stdout)["results"]["bindings"]
+    assert [r["doi"]["value"] for r in bindings] == [
         "10.1016/j.ad.2025.02.012",
         "10.1016/j.jaad.2020.03.058",
         "10.3390/curroncol28030182",
     ]
+
+
+#: IRIs, a typed literal, a language-tagged literal, a plain literal and an unbound column
+W3C_QUERY = """SELECT ?patient ?age ?title ?label ?none WHERE {
+  ?patient a dmkg:Patient ; rdfs:label ?label ; dmkg:ageAtDiagnosis ?age .
+  OPTIONAL { ?patient dmkg:noSuchProperty ?none }
+  dmkg:Patient rdfs:label ?title .
+} ORDER BY ?label LIMIT 5"""
+
+
+def test_sparql_json_is_w3c_results(graph: Graph, build_dir: Path) -> None:
+    """``--format json`` parses as SPARQL 1.1 results JSON (rdflib's own parser) into the same
+    terms the store gives: IRIs as IRIs, datatypes and languages kept, no label columns."""
+    run = dmkg("sparql", W3C_QUERY, "--graph", str(build_dir), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    parsed = Result.parse(io.StringIO(run.stdout), format="json")
+    expected = as_store(graph).sparql(W3C_QUERY).select
+    assert expected is not None and len(expected.rows) == 5
+    assert [str(v) for v in parsed.vars] == expected.columns == [
+        "patient", "age", "title", "label", "none"
+    ]  # fmt: skip
+    rows = [[row.get(v) for v in parsed.vars] for row in parsed.bindings]
+    assert rows == expected.rows
+    first = json.loads(run.stdout)["results"]["bindings"][0]
+    assert first["patient"]["type"] == "uri" and first["patient"]["value"].startswith(
+        "https://w3id.org/dmkg/data/patient/"
+    )
+    assert first["age"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+    assert first["title"]["xml:lang"] == "en" and "none" not in first
+    ask = dmkg("sparql", "ASK { ?p a dmkg:Patient }", "--graph", str(build_dir), "--format", "json")
+    assert Result.parse(io.StringIO(ask.stdout), format="json").askAnswer is True
+
+
+def test_query_json_is_w3c_results(graph: Graph, build_dir: Path) -> None:
+    """The canned ``dmkg query --format json`` writes the same format, parsed by rdflib into
+    the rows the query gives (labels stay in the table)."""
+    from kg.query import run_query
+
+    run = dmkg("query", "cancer-sites", "--graph", str(build_dir), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    parsed = Result.parse(io.StringIO(run.stdout), format="json")
+    expected = run_query(as_store(graph), "cancer-sites", {})
+    assert [str(v) for v in parsed.vars] == expected.columns
+    assert [[row.get(v) for v in parsed.vars] for row in parsed.bindings] == expected.rows
+    assert any(isinstance(v, URIRef) for row in expected.rows for v in row)
 
 
 def test_query_list_json_names_every_canned_query(build_dir: Path) -> None:

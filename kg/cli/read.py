@@ -56,7 +56,7 @@ def _list_queries(fmt: str) -> int:
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from kg.query import run_query
-    from kg.query.render import render
+    from kg.query.render import render, sparql_json
 
     if args.list:
         return _list_queries(args.format)
@@ -64,7 +64,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
         raise UsageError("give a query name, or --list to see them")
     graph = open_from_args(args)
     result = run_query(graph.store, args.name, parse_params(args.param))
-    if args.format in ("csv", "tsv"):
+    if args.format == "json":  # W3C SPARQL results: IRIs as IRIs, no label columns
+        print(sparql_json(result))
+    elif args.format in ("csv", "tsv"):
         _stream(result, args.format, graph.store)
     else:
         print(render(result, args.format, graph.store))  # labels from the same store
@@ -104,7 +106,7 @@ def _is_iri(value: Any) -> bool:
 
 
 def _cmd_sparql(args: argparse.Namespace) -> int:
-    from kg.query.render import render
+    from kg.query.render import render, sparql_json
 
     text = args.query
     if text == "-":
@@ -114,9 +116,11 @@ def _cmd_sparql(args: argparse.Namespace) -> int:
     graph = open_from_args(args)
     answer = graph.store.sparql(text)
     if answer.ask is not None:
-        print("true" if answer.ask else "false")
+        print(sparql_json(ask=answer.ask) if args.format == "json" else str(answer.ask).lower())
     elif answer.graph is not None:
         print(answer.graph.serialize(format="turtle" if args.format != "nt" else "nt"))
+    elif answer.select is not None and args.format == "json":
+        print(sparql_json(answer.select))  # W3C SPARQL results: IRIs as IRIs, no labels
     elif answer.select is not None:
         fmt = "table" if args.format == "nt" else args.format
         print(render(answer.select, fmt, graph.store))
@@ -161,7 +165,12 @@ def _add_query(sub: Any) -> None:
         metavar="KEY=VALUE",
         help="a parameter, e.g. --param finding=myositis (repeatable)",
     )
-    query.add_argument("--format", choices=_TABLE_FORMATS, default="table")
+    query.add_argument(
+        "--format",
+        choices=_TABLE_FORMATS,
+        default="table",
+        help="json is W3C SPARQL results JSON; the others show labels (CSV, TSV: CURIEs beside)",
+    )
     add_graph_arguments(query)
     query.set_defaults(func=_cmd_query)
 
@@ -170,7 +179,9 @@ def _add_query(sub: Any) -> None:
         help="run any read-only SPARQL query",
         description="Run a SELECT, ASK, CONSTRUCT or DESCRIBE query given as "
         "text, a file name, or - for standard input. Updates, SERVICE and "
-        "FROM/FROM NAMED are refused.",
+        "FROM/FROM NAMED are refused. The dmkg prefixes (dmkg:, dmkgd:, rdfs:, "
+        "owl:, skos:, xsd:, prov:, obo:, HP:, ...) are declared unless the query "
+        "declares them itself. --format json writes W3C SPARQL 1.1 results JSON.",
         epilog=EPILOG,
     )
     sparql.add_argument("query", metavar="QUERY_OR_FILE")
@@ -178,7 +189,8 @@ def _add_query(sub: Any) -> None:
         "--format",
         choices=(*_TABLE_FORMATS, "nt"),
         default="table",
-        help="SELECT output format (CONSTRUCT: Turtle, or nt)",
+        help="SELECT output format: json is W3C SPARQL results JSON, the others show "
+        "labels (CONSTRUCT: Turtle, or nt)",
     )
     add_graph_arguments(sparql)
     sparql.set_defaults(func=_cmd_sparql)

@@ -1,4 +1,5 @@
-"""Show query results to people and programs: table, CSV, TSV or JSON.
+"""Show query results to people and programs: table, CSV, TSV or JSON records, and W3C
+SPARQL 1.1 results JSON (:func:`sparql_json`, what ``--format json`` of the CLI writes).
 
 IRIs are shown by their label, with the CURIE beside them (``sign`` and ``sign_id``) in
 CSV, TSV and JSON; the table shows labels only. Numbers keep their type: integers stay
@@ -27,11 +28,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from kg.namespaces import DATA, bind_prefixes
+from kg.namespaces import bind_prefixes
+from kg.prefixes import DEFAULT_PREFIXES
 from kg.query import QueryResult
 from kg.store import Store, as_store
 
@@ -42,23 +44,19 @@ __all__ = [
     "render",
     "render_dicts",
     "render_records",
+    "sparql_json",
     "table_text",
 ]
 
 FORMATS = ("table", "csv", "tsv", "json")
-
-_OBO_PREFIXES = ("HP", "MONDO", "NCIT", "CHEBI", "MAXO", "STATO", "OBI", "IAO", "UBERON")
 
 
 def _namespaces() -> NamespaceManager:
     nm = NamespaceManager(Graph(), bind_namespaces="core")
     graph = nm.graph
     bind_prefixes(graph)
-    for prefix in _OBO_PREFIXES:
-        graph.bind(prefix, Namespace(f"http://purl.obolibrary.org/obo/{prefix}_"))
-    for kind in ("patient", "record", "loc", "cohort", "publication", "study"):
-        graph.bind(kind, Namespace(f"{DATA}{kind}/"))
-    graph.bind("dmkgq", Namespace("https://w3id.org/dmkg/query/"))
+    for prefix, namespace in DEFAULT_PREFIXES.items():  # the prefixes every query may use
+        graph.bind(prefix, Namespace(namespace), override=True, replace=True)
     return graph.namespace_manager
 
 
@@ -188,3 +186,52 @@ def render(result: QueryResult, fmt: str, graph: Graph | Store | None) -> str:
         if records and f"{column}_id" in records[0] and fmt != "table":
             columns.append(f"{column}_id")
     return render_dicts(columns, records, fmt)
+
+
+def _json_term(value: Node) -> dict[str, str]:
+    if isinstance(value, URIRef):
+        return {"type": "uri", "value": str(value)}
+    if isinstance(value, BNode):
+        return {"type": "bnode", "value": str(value)}
+    if isinstance(value, Literal):
+        term = {"type": "literal", "value": str(value)}
+        if value.language:
+            term["xml:lang"] = value.language
+        elif value.datatype is not None:
+            term["datatype"] = str(value.datatype)
+        return term
+    raise ValueError(f"not an RDF term: {value!r}")
+
+
+def sparql_json(result: QueryResult | None = None, *, ask: bool | None = None) -> str:
+    """W3C SPARQL 1.1 Query Results JSON for a SELECT ``result`` (or an ASK answer): IRIs as
+    IRIs, literals with their datatype or language, unbound variables left out; no labels.
+
+    >>> print(sparql_json(QueryResult(["x"], [[URIRef("urn:a")], [None]])))
+    {
+      "head": {
+        "vars": [
+          "x"
+        ]
+      },
+      "results": {
+        "bindings": [
+          {
+            "x": {
+              "type": "uri",
+              "value": "urn:a"
+            }
+          },
+          {}
+        ]
+      }
+    }
+    """
+    if result is None:
+        return json.dumps({"head": {}, "boolean": bool(ask)}, indent=2)
+    bindings = [
+        {c: _json_term(v) for c, v in zip(result.columns, row) if v is not None}
+        for row in result.rows
+    ]
+    data = {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -11,6 +11,13 @@ runs the normalised text or the parse the check made. A second, lexical guard re
 keyword ``SERVICE`` followed by an IRI, prefixed name or variable anywhere outside a comment,
 whatever the parser thinks of it.
 
+Every query may use the prefixes of :data:`kg.prefixes.DEFAULT_PREFIXES` (``dmkg:``,
+``dmkgd:``, ``rdfs:``, ``HP:``, ...) without declaring them: :func:`checked_query` adds a
+``PREFIX`` line for each default prefix the text uses and does not declare itself (so a
+query's own ``PREFIX`` wins) *before* the check, and that completed text is the one every
+store runs. The declarations go on the query's first line, so line numbers in errors stay
+the user's.
+
 >>> check_read_only("SELECT * WHERE { ?s ?p ?o } LIMIT 1").algebra.name
 'SelectQuery'
 >>> check_read_only("INSERT DATA { <a:b> <a:c> <a:d> }")
@@ -28,14 +35,27 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 
 from kg.errors import QueryError
+from kg.prefixes import DEFAULT_PREFIXES
 
-__all__ = ["CheckedQuery", "check_read_only", "checked_query", "normalise_query"]
+__all__ = [
+    "CheckedQuery",
+    "check_read_only",
+    "checked_query",
+    "normalise_query",
+    "with_default_prefixes",
+]
 
 # SERVICE [SILENT] then an IRI, a variable or a prefixed name: a federated call
 _SERVICE = re.compile(
     r"(?<![\w:?$])SERVICE\s*(?:SILENT\s*)?(?:<|[?$]|[A-Za-z_][\w.-]*:|:)", re.IGNORECASE
 )
 _COMMENT = re.compile(r"#[^\n]*")
+# one declaration of the prolog (PREFIX name: <iri> or BASE <iri>), after space and comments
+_DECLARATION = re.compile(
+    r"(?:\s|#[^\n]*)*(?:PREFIX\s*([^\s:#<>]*):\s*<[^<>]*>|BASE\s*<[^<>]*>)", re.IGNORECASE
+)
+# a prefixed name's prefix as it may be used (over-counting is harmless: an extra PREFIX)
+_USED = re.compile(r"(?<![\w-])([A-Za-z][\w.-]*)?:")
 
 
 class CheckedQuery(NamedTuple):
@@ -52,6 +72,29 @@ def normalise_query(text: str) -> str:
     True
     """
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _declared(text: str) -> set[str]:
+    """The prefixes the query's prolog declares itself."""
+    names, at = set(), 0
+    while match := _DECLARATION.match(text, at):
+        if match.group(1) is not None:
+            names.add(match.group(1))
+        at = match.end()
+    return names
+
+
+def with_default_prefixes(text: str) -> str:
+    """``text`` with a ``PREFIX`` for each default prefix it uses but does not declare.
+
+    >>> with_default_prefixes("ASK { ?x a dmkg:Patient }")
+    'PREFIX dmkg: <https://w3id.org/dmkg/ontology/> ASK { ?x a dmkg:Patient }'
+    >>> with_default_prefixes("PREFIX dmkg: <urn:x/> ASK { ?x a dmkg:Patient }")
+    'PREFIX dmkg: <urn:x/> ASK { ?x a dmkg:Patient }'
+    """
+    wanted = {m.group(1) or "" for m in _USED.finditer(text)} - _declared(text)
+    lines = [f"PREFIX {p}: <{iri}> " for p, iri in DEFAULT_PREFIXES.items() if p in wanted]
+    return "".join(lines) + text
 
 
 def _walk(node: Any, seen: set[int] | None = None) -> Any:
@@ -82,7 +125,8 @@ def check_read_only(text: str) -> Query:
 
 
 def checked_query(text: str) -> CheckedQuery:
-    r"""Normalise ``text``, then refuse updates, SERVICE and FROM / FROM NAMED.
+    r"""Normalise ``text``, declare the default prefixes it uses, then refuse updates,
+    SERVICE and FROM / FROM NAMED.
 
     Run the returned ``text`` (or ``query``), never the original.
 
@@ -90,7 +134,7 @@ def checked_query(text: str) -> CheckedQuery:
     Traceback (most recent call last):
     kg.errors.QueryError: SERVICE is refused: dmkg does not call other endpoints on a user's behalf
     """
-    text = normalise_query(text)
+    text = with_default_prefixes(normalise_query(text))
     if _SERVICE.search(_COMMENT.sub(" ", text)):
         raise QueryError(_SERVICE_REFUSED)
     if _is_update(text):
