@@ -27,7 +27,8 @@ from kg.bench.memory import MemorySampler, tree_rss
 from kg.bench.report import GOALS
 from kg.bench.results import StageRow
 from kg.bench.run import run_bench
-from kg.bench.tables import _baseline_cells
+from kg.bench.tables import _baseline_cells, _rows_cell
+from kg.bench.virtuoso import VIRTUOSO
 from kg.build.batches import BATCH_STEPS
 from kg.cli import main
 from kg.query import list_queries
@@ -163,6 +164,36 @@ def test_the_graph_holds_the_registry_and_the_engines_agree(run: dict[str, Any])
         assert row["rows"] == row["rdflib_rows"] == row["pyoxigraph_rows"], name
 
 
+@pytest.mark.skipif(VIRTUOSO is None, reason="virtuoso-t not installed (virtuoso-opensource)")
+def test_virtuoso_runs_beside_with_the_same_row_counts(run: dict[str, Any]) -> None:
+    """Where virtuoso-t is installed the bench loads the graph into Virtuoso too: a time and
+    the same row count for every query, the columns printed, the ratio their quotient."""
+    for patients in (SMALL, LARGE):
+        found = size(run, patients)
+        assert found["virtuoso_reason"] is None and found["virtuoso_errors"] == {}
+        assert found["row_mismatches"] == []
+        stages = {r["name"]: r for r in found["stages"]}
+        assert stages["build"]["virtuoso_status"] == "ok" and stages["build"]["virtuoso_s"] > 0
+        for name in QUERIES:
+            row = stages[name]
+            assert row["virtuoso_status"] == "ok" and row["virtuoso_s"] > 0, name
+            assert row["virtuoso_rows"] == row["rows"] == row["pyoxigraph_rows"], name
+            assert row["virtuoso_ratio"] == row["virtuoso_s"] / row["dmkg_s"]
+            line = table(run, patients)[label(name)]
+            shown = float(line[7]) / float(line[1])
+            assert float(line[8].rstrip("x")) == pytest.approx(shown, rel=0.01)
+    assert "virtuoso s" in run["text"] and "rows: the same count from every engine" in run["text"]
+    goal = next(g for g in run["json"]["goals"] if g["name"].startswith("dmkg within 2x"))
+    large = size(run, LARGE)["stages"]
+    worst = max(r["dmkg_s"] / r["virtuoso_s"] for r in large if r["kind"] == "query")
+    assert (goal["value"], goal["limit"], goal["met"]) == (worst, 2.0, worst <= 2.0)
+
+
+def test_a_row_count_mismatch_is_flagged() -> None:
+    row = StageRow("q", "query", 0.1, 50.0, 5, pyoxigraph_rows=5, virtuoso_rows=4)
+    assert _rows_cell(row) == "5 vs - vs 5 vs 4 (dmkg/rdflib/pyox/virtuoso) MISMATCH"
+
+
 def test_ratios_are_the_quotients_of_the_times_shown(run: dict[str, Any]) -> None:
     cells = table(run, SMALL)
     checked = 0
@@ -211,6 +242,11 @@ def test_goals_follow_their_numbers(run: dict[str, Any]) -> None:
         "peak memory": (large["peak_mb"], GOALS["peak_mb"]),
         "each canned query": (max(queries), GOALS["query_s"]),
     }
+    if VIRTUOSO is not None:  # dmkg against Virtuoso (test_virtuoso_runs_beside_...)
+        expected["dmkg within 2x of Virtuoso on each query"] = (
+            goals["dmkg within 2x of Virtuoso on each query"]["value"],
+            2.0,
+        )
     assert run["json"]["goal_size"] == LARGE
     assert {n: (g["value"], g["limit"]) for n, g in goals.items()} == expected
     for name, goal in goals.items():
@@ -275,7 +311,9 @@ def test_usage_errors_exit_2(
 
 
 def test_on_disk_adds_the_persist_stage() -> None:
-    report = run_bench([30], rdflib_max_patients=0, on_disk=True, progress=lambda _: None)
+    report = run_bench(
+        [30], rdflib_max_patients=0, on_disk=True, virtuoso=False, progress=lambda _: None
+    )
     (result,) = report.sizes
     assert result.build_stages[-1] == "persist" and len(result.build_stages) > 1
     assert result.graph_patients == 30

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["SizeResult", "StageRow"]
@@ -28,6 +28,9 @@ class StageRow:
     pyoxigraph_s: float | None = None
     pyoxigraph_status: str = "-"
     pyoxigraph_rows: int | None = None
+    virtuoso_s: float | None = None
+    virtuoso_status: str = "-"
+    virtuoso_rows: int | None = None
 
     @property
     def label(self) -> str:
@@ -51,6 +54,7 @@ class StageRow:
         data = asdict(self)
         data["rdflib_ratio"] = self.ratio("rdflib")
         data["pyoxigraph_ratio"] = self.ratio("pyoxigraph")
+        data["virtuoso_ratio"] = self.ratio("virtuoso")
         return data
 
 
@@ -70,6 +74,21 @@ class SizeResult:
     pyoxigraph_load_peak_mb: float | None = None
     batches: int = 0  # batches of the build, and how many ran side by side
     batch_workers: int = 0
+    # Virtuoso 7 (kg.bench.virtuoso): why it did not run (None: it ran), its load's peak
+    # (the server's memory included) and each failed query's message
+    virtuoso_reason: str | None = None
+    virtuoso_load_peak_mb: float | None = None
+    virtuoso_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def row_mismatches(self) -> list[str]:
+        """The queries whose row counts differ between the engines that answered them."""
+        found = []
+        for row in self.stages:
+            counts = {row.rows, row.rdflib_rows, row.pyoxigraph_rows, row.virtuoso_rows}
+            if row.kind == "query" and len(counts - {None}) > 1:
+                found.append(row.name)
+        return found
 
     def row(self, name: str) -> StageRow:
         return next(r for r in self.stages if r.name == name)
@@ -96,4 +115,5 @@ class SizeResult:
         data["build_s"] = self.build_s
         data["build_stages"] = self.build_stages
         data["peak_mb"] = self.peak.dmkg_peak_mb
+        data["row_mismatches"] = self.row_mismatches
         return data

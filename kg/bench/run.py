@@ -34,6 +34,7 @@ from kg.bench.baselines import _measure_pyoxigraph, _measure_rdflib
 from kg.bench.measure import Progress, _measure_dmkg, _stderr
 from kg.bench.report import BenchReport, machine
 from kg.bench.results import SizeResult, StageRow
+from kg.bench.virtuoso import VIRTUOSO, _measure_virtuoso
 from kg.errors import DmkgError
 
 __all__ = ["DEFAULT_SIZES", "run_bench"]
@@ -46,6 +47,7 @@ _MEASURES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "dmkg": _measure_dmkg,
     "pyoxigraph": _measure_pyoxigraph,
     "rdflib": _measure_rdflib,
+    "virtuoso": _measure_virtuoso,
 }
 
 
@@ -116,6 +118,7 @@ def _stage_rows(
     rdflib: dict[str, Any],
     pyox: dict[str, Any],
     rdflib_reason: str | None,
+    virtuoso: dict[str, Any],
 ) -> list[StageRow]:
     """A row per stage, summed step and canned query, with each engine's numbers."""
     seconds, peaks = dmkg["seconds"], dmkg["peaks"]
@@ -136,7 +139,7 @@ def _stage_rows(
             else "stage"
         )
         row = StageRow(name, kind, seconds[name], peaks[name], dmkg["rows"].get(name))
-        for engine, found in (("rdflib", rdflib), ("pyoxigraph", pyox)):
+        for engine, found in (("rdflib", rdflib), ("pyoxigraph", pyox), ("virtuoso", virtuoso)):
             if name in found["seconds"]:
                 setattr(row, f"{engine}_s", found["seconds"][name])
                 setattr(row, f"{engine}_rows", found["rows"].get(name))
@@ -144,6 +147,8 @@ def _stage_rows(
                 setattr(row, f"{engine}_status", found["status"][name])
             elif engine == "rdflib" and rdflib_reason and kind in ("build", "query"):
                 row.rdflib_status = "not run"
+            elif engine == "virtuoso" and "reason" in virtuoso and kind in ("build", "query"):
+                row.virtuoso_status = "not run"
         rows.append(row)
     return rows
 
@@ -180,6 +185,7 @@ def _measure_size(
         rdflib = _in_child(
             {**common, "kind": "rdflib", "timeout": settings["baseline_timeout"]}, work
         )
+    virtuoso = _run_virtuoso(patients, settings, work, common, dmkg["triples"])
     size_mb = ntriples.stat().st_size / 1e6
     ntriples.unlink()
     return SizeResult(
@@ -189,13 +195,41 @@ def _measure_size(
         dmkg["inferred"],
         round(size_mb, 1),
         dmkg["patients_in_graph"],
-        _stage_rows(dmkg, rdflib, pyox, rdflib_reason),
+        _stage_rows(dmkg, rdflib, pyox, rdflib_reason, virtuoso),
         rdflib_reason,
         rdflib.get("load_peak_mb"),
         pyox.get("load_peak_mb"),
         dmkg.get("batches", 0),
         dmkg.get("batch_workers", 0),
+        virtuoso.get("reason"),
+        virtuoso.get("load_peak_mb"),
+        virtuoso.get("errors", {}),
     )
+
+
+def _run_virtuoso(
+    patients: int, settings: dict[str, Any], work: Path, common: dict[str, Any], triples: int
+) -> dict[str, Any]:
+    """Virtuoso's numbers (:mod:`kg.bench.virtuoso`), or why it did not run."""
+    nothing: dict[str, Any] = {"seconds": {}, "rows": {}, "status": {}}
+    if not settings["virtuoso"]:
+        return {**nothing, "reason": "--no-virtuoso"}
+    if VIRTUOSO is None:
+        return {
+            **nothing,
+            "reason": "virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)",
+        }
+    found = _in_child(
+        {**common, "kind": "virtuoso", "folder": str(work / "virtuoso"), "triples": triples},
+        work,
+    )
+    shutil.rmtree(work / "virtuoso", ignore_errors=True)
+    if found["triples"] != triples:
+        found["errors"]["bulk load"] = (
+            f"Virtuoso holds {found['triples']:,} triples after the bulk load, not the "
+            f"graph's {triples:,}"
+        )
+    return dict(found)
 
 
 def run_bench(
@@ -208,13 +242,16 @@ def run_bench(
     baseline_timeout: float = 120.0,
     keep: Path | None = None,
     on_disk: bool = False,
+    virtuoso: bool | None = None,
     progress: Progress = _stderr,
 ) -> BenchReport:
     """Measure every size (ascending), each in fresh processes; see the module docstring.
 
     ``keep`` keeps each generated registry as ``KEEP/<N>-patients/synth/``; ``repeat`` runs
     each query that many times on each engine and keeps the best; ``on_disk`` builds into a
-    store folder (as ``dmkg build --store`` does, adding the persist stage) instead of memory.
+    store folder (as ``dmkg build --store`` does, adding the persist stage) instead of memory;
+    ``virtuoso`` bulk-loads the same graph into a Virtuoso 7 server of its own and runs the
+    queries there too (None: where ``virtuoso-t`` is installed).
     """
     sizes = sorted(set(sizes))
     settings = {
@@ -225,6 +262,7 @@ def run_bench(
         "rdflib_max_patients": rdflib_max_patients,
         "baseline_timeout": baseline_timeout,
         "on_disk": on_disk,
+        "virtuoso": VIRTUOSO is not None if virtuoso is None else virtuoso,
     }
     load = {"start": os.getloadavg()[0]}
     results: list[SizeResult] = []
@@ -234,6 +272,7 @@ def run_bench(
             progress(
                 f"[{patients:,} patients] measuring (dmkg, then pyoxigraph"
                 + (", then rdflib" if patients <= rdflib_max_patients else "")
+                + (", then Virtuoso" if settings["virtuoso"] else "")
                 + ")"
             )
             results.append(_measure_size(patients, settings, work, keep, results))

@@ -35,12 +35,34 @@ def _baseline_cells(row: StageRow, engine: str) -> tuple[str, str]:
 
 
 def _rows_cell(row: StageRow) -> str:
-    counts = [row.rows, row.rdflib_rows, row.pyoxigraph_rows]
+    counts = [row.rows, row.rdflib_rows, row.pyoxigraph_rows, row.virtuoso_rows]
     if row.rows is None:
         return ""
     if len({c for c in counts if c is not None}) == 1:
         return f"{row.rows:,}"
-    return " vs ".join("-" if c is None else str(c) for c in counts) + " (dmkg/rdflib/pyox)"
+    return (
+        " vs ".join("-" if c is None else str(c) for c in counts)
+        + " (dmkg/rdflib/pyox/virtuoso) MISMATCH"
+    )
+
+
+def _engine_notes(size: SizeResult, settings: dict[str, Any]) -> list[str]:
+    return [
+        (
+            f"dmkg peak MB: highest RSS summed over the process tree (the process and its "
+            f"worker processes), sampled every {SAMPLE_INTERVAL * 1000:.0f} ms; pages a "
+            "worker shares with its parent count in both, so it is an upper bound."
+        ),
+        (
+            f"rdflib, pyoxigraph: the final graph ({size.triples:,} triples, "
+            f"{size.ntriples_mb:,.0f} MB of N-Triples) read by rdflib.Graph().parse and "
+            f"pyoxigraph.Store({'DIR' if settings['on_disk'] else ''}).bulk_load, in row "
+            "'build (total)': reading the finished graph, where dmkg's build starts from the "
+            "registry files and also validates and infers; then the same query text and "
+            "parameters. ratio = baseline s / dmkg s (above 1: dmkg quicker); '-': no such "
+            "stage in the baseline."
+        ),
+    ]
 
 
 def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
@@ -52,12 +74,15 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
         "ratio",
         "pyoxigraph s",
         "ratio",
+        "virtuoso s",
+        "ratio",
         "rows",
     )
     lines = [header]
     for row in size.stages:
         rdflib = _baseline_cells(row, "rdflib")
         pyox = _baseline_cells(row, "pyoxigraph")
+        virtuoso = _baseline_cells(row, "virtuoso")
         lines.append(
             (
                 row.label,
@@ -65,6 +90,7 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
                 f"{row.dmkg_peak_mb:.0f}",
                 *rdflib,
                 *pyox,
+                *virtuoso,
                 _rows_cell(row),
             )
         )
@@ -82,22 +108,7 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
         text.append("  ".join(cells + [line[-1]]).rstrip())
         if k == 0:
             text.append("-" * len(text[-1]))
-    notes = [
-        (
-            f"dmkg peak MB: highest RSS summed over the process tree (the process and its "
-            f"worker processes), sampled every {SAMPLE_INTERVAL * 1000:.0f} ms; pages a "
-            "worker shares with its parent count in both, so it is an upper bound."
-        ),
-        (
-            f"rdflib, pyoxigraph: the final graph ({size.triples:,} triples, "
-            f"{size.ntriples_mb:,.0f} MB of N-Triples) read by rdflib.Graph().parse and "
-            f"pyoxigraph.Store({'DIR' if settings['on_disk'] else ''}).bulk_load, in row "
-            "'build (total)': reading the finished graph, where dmkg's build starts from the "
-            "registry files and also validates and infers; then the same query text and "
-            "parameters. ratio = baseline s / dmkg s (above 1: dmkg quicker); '-': no such "
-            "stage in the baseline."
-        ),
-    ]
+    notes = _engine_notes(size, settings)
     if size.batches:
         from kg.build.batches import BATCH_STEPS
 
@@ -119,9 +130,35 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
             f"{size.rdflib_load_peak_mb or 0:,.0f} MB (pyoxigraph "
             f"{size.pyoxigraph_load_peak_mb or 0:,.0f} MB)."
         )
+    notes.extend(_virtuoso_notes(size))
     if settings["repeat"] > 1:
         notes.append(f"queries: best of {settings['repeat']} runs on each engine.")
     return "\n".join(text + notes)
+
+
+def _virtuoso_notes(size: SizeResult) -> list[str]:
+    if size.virtuoso_reason:
+        return [f"virtuoso not run: {size.virtuoso_reason}."]
+    notes = [
+        (
+            "virtuoso: Virtuoso 7 (Debian's virtuoso-opensource), a server of its own on "
+            "127.0.0.1; in row 'build (total)' its bulk loader (ld_dir and one rdf_loader_run "
+            "a core, then a checkpoint) on the same N-Triples cut into one file a core; each "
+            "query sent by dmkg's RemoteStore, as 'dmkg query NAME --endpoint URL' sends it "
+            "(HTTP and JSON results included), and the labels of each answer's IRIs fetched "
+            "once after it, untimed; ratio = virtuoso s / dmkg s (above 1: dmkg quicker); load "
+            f"peak {size.virtuoso_load_peak_mb or 0:,.0f} MB, the server included."
+        )
+    ]
+    for name, message in size.virtuoso_errors.items():
+        notes.append(f"virtuoso failed: {name}: {message}")
+    mismatches = size.row_mismatches
+    notes.append(
+        "rows: the same count from every engine that answered"
+        if not mismatches
+        else f"rows: MISMATCH between the engines in {', '.join(mismatches)}"
+    )
+    return notes
 
 
 def _growth_table(steps: list[dict[str, Any]], last: SizeResult) -> str:

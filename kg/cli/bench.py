@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ def _cmd_bench(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} {value:g}: must be above 0")
     if args.rdflib_max_patients < 0:
         raise UsageError(f"--rdflib-max-patients {args.rdflib_max_patients}: must be 0 or more")
+    if args.virtuoso and shutil.which("virtuoso-t") is None:
+        raise UsageError(
+            "--virtuoso: virtuoso-t is not installed (Debian: apt-get install virtuoso-opensource)"
+        )
     if args.json:  # fail now, not after a long run
         folder = Path(args.json).parent
         if not folder.is_dir() or not os.access(folder, os.W_OK):
@@ -74,6 +79,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         baseline_timeout=args.baseline_timeout,
         keep=keep,
         on_disk=args.on_disk,
+        virtuoso=args.virtuoso,
     )
     sys.stdout.write(report.text())
     if args.json:
@@ -139,6 +145,14 @@ def add_parser(subparsers: Any) -> None:
         help="build into an on-disk Oxigraph store in a temporary folder, as "
         "'dmkg build --store DIR' does (adds the persist stage; queries then "
         "read the reopened store), instead of an in-memory store",
+    )
+    parser.add_argument(
+        "--virtuoso",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also bulk-load the same graph into a Virtuoso 7 server of its own (127.0.0.1, "
+        "a temporary folder) and run each query there through --endpoint's path, beside "
+        "dmkg's, with the row counts compared (default: on where virtuoso-t is installed)",
     )
     parser.add_argument(
         "--keep", metavar="DIR", help="keep the generated registries in DIR/<N>-patients/"
