@@ -1,8 +1,8 @@
 """Integration: the same answers on Virtuoso 7 (Debian's virtuoso-opensource) as embedded.
 
-The fixture writes its own virtuoso.ini (database in a temporary folder, SQL and HTTP ports
-free on 127.0.0.1), starts ``virtuoso-t`` in the foreground as a child process, and stops it
-after. The graph is published through the authenticated endpoint ``/sparql-auth`` with Digest
+The fixture starts a server of its own with :class:`kg.bench.virtuoso.Virtuoso` (as ``dmkg
+bench`` does: its own virtuoso.ini, database in a temporary folder, SQL and HTTP ports free on
+127.0.0.1, ``virtuoso-t`` in the foreground as a child process, stopped after). The graph is published through the authenticated endpoint ``/sparql-auth`` with Digest
 authentication as ``dba`` (a fresh database's default password), queries go to the anonymous
 ``/sparql``. Virtuoso reads variable names without regard to case (``?n1`` is ``?N1``), and
 loses rows with some property paths: the canned queries are written to avoid both, and
@@ -12,116 +12,43 @@ virtuoso-opensource, which CI's .ci/run installs); without it the test is skippe
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from test_publish import (
     CASE_IDS,
     CASES,
     assert_hand_counts,
     assert_same_answer,
     assert_same_violations,
-    free_port,
-    wait_until_up,
 )
 
+from kg.bench.engines import BENCH_PARAMS
+from kg.bench.virtuoso import VIRTUOSO, Virtuoso
 from kg.build.publish import publish
 from kg.errors import RemoteError
-from kg.query import run_query
-from kg.store import DEFAULT_GRAPH_IRI, Endpoint, RemoteStore
+from kg.namespaces import DMKG
+from kg.query import list_queries, load_query, run_query
+from kg.query.render import render_records
+from kg.store import DEFAULT_GRAPH_IRI, Endpoint, OxigraphStore, QueryTextStore, RemoteStore, Store
 
-VIRTUOSO = shutil.which("virtuoso-t")
 pytestmark = pytest.mark.skipif(
     VIRTUOSO is None, reason="virtuoso-t not installed (apt-get install virtuoso-opensource)"
 )
 
-INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CheckpointInterval = 60
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}/www
-ServerThreads = 4
-MaxClientConnections = 4
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
-
-
-class Virtuoso:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        (folder / "www").mkdir(parents=True)
-        self.http = free_port()
-        (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(), http=self.http))
-        self.base = f"http://127.0.0.1:{self.http}"
-
-    def start(self) -> None:
-        assert VIRTUOSO is not None
-        self.process = subprocess.Popen(
-            [VIRTUOSO, "+configfile", str(self.folder / "virtuoso.ini"), "+foreground"],
-            cwd=self.folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until_up(f"{self.base}/sparql?query=ASK%7B%7D", 60, self.process)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-    def endpoint(self, password: str = "dba") -> Endpoint:
-        return Endpoint(
-            f"{self.base}/sparql",
-            update_url=f"{self.base}/sparql-auth",
-            user="dba",
-            password=password,
-            auth="digest",
-            timeout=60,
-        )
-
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    server.start()
-    try:
+    with Virtuoso(tmp_path_factory.mktemp("virtuoso"), timeout=60) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
 def on_virtuoso(virtuoso: Virtuoso, graph: Graph) -> RemoteStore:
     report = publish(graph, virtuoso.endpoint(), progress=lambda _: None)
     assert report.triples == len(graph)
-    return RemoteStore(Endpoint(f"{virtuoso.base}/sparql", timeout=60), DEFAULT_GRAPH_IRI)
+    return virtuoso.store()
 
 
 @pytest.mark.parametrize("name, params", CASES, ids=CASE_IDS)
@@ -157,3 +84,101 @@ def test_anonymous_update_is_refused_with_a_hint(graph: Graph, virtuoso: Virtuos
         publish(
             graph, anonymous, "https://example.org/anon", chunk_size=100, progress=lambda _: None
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# registry size: answers longer than Virtuoso's limits
+# ---------------------------------------------------------------------------------------------
+
+#: patients of the synthetic registry: at 3,000 the months list of survival-by-finding's
+#: 'present' row is 6,964 characters, which Virtuoso 7 could not sort (SR319, from about 4,000
+#: characters; the query sorted by ORDER BY until issue 24), and dm-cancer-timing answers 533
+#: rows, more than one label query's 500 IRIs
+REGISTRY_PATIENTS = 3_000
+#: the DOI dmkg synth gives its source (kg/sources/synth_yaml.py)
+SYNTH_DOI = "10.5555/dmkg-synth.synth"
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, RemoteStore]]:
+    """A 3,000-patient synthetic registry built into an on-disk store, and the same graph
+    bulk-loaded into a Virtuoso of its own (as ``dmkg bench`` loads it)."""
+    import pyoxigraph as ox
+
+    from kg.build.store import build_store
+    from kg.sources.synth import write_registry
+
+    tmp = tmp_path_factory.mktemp("registry")
+    folder = write_registry(tmp / "registry", patients=REGISTRY_PATIENTS, seed=1)
+    built = build_store([folder], tmp / "store", workers=1, progress=lambda _: None)
+    built.store.dump(
+        str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+    )
+    with Virtuoso(tmp / "virtuoso", buffers=50_000, timeout=120) as server:
+        server.bulk_load([tmp / "graph.nt"])
+        remote = server.store()
+        assert remote.count() == built.triples
+        yield OxigraphStore(built.store), remote
+
+
+REGISTRY_CASES = [
+    (q.name, BENCH_PARAMS.get(q.name, {})) for q in list_queries(include_checks=False)
+] + [
+    ("survival-by-finding", {"finding": "heliotrope rash"}),
+    ("survival-by-finding", {"finding": "myositis", "source": SYNTH_DOI}),
+]
+
+
+@pytest.mark.parametrize(
+    "name, params", REGISTRY_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(REGISTRY_CASES)]
+)
+def test_registry_size_same_rows_and_labels_on_virtuoso(
+    registry: tuple[Store, RemoteStore], name: str, params: dict[str, str]
+) -> None:
+    """Every canned query gives the same rows, in the same order, on Virtuoso as on the
+    embedded store at 3,000 patients, and renders with the same labels (fetched in chunks)."""
+    embedded, remote = registry
+    here, there = run_query(embedded, name, params), run_query(remote, name, params)
+    assert there.columns == here.columns
+    assert there.rows == here.rows
+    assert render_records(there, remote) == render_records(here, embedded)
+
+
+def test_registry_size_answers_are_long_enough_to_matter(
+    registry: tuple[Store, RemoteStore],
+) -> None:
+    """The sizes that broke before: an answer with more IRIs than one label query names, and
+    a months list longer than Virtuoso's 4,000-character temporary column."""
+    embedded, _ = registry
+    timing = run_query(embedded, "dm-cancer-timing")
+    iris = {v for row in timing.rows for v in row if isinstance(v, URIRef)}
+    assert len(iris) > QueryTextStore.label_chunk
+    months = embedded.select(load_query("survival-by-finding").text, {}).rows
+    # the list before the median: every row's, the longest over 4,000 characters
+    assert max(len(str(row[-1])) for row in months) > 4_000
+
+
+def test_one_values_block_of_thousands_of_iris_is_refused(
+    registry: tuple[Store, RemoteStore],
+) -> None:
+    """Why label lookups go in chunks: Virtuoso refuses one VALUES block of 5,000 IRIs ('Too
+    many arguments', as the label lookup of dm-cancer-timing's 19,587 rows at 100,000 patients
+    did in one block); in chunks, the labels of 6,000 IRIs (3,000 patients, 3,000 unknown) come
+    back as the embedded store gives them."""
+    embedded, remote = registry
+    patients = [
+        row[0]
+        for row in embedded.select(f"SELECT ?p WHERE {{ ?p a {DMKG.Patient.n3()} }}").rows
+        if isinstance(row[0], URIRef)
+    ]
+    assert len(patients) == REGISTRY_PATIENTS
+    unknown = [URIRef(f"https://example.org/none/{k}") for k in range(3_000)]
+    block = " ".join(iri.n3() for iri in patients + unknown[:2_000])
+    with pytest.raises(RemoteError, match="Too many arguments"):
+        remote.select(f"SELECT ?iri WHERE {{ VALUES ?iri {{ {block} }} ?iri ?p ?o }}")
+
+    def labels(store: Store) -> dict[URIRef, list[str]]:
+        found = store.label_literals(patients + unknown)
+        return {iri: sorted(map(str, labels)) for iri, labels in found.items()}
+
+    assert labels(remote) == labels(embedded)
