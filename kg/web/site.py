@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from kg.html.templating import environment
 from kg.version import __version__
+from kg.web.charts import Charts
 from kg.web.model import GraphView
 from kg.web.pool import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, DEFAULT_WORKERS, QueryPool
 
@@ -65,9 +66,15 @@ class Site:
         self.pool = QueryPool(
             rdf, workers=settings.workers, timeout=settings.timeout, row_limit=settings.row_limit
         )
+        # the figures of dmkg plot on the class and source pages, drawn once per page
+        self.charts = Charts(self.view)
         env = environment()
         env.globals.update(
-            href=self.view.href, static="/static/", version=__version__, settings=settings
+            href=self.view.href,
+            static="/static/",
+            version=__version__,
+            settings=settings,
+            charts=self.charts,
         )
         self.templates = Jinja2Templates(env=env)
         self._lock = threading.Lock()
