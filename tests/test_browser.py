@@ -6,6 +6,11 @@ type asserting what a person sees there, and that no page is wider than a 1280 p
 A screenshot of each page is kept in tests/artifacts/ (git-ignored). Without Chromium the
 tests fail, saying what to install; they never skip.
 
+Every page type is also checked with axe-core (the copy inside the PyPI package
+axe-playwright-python) at 1280 px and at a phone's 390 px: no serious or critical violation,
+and nothing wider than a 390 px window. The search box's autocomplete is used as a person
+would: typing, arrow keys, Enter.
+
 Hand counts (seed texts in /work/shared/seeds): Requena et al. 2024 Table 2, heliotrope rash
 present in 20 of 25 rows (case 5 "+++"), plus the case report's "heliotropic rash": 21.
 Requena Table 2, heliotrope rash: 20 present, 4 absent ("—" in 19, 20, 21, "No" in 6),
@@ -21,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph, URIRef
@@ -56,14 +62,50 @@ FLAGS = [
 ]
 
 
+#: a phone's window (an iPhone 12 to 15 is 390 px wide)
+PHONE = 390
+#: one address of each page type, with the status it answers
+PAGE_TYPES = {
+    "home": ("/", 200),
+    "ontology tree": ("/ontology", 200),
+    "class page": ("/term/HeliotropeRash", 200),
+    "individual page": ("/term/Female", 200),
+    "property page": ("/term/finding", 200),
+    "patients list": ("/patients", 200),
+    "patient page": (f"/patient/{REQUENA_CASE5}", 200),
+    "source page": ("/source/requena2024", 200),
+    "cohort source page": ("/source/monseau2020", 200),
+    "search results": ("/search?q=gotron", 200),
+    "queries list": ("/queries", 200),
+    "query form": ("/queries/patients-matching", 200),
+    "query result": ("/queries/survival-by-finding?finding=myositis&run=1", 200),
+    "query form with errors": ("/queries/survival-by-finding?finding=gotron&run=1", 400),
+    "SPARQL editor": ("/sparql-editor", 200),
+    "SPARQL editor result": (
+        "/sparql-editor?" + urlencode({"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 20"}),
+        200,
+    ),
+    "resource page": ("/resource/cohort/monseau2020/mi2pos", 200),
+    "unknown term": ("/term/HeliotropRash", 404),
+    "unknown address": ("/no/such/page", 404),
+    "error inside a page": ("/test-error-inside-a-page", 500),
+}
+
+
+def _failing_page(request: Any) -> Any:
+    raise RuntimeError("a page that fails, to see the 500 page")
+
+
 @pytest.fixture(scope="module")
 def site(graph: Graph) -> Iterator[str]:
-    with BackgroundServer(create_app(graph, workers=1, timeout=20)) as server:
+    app = create_app(graph, workers=1, timeout=20)
+    app.add_route("/test-error-inside-a-page", _failing_page)
+    with BackgroundServer(app) as server:
         yield server.url
 
 
 @pytest.fixture(scope="module")
-def page(site: str) -> Iterator[Any]:
+def browser(site: str) -> Iterator[Any]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(
             f"{CHROMIUM} not found: the browser tests need Debian's Chromium "
@@ -87,10 +129,22 @@ def page(site: str) -> Iterator[Any]:
             viewport={"width": WIDTH, "height": 900},
         )
         context.set_default_timeout(30_000)
-        tab = context.new_page()
-        yield tab
+        yield context
         context.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any) -> Any:
+    return browser.new_page()
+
+
+@pytest.fixture(scope="module")
+def phone(browser: Any) -> Any:
+    """A tab as wide as a phone's window."""
+    tab = browser.new_page()
+    tab.set_viewport_size({"width": PHONE, "height": 844})
+    return tab
 
 
 def _shot(page: Any, name: str) -> None:
@@ -440,3 +494,145 @@ def test_a_visit_through_the_site(site: str, page: Any) -> None:
     grade3 = page.locator("#editor-result tbody tr", has_text="+++")
     assert grade3.count() == 1 and "requena2024 case 5" in grade3.inner_text()
     _shot(page, "6-sparql-editor")
+
+
+# -- accessibility and phones ------------------------------------------------------------------
+
+
+def _axe_problems(tab: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page in ``tab``, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}; at "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", [WIDTH, PHONE])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_no_serious_violation(
+    site: str, page: Any, phone: Any, kind: str, width: int
+) -> None:
+    tab = page if width == WIDTH else phone
+    path, status = PAGE_TYPES[kind]
+    response = tab.goto(site + path)
+    assert response is not None and response.status == status, path
+    problems = _axe_problems(tab)
+    assert not problems, f"{kind} ({path}) at {width} px:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_page_fits_a_phone(site: str, phone: Any, kind: str) -> None:
+    """Nothing is wider than a 390 px window: wide tables scroll inside their own box."""
+    path, status = PAGE_TYPES[kind]
+    response = phone.goto(site + path)
+    assert response is not None and response.status == status, path
+    width, window = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert window == PHONE
+    wide = phone.evaluate(
+        """w => [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > w + 1
+                          && !e.closest('.table-scroll, pre, [hidden]'))
+             .slice(0, 5).map(e => e.tagName + '.' + e.className)""",
+        PHONE,
+    )
+    assert width <= PHONE, f"{path} is {width} px wide in a {PHONE} px window: {wide}"
+    _shot(phone, "phone-" + kind.replace(" ", "-"))
+
+
+def test_wide_tables_scroll_in_their_own_box(site: str, phone: Any) -> None:
+    phone.goto(site + f"/patient/{REQUENA_CASE5}")
+    box = phone.locator(".table-scroll", has=phone.locator("table.findings"))
+    scroll, client = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert scroll > client  # the findings table is wider than the phone, its box scrolls
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+
+
+def test_error_pages_are_the_site_pages(site: str, page: Any) -> None:
+    for path, status, text in (
+        ("/no/such/page", 404, "There is no page at /no/such/page."),
+        ("/term/HeliotropRash", 404, "There is no term dmkg:HeliotropRash"),
+        ("/test-error-inside-a-page", 500, "Something went wrong inside dmkg"),
+    ):
+        response = page.goto(site + path)
+        assert response is not None and response.status == status
+        assert text in page.inner_text("p.error")
+        assert page.locator("header nav a", has_text="Ontology").is_visible()
+    # the unknown term suggests the term meant
+    page.goto(site + "/term/HeliotropRash")
+    page.click("ul.suggestions a", timeout=5_000)
+    page.wait_for_url("**/term/HeliotropeRash")
+
+
+def test_query_form_marks_required_fields(site: str, page: Any) -> None:
+    page.goto(site + "/queries/patients-matching")
+    for name in ("antibody", "sign"):
+        field = page.locator(f"#field-{name}")
+        assert field.get_attribute("required") is not None
+        assert page.locator(f"label[for=field-{name}]").inner_text().endswith("(required)")
+    # the browser keeps an empty required field from being sent
+    page.click("#run-query")
+    assert "run=1" not in page.url
+    assert page.locator("#field-antibody").evaluate("e => e.validity.valueMissing")
+
+
+def test_query_form_suggests_the_term_meant(site: str, page: Any) -> None:
+    page.goto(site + "/queries/survival-by-finding")
+    page.fill("#field-finding", "myosits")
+    page.click("#run-query")
+    error = page.locator("#error-finding")
+    assert "\u201cmyosits\u201d is not a known clinical finding" in error.inner_text()
+    assert "--param" not in page.inner_text("main")
+    assert page.locator("#field-finding").get_attribute("aria-invalid") == "true"
+    error.locator("a.suggestion", has_text="myositis").first.click()
+    page.wait_for_selector("#query-result table.results")
+    assert page.locator("#field-finding").input_value() == "myositis"
+
+
+def test_autocomplete(site: str, page: Any) -> None:
+    page.goto(site + "/")
+    box = page.locator("header input#site-q")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially("gotron", delay=20)
+    options = page.locator("#site-q-options [role=option]")
+    options.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    labels = [t.split(" ")[0:2] for t in options.all_inner_texts()]
+    assert ["Gottron", "papules"] in labels  # a typing mistake forgiven
+    problems = _axe_problems(page)  # the open list too
+    assert not problems, "\n".join(problems)
+    box.press("ArrowDown")
+    first = options.first
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+
+    # by a cross-reference id: Enter on the choice opens the term's page
+    box.fill("")
+    box.press_sequentially("HP:0040324", delay=20)
+    page.locator("#site-q-options [role=option]", has_text="heliotrope rash").wait_for()
+    box.press("ArrowDown")
+    box.press("Enter")
+    page.wait_for_url("**/term/HeliotropeRash")
+
+
+def test_search_without_the_script(site: str, browser: Any) -> None:
+    """Without JavaScript the search box is a plain form that opens the results page."""
+    tab = browser.new_page()
+    try:
+        tab.route("**/static/search.js", lambda route: route.abort())
+        tab.goto(site + "/")
+        tab.fill("header input[type=search]", "dmkg:HeliotropeRash")
+        tab.press("header input[type=search]", "Enter")
+        tab.wait_for_url("**/search?q=dmkg%3AHeliotropeRash")
+        hit = tab.locator("table.search-results tbody tr").first
+        assert hit.locator("a").get_attribute("href") == "/term/HeliotropeRash"
+        assert "CURIE" in hit.inner_text()
+    finally:
+        tab.close()

@@ -15,6 +15,7 @@ Hand counts (seed texts in /work/shared/seeds):
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
@@ -356,3 +357,104 @@ def test_editor_links_only_http_iris(client: TestClient) -> None:
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))], hrefs
     assert "https://example.org/ok" in hrefs
     assert "alert(1)" in page  # shown, as text
+
+
+# -- search, autocomplete, forms and error pages (issue 22) -----------------------------------
+# The ids below are those the ontology gives (ontology/dmkg-terms.ttl): heliotrope rash is
+# skos:exactMatch HP:0040324; HP:0000992 (cutaneous photosensitivity) is a skos:closeMatch of
+# the photodistributed violaceous rash, not of heliotrope rash; anti-TIF1-gamma's target antigen
+# gene is HGNC:16290 (TRIM33); breast cancer is MONDO:0007254.
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "how"),
+    [
+        ("gotron", "GottronPapules", "similar spelling"),
+        ("dysfagia", "Dysphagia", "similar spelling"),
+        ("heliotropic", "HeliotropeRash", "exact synonym"),
+        ("HP:0040324", "HeliotropeRash", "cross-reference (exact match)"),
+        ("hp_0040324", "HeliotropeRash", "cross-reference (exact match)"),
+        ("HP:0000992", "PhotodistributedViolaceousRash", "cross-reference (close match)"),
+        ("HGNC:16290", "AntiTIF1gamma", "cross-reference (target antigen gene)"),
+        ("MONDO:0007254", "BreastMalignancy", "cross-reference (exact match)"),
+        ("dmkg:HeliotropeRash", "HeliotropeRash", "CURIE"),
+        ("https://w3id.org/dmkg/ontology/AntiMi2", "AntiMi2", "IRI"),
+    ],
+)
+def test_search_like_ols(client: TestClient, text: str, term: str, how: str) -> None:
+    page = client.get("/search", params={"q": text}).text
+    rows = re.findall(r'<tr data-how="([^"]+)"><td><a href="/term/([^"]+)"', page)
+    assert (how, term) in rows, rows
+    suggestions = client.get("/api/suggest", params={"q": text}).json()["suggestions"]
+    assert any(s["href"] == f"/term/{term}" and s["how"] == how for s in suggestions)
+
+
+def test_search_by_id_goes_to_the_term(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "HP:0040324", "go": "1"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/term/HeliotropeRash"
+
+
+def test_suggest_endpoint(client: TestClient) -> None:
+    found = client.get("/api/suggest", params={"q": "gotron"}).json()
+    assert found["query"] == "gotron"
+    labels = [s["label"] for s in found["suggestions"]]
+    assert {"Gottron papules", "Gottron sign"} <= set(labels)
+    assert all(
+        set(s) == {"label", "curie", "kind", "matched", "how", "href"} for s in found["suggestions"]
+    )
+    assert client.get("/api/suggest", params={"q": ""}).json()["suggestions"] == []
+    assert client.get("/api/suggest", params={"q": "xyzzy"}).json()["suggestions"] == []
+    patients = client.get("/api/suggest", params={"q": "requena2024 case 5"}).json()
+    assert {"label": "requena2024 case 5", "href": f"/patient/{REQUENA_CASE5}"}.items() <= (
+        patients["suggestions"][0].items()
+    )
+
+
+def test_query_form_required_fields_and_errors_in_words(client: TestClient) -> None:
+    form = client.get("/queries/patients-matching").text
+    for name in ("antibody", "sign"):
+        tag = re.search(rf'<input [^>]*id="field-{name}"[^>]*>', form)
+        assert tag and " required" in tag.group(0), name
+    for name in ("min_age", "source"):  # a default, or every source when left empty
+        tag = re.search(rf'<(input|select) [^>]*id="field-{name}"[^>]*>', form)
+        assert tag and " required" not in tag.group(0), name
+    response = client.get("/queries/patients-matching", params={"run": "1"})
+    assert response.status_code == 400
+    assert "Please fill in antibody" in response.text and "Please fill in sign" in response.text
+    assert "--param" not in response.text
+    number = client.get("/queries/survival-by-finding", params={"finding": "dmkg:Nope", "run": "1"})
+    assert number.status_code == 400 and "--param" not in number.text
+
+
+def test_error_pages_are_styled_with_their_status(graph: Graph) -> None:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    def failing(request: Request) -> Response:
+        raise RuntimeError("secret detail")
+
+    app = create_app(graph, workers=1, timeout=20)
+    app.add_route("/failing", failing)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for method, path, status, words in (
+            ("GET", "/no/such/page", 404, "There is no page at /no/such/page."),
+            ("GET", "/term/NoSuchThing", 404, "There is no term dmkg:NoSuchThing"),
+            ("GET", "/patient/nobody", 404, "There is no patient 'nobody'."),
+            ("GET", "/queries/no-such-query", 404, "No canned query named 'no-such-query'"),
+            ("POST", "/ontology", 405, "This page does not answer POST requests."),
+            ("GET", "/failing", 500, "Something went wrong inside dmkg"),
+        ):
+            response = c.request(method, path)
+            assert response.status_code == status, path
+            assert response.headers["content-type"].startswith("text/html")
+            assert words in html.unescape(_text(response.text)), path
+            assert '<nav aria-label="site">' in response.text  # the site's layout
+            assert 'href="/static/style.css"' in response.text
+        assert "secret detail" not in c.get("/failing").text  # no traceback shown
+        assert c.post("/ontology").headers["allow"] == "GET, HEAD"
+
+
+def test_unknown_term_suggests_the_term_meant(client: TestClient) -> None:
+    response = client.get("/term/HeliotropRash")
+    assert response.status_code == 404
+    assert re.search(r'<a href="/term/HeliotropeRash">heliotrope rash</a>', response.text)
