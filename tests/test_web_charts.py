@@ -18,14 +18,24 @@ Hand counts (seed texts in /work/shared/seeds):
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
+from scipy.stats.contingency import odds_ratio
 from starlette.testclient import TestClient
 
 from kg.figures import plot
+from kg.figures.common import estimate_text
 from kg.web import create_app
+from kg.web.server import BackgroundServer
+
+CHROMIUM = "/usr/bin/chromium"
+#: a desktop window and a phone's (an iPhone 12 to 15 is 390 px wide)
+WINDOWS = (1280, 390)
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +148,64 @@ def test_source_and_malignancy_pages_have_their_charts(client: TestClient) -> No
     sites = {r[0]: r for r in _chart(malignancy, "survival-by-site")["rows"]}  # type: ignore[union-attr]
     assert sites["lung cancer"][1:4] == ["6", "6", "5"]
     assert 'data-kind="survival-by-site"' not in client.get("/term/HeliotropeRash").text
+
+
+def test_association_table_reads_estimates_with_their_interval(client: TestClient) -> None:
+    """Monseau Table I heliotrope rash 41/64 vs 34/55: the odds ratio of [[41, 23], [34, 21]]
+    with its exact 95% interval, written "1.10 (0.49-2.48)", not four loose numbers."""
+    page = client.get("/term/HeliotropeRash").text
+    table = page.split('<table class="associations">')[1].split("</table>")[0]
+    cohort = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL) if ">cohort<" in r)
+    ratio = odds_ratio([[41, 23], [34, 21]], kind="conditional")
+    ci = ratio.confidence_interval(confidence_level=0.95)
+    expected = estimate_text(float(ratio.statistic), float(ci.low), float(ci.high))
+    assert expected == "1.10 (0.49-2.48)"
+    assert f'<td class="num estimate">{expected}</td>' in cohort
+
+
+@pytest.fixture(scope="module")
+def browser_page(graph: Graph) -> Iterator[tuple[str, Any]]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="dmkg-chromium-charts-")
+    with (
+        BackgroundServer(create_app(graph, workers=1, timeout=20)) as server,
+        sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+            viewport={"width": WINDOWS[0], "height": 900},
+        )
+        try:
+            yield server.url, context.new_page()
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("width", WINDOWS)
+@pytest.mark.parametrize(
+    "path", ["/term/HeliotropeRash", "/term/AntiTIF1gamma", "/source/requena2024"]
+)
+def test_chart_pages_fit_the_window(browser_page: tuple[str, Any], path: str, width: int) -> None:
+    """Each chart fits its window (the SVG scales down to its box) and is named for screen
+    readers by its title."""
+    url, page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url + path)
+    scroll, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= window, f"{path} is {scroll} px wide in a {window} px window"
+    charts = page.locator("figure.chart svg[role=img]")
+    assert charts.count() >= 2
+    for index in range(charts.count()):
+        svg = charts.nth(index)
+        box = svg.bounding_box()
+        assert box is not None and 0 < box["width"] <= window and box["height"] > 50
+        title = svg.evaluate(
+            "s => document.getElementById(s.getAttribute('aria-labelledby')).textContent"
+        )
+        assert title.strip()

@@ -149,7 +149,7 @@ def estimate_text(
     """An estimate with its interval as a reader writes it.
 
     ``digits`` decimals for each (a printed estimate keeps its printed precision); without,
-    two decimals below 10, one below 100, none above.
+    two significant digits below 0.1, two decimals below 10, one below 100, none above.
 
     >>> estimate_text(5.1, 3.0, 8.6, digits=1)
     '5.1 (3.0-8.6)'
@@ -158,7 +158,7 @@ def estimate_text(
     >>> estimate_text(27.0, None, None, digits=0)
     '27 (no interval)'
     >>> estimate_text(math.inf, 0.0128, math.inf)
-    'inf (0.01-inf)'
+    'inf (0.013-inf)'
     """
 
     def shown(x: float | None) -> str:
@@ -168,6 +168,8 @@ def estimate_text(
             return "inf"
         if x == 0:
             return "0"
+        if digits is None and abs(x) < 0.1:
+            return f"{x:.2g}"  # two significant digits: 0.013, not 0.01
         places = digits if digits is not None else 2 if abs(x) < 10 else 1 if abs(x) < 100 else 0
         return f"{x:.{places}f}"
 

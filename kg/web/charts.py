@@ -200,6 +200,16 @@ class Charts:
         """The charts of a source page: its frequencies, its cohort odds ratios."""
         return self._cached(f"source:{iri}", lambda: self._draw_all(self._source_plans(iri, doi)))
 
+    @staticmethod
+    def estimate(value: str, low: str, high: str) -> str:
+        """An estimate shown as text ("1.1", "inf", "") with its interval: "1.10 (0.49-2.48)"."""
+        from kg.figures.common import estimate_text
+
+        if not value:
+            return ""
+        number = [float(v) if v else None for v in (value, low, high)]
+        return estimate_text(number[0], number[1], number[2])
+
     def _cached(self, key: str, make: Callable[[], list[Chart]]) -> list[Chart]:
         # one lock: matplotlib's state is not for concurrent drawing, and a chart is drawn once
         with self._lock:
