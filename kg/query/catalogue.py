@@ -201,11 +201,18 @@ def load_query(name: str) -> CannedQuery:
     raise NotFoundError(f"no canned query named {name!r}; known queries: {known}")
 
 
-def catalogue_graph() -> Graph:
+def catalogue_graph(target: str | None = None) -> Graph:
     """The canned queries as ``sh:SPARQLExecutable`` resources, so SPARQL users find them.
 
     Follows the pattern of SIB's sparql-examples: the query text in ``sh:select``, the
-    description in ``rdfs:comment``.
+    description in ``rdfs:comment``, and the endpoint the query runs on in ``schema:target``
+    when ``target`` names one (the web app names its own ``/sparql``; a built graph knows no
+    endpoint, so the build leaves it out).
+
+    >>> from rdflib import URIRef
+    >>> g = catalogue_graph(target="http://127.0.0.1:8000/sparql")
+    >>> sorted(set(g.objects(None, URIRef("https://schema.org/target"))))
+    [rdflib.term.URIRef('http://127.0.0.1:8000/sparql')]
     """
     from rdflib import RDF, RDFS, Namespace
     from rdflib.namespace import DCTERMS, SH
@@ -224,4 +231,6 @@ def catalogue_graph() -> Graph:
         graph.add((node, DCTERMS.identifier, Literal(query.name)))
         for param in query.params:
             graph.add((node, schema.keywords, Literal(f"parameter:{param.name}")))
+        if target is not None:
+            graph.add((node, schema.target, URIRef(target)))
     return graph

@@ -28,12 +28,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.html.templating import STATIC_DIR
-from kg.web.endpoint import Answer, error, protocol_request, service_description
+from kg.web.endpoint import Answer, error, protocol_request
+from kg.web.linked import LinkedData
 from kg.web.pages import Pages
 from kg.web.pool import DEFAULT_ROW_LIMIT, DEFAULT_TIMEOUT, DEFAULT_WORKERS
 from kg.web.site import GraphSource, Site, WebSettings
@@ -88,25 +89,27 @@ def create_app(
 
 def _routes(site: Site) -> list[BaseRoute]:
     pages = Pages(site)
+    linked = LinkedData(site)  # the pages of terms, data and queries answer RDF when asked
     limiter: dict[str, Any] = {}  # made on the first request, inside the event loop
 
     async def sparql(request: Request) -> Response:
-        return await _sparql(site, request, limiter)
+        return await _sparql(site, request, limiter, linked)
 
     return [
         Route("/", pages.home),
         Route("/ontology", pages.ontology),
-        Route("/term/{name}", pages.term),
+        Route("/term/{name}", linked.page(pages.term, linked.term_iri)),
         Route("/search", pages.search),
         Route("/api/suggest", pages.suggest),
         Route("/patients", pages.patients),
-        Route("/patient/{id}", pages.patient),
-        Route("/source/{id}", pages.source),
-        Route("/resource/{path:path}", pages.resource),
-        Route("/queries", pages.queries),
-        Route("/queries/{name}", pages.query),
+        Route("/patient/{id}", linked.page(pages.patient, linked.patient_iri)),
+        Route("/source/{id}", linked.page(pages.source, linked.source_iri)),
+        Route("/resource/{path:path}", linked.page(pages.resource, linked.resource_iri)),
+        Route("/queries", linked.catalogue(pages.queries)),
+        Route("/queries/{name}", linked.query(pages.query)),
         Route("/queries/{name}/download", pages.download),
         Route("/sparql-editor", pages.editor),
+        Route("/.well-known/void", linked.void),
         Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
@@ -134,7 +137,9 @@ async def _read_body(request: Request) -> bytes | Response:
     return b"".join(chunks)
 
 
-async def _sparql(site: Site, request: Request, limiter: dict[str, Any]) -> Response:
+async def _sparql(
+    site: Site, request: Request, limiter: dict[str, Any], linked: LinkedData
+) -> Response:
     """The SPARQL 1.1 protocol endpoint: a query runs in the site's worker pool."""
     body = await _read_body(request) if request.method == "POST" else b""
     if isinstance(body, Response):
@@ -144,12 +149,8 @@ async def _sparql(site: Site, request: Request, limiter: dict[str, Any]) -> Resp
         request.method, request.url.query, request.headers.get("content-type", ""), body, accept
     )
     if isinstance(parsed, Answer):
-        if request.method == "GET" and not request.url.query:
-            if "text/html" in accept:
-                return RedirectResponse("/sparql-editor", status_code=303)
-            return Response(
-                service_description(str(request.url)), media_type="text/turtle; charset=utf-8"
-            )
+        if request.method == "GET" and not request.url.query:  # the service description
+            return await anyio.to_thread.run_sync(linked.service, request)
         return _respond(parsed)
     # requests wait for a thread here, asynchronously, and never for the server's shared
     # thread pool: a crowd of queries cannot hold every thread the pages need

@@ -6,7 +6,8 @@ evaluation side (:func:`evaluate`) runs in a worker process (see :mod:`kg.web.po
 the query with :func:`kg.store.readonly.check_read_only` (no update, SERVICE, LOAD or FROM), runs it,
 refuses a result over the row limit, and serialises it in the negotiated format. Every
 refusal is an :class:`Answer` with a 4xx or 5xx status and a plain-text message, never a
-truncated 200.
+truncated 200. ``GET /sparql`` without a query answers the service description of
+:func:`kg.web.void.service_graph`.
 
 >>> negotiate("application/sparql-results+xml;q=0.9, text/csv", (), "results")
 'csv'
@@ -40,7 +41,6 @@ __all__ = [
     "evaluate",
     "negotiate",
     "protocol_request",
-    "service_description",
 ]
 
 #: SELECT and ASK result formats: name -> media type
@@ -364,28 +364,3 @@ def protocol_request(
         return error(400, f"{len(text)} queries in one request; send exactly one")
     hints = tuple(params.get("format", []) + params.get("output", []))
     return QueryRequest(text[0], accept, hints)
-
-
-def service_description(endpoint: str) -> bytes:
-    """A SPARQL 1.1 Service Description of this endpoint, in Turtle."""
-    formats = ", ".join(
-        f"<http://www.w3.org/ns/formats/{name}>"
-        for name in (
-            "SPARQL_Results_JSON",
-            "SPARQL_Results_XML",
-            "SPARQL_Results_CSV",
-            "SPARQL_Results_TSV",
-            "Turtle",
-            "N-Triples",
-            "RDF_XML",
-            "JSON-LD",
-        )
-    )
-    text = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-<{endpoint}> a sd:Service ;
-    sd:endpoint <{endpoint}> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:resultFormat {formats} ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
-"""
-    return text.encode("utf-8")
