@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.build.batches import (
-    BATCH_PATIENTS,
     BATCH_STEPS,
     BatchOutcome,
     _merge_summaries,
@@ -53,7 +52,13 @@ from kg.fileio import writer_lock
 from kg.resources import data_dir
 from kg.version import __version__
 
-__all__ = ["StoreBuildResult", "build_store"]
+__all__ = ["STORE_BATCH_PATIENTS", "StoreBuildResult", "build_store"]
+
+#: patients per batch of the store build: half of validation's batch, so that the main
+#: process's bulk load of one batch (its peak) and the two workers' stores together stay
+#: well under 3 GB at 100,000 patients (10,000 a batch: 1.8 GB in the bulk load alone), and
+#: a 10,000-patient registry keeps both workers busy as a larger one does
+STORE_BATCH_PATIENTS = 5_000
 
 
 @dataclass
@@ -100,7 +105,7 @@ def build_store(
     *,
     workers: int | None = None,
     progress: Progress = _stderr,
-    batch: int = BATCH_PATIENTS,
+    batch: int = STORE_BATCH_PATIENTS,
 ) -> StoreBuildResult:
     """Build the graph of ``folders`` into a store at ``target`` (in memory if None)."""
 
