@@ -150,6 +150,17 @@ def test_source_and_malignancy_pages_have_their_charts(client: TestClient) -> No
     assert 'data-kind="survival-by-site"' not in client.get("/term/HeliotropeRash").text
 
 
+def test_query_result_has_the_chart_of_its_parameters(client: TestClient, graph: Graph) -> None:
+    """Requena Table 1: myositis "Yes" in 15 patients, 13 of them "D", all with months."""
+    page = client.get("/queries/survival-by-finding?finding=myositis&run=1").text
+    chart = _chart(page, "survival")
+    groups = {r[0]: r for r in chart["rows"]}  # type: ignore[union-attr]
+    assert groups["present"][1:4] == ["15", "15", "13"]
+    p = plot(graph, "survival", finding="myositis").tables["logrank"]["p"].iloc[0]
+    assert f"log-rank p = {p:.3g}" in chart["caption"]  # type: ignore[operator]
+    assert 'class="chart"' not in client.get("/queries/antibody-frequency?run=1").text
+
+
 def test_association_table_reads_estimates_with_their_interval(client: TestClient) -> None:
     """Monseau Table I heliotrope rash 41/64 vs 34/55: the odds ratio of [[41, 23], [34, 21]]
     with its exact 95% interval, written "1.10 (0.49-2.48)", not four loose numbers."""

@@ -12,7 +12,9 @@ small table. Which charts a page shows:
   (``evidence-forest``; for an antibody that splits two cohorts also ``mi2-forest``);
 - malignancy and every class under it: survival by cancer site (``survival-by-site``);
 - a source: its findings' frequencies (``finding-frequency``) where it has patients, the
-  cohort odds ratios it prints (``mi2-forest``) where its cohorts are split by an antibody.
+  cohort odds ratios it prints (``mi2-forest``) where its cohorts are split by an antibody;
+- a canned query's result: survival-by-finding its curves, sign-frequency its frequencies,
+  cancer-sites survival by site, with the query's own parameters.
 
 Charts are computed once per page key and kept (the graph does not change while the app
 runs). matplotlib is imported only when a chart is drawn.
@@ -184,6 +186,26 @@ def _mi2_table(data: Any) -> tuple[list[str], list[list[str]]]:
 _Plan = tuple[str, dict[str, str], str, Callable[[Any], tuple[list[str], list[list[str]]]]]
 
 
+#: canned query -> the figure of its result, its title, its table, the parameters it takes
+_QUERY_FIGURES: dict[str, tuple[str, str, Any, tuple[str, ...]]] = {
+    "survival-by-finding": (
+        "survival",
+        "Survival by the finding's status",
+        _survival_table,
+        ("finding", "source"),
+    ),
+    "sign-frequency": (
+        "finding-frequency",
+        "Findings: share present",
+        _finding_table,
+        ("source",),
+    ),
+    "cancer-sites": ("survival-by-site", "Survival by cancer site", _survival_table, ("source",)),
+}
+#: the most pages whose charts are kept
+_MAX_PAGES = 512
+
+
 class Charts:
     """The charts of each page, drawn on first request and kept per page key."""
 
@@ -209,6 +231,19 @@ class Charts:
             return ""
         number = [float(v) if v else None for v in (value, low, high)]
         return estimate_text(number[0], number[1], number[2])
+
+    def for_query(self, name: str, values: dict[str, str]) -> list[Chart]:
+        """The chart of a canned query's result, drawn from the same parameters (none for a
+        query without a figure)."""
+        if name not in _QUERY_FIGURES:
+            return []
+        figure, title, table, wanted = _QUERY_FIGURES[name]
+        params = {k: v for k, v in values.items() if k in wanted}
+        key = f"query:{name}:{sorted(params.items())}"
+        with self._lock:  # typed values make new keys: keep the number of them bounded
+            if len(self._cache) > _MAX_PAGES:
+                self._cache = {k: v for k, v in self._cache.items() if not k.startswith("query:")}
+        return self._cached(key, lambda: self._draw_all([(figure, params, title, table)]))
 
     def _cached(self, key: str, make: Callable[[], list[Chart]]) -> list[Chart]:
         # one lock: matplotlib's state is not for concurrent drawing, and a chart is drawn once
