@@ -112,8 +112,11 @@ def _worker_state() -> dict[str, Any]:
     return _WORKER
 
 
-def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
-    """Worker: load one shard of one source to N-Triples, then gate it in memory.
+def _run_batch(
+    folder: str, shard: int, shards: int, out: str, validate_only: bool = False
+) -> BatchOutcome:
+    """Worker: load one shard of one source to N-Triples, then gate it in memory (only
+    validate it, with ``validate_only``: ``dmkg validate``).
 
     The batch store holds the ontology and this shard's triples, which include every triple
     about each of its patients and records (shards split by case label) and the publication,
@@ -124,7 +127,7 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
 
     from kg.loaders import load_source
     from kg.loaders.writer import NTriplesSink
-    from kg.validate.compiled import validate_store
+    from kg.validate.report import validate_ntriples
 
     state = _worker_state()
     outcome = BatchOutcome(out)
@@ -141,12 +144,19 @@ def _run_batch(folder: str, shard: int, shards: int, out: str) -> BatchOutcome:
             return outcome
         sink.flush()
     outcome.triples = sink.count
+    if validate_only:  # a store is read only to locate violations
+        with _step(steps, peaks, "validate"):
+            report = validate_ntriples(Path(out), state["shapes"], ontology=state["ontology"])
+        outcome.violations, outcome.omitted = list(report.violations), dict(report.omitted)
+        return outcome
     with _step(steps, peaks, "read"):
         store = ox.Store()
         store.bulk_load(state["ontology"], format=ox.RdfFormat.N_TRIPLES)
         store.bulk_load(path=out, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     with _step(steps, peaks, "validate"):
-        report = validate_store(store, state["shapes"], threads=1)
+        report = validate_ntriples(
+            Path(out), state["shapes"], ontology=state["ontology"], store=store
+        )
     if not report.conforms:
         outcome.violations = list(report.violations)
         outcome.omitted = dict(report.omitted)
@@ -220,9 +230,11 @@ def load_ntriples(
     on_batch: Callable[[BatchOutcome], None] | None = None,
     *,
     batch: int = BATCH_PATIENTS,
+    validate_only: bool = False,
 ) -> list[BatchOutcome]:
     """Load and gate every folder in batches with ``workers`` processes; N-Triples files
     (data and inferences) in ``out_dir``. ``on_batch`` sees each batch as it passes.
+    ``validate_only``: load and validate only (no rules, no data checks).
 
     Raises one :class:`CurationErrors` with every problem of every batch, in file order, or
     :class:`ValidationFailed` with every shape violation or failed data check.
@@ -232,7 +244,7 @@ def load_ntriples(
         dup = next(n for n in names if names.count(n) > 1)
         raise CurationErrors([CurationError("two sources with the same id", dup)])
     tasks = [
-        (str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"))
+        (str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"), validate_only)
         for folder, k, n in _plan(folders, workers, batch)
     ]
     outcomes: list[BatchOutcome] = []
@@ -270,7 +282,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _in_workers(
-    tasks: list[tuple[str, int, int, str]],
+    tasks: list[tuple[str, int, int, str, bool]],
     workers: int,
     take: Callable[[BatchOutcome], None],
 ) -> None:
@@ -299,7 +311,7 @@ def _raise_problems(outcomes: list[BatchOutcome]) -> None:
         raise CurationErrors(sorted(unique.values(), key=lambda e: (e.file, e.row or 0, str(e))))
     violations = sorted({v for o in outcomes for v in o.violations})
     if violations:
-        from kg.validate.compiled import StoreValidationReport
+        from kg.validate.report import StoreValidationReport
 
         omitted: dict[str, int] = {}
         for o in outcomes:

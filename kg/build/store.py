@@ -6,8 +6,9 @@ papers (100,000 patients, tens of millions of triples):
 1. *load*: the same loaders, writing N-Triples text instead of rdflib terms, with each
    patient table shared out row by row between worker processes;
 2. *store*: Oxigraph's bulk loader reads that text (and the ontology) into the store;
-3. *validate*: the SHACL shapes, compiled to SPARQL (:mod:`kg.validate.compiled`), run inside
-   the store; pyshacl stays the reference on small graphs and a test shows they agree;
+3. *validate*: the SHACL shapes, run on each batch's N-Triples by the `shacl` wheel
+   (:mod:`kg.validate.report`); pyshacl stays the reference on small graphs and a test shows
+   they agree;
 4. *infer*: the rules in ``ontology/rules/`` add the defined classes; a test shows they give
    exactly what HermiT gives on the papers; then the summary links
    (:mod:`kg.reason.summary_links`) that the canned queries scan;
@@ -205,7 +206,7 @@ def _fill(
         "load+validate",
         f"loading {len(folders)} source(s) in batches of "
         f"up to {batch:,} patients with {workers} process(es); each batch "
-        "checked against the shapes (compiled to SPARQL), classified by the rules "
+        "checked against the shapes, classified by the rules "
         "in ontology/rules and checked by queries/*-violation, then added to the "
         "store",
         progress,

@@ -1,1 +1,1 @@
-"""Stage 3, the gate: SHACL validation with pySHACL, and the shapes compiled to SPARQL for Oxigraph."""
+"""Stage 3, the gate: SHACL validation with the `shacl` wheel, of rdflib graphs and of N-Triples at registry scale."""
