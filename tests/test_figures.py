@@ -440,3 +440,43 @@ def test_evidence_forest_of_anti_mi2(results: dict[str, FigureResult]) -> None:
     split = data[data["kind"] == "cohort comparison"].iloc[0]
     assert (split["n1"], split["N1"], split["n2"], split["N2"]) == (64, 64, 0, 55)
     assert not split["plotted"] and any("cannot be drawn" in n for n in result.notes)
+
+
+def test_survival_analysis_by_site_over_one_source(graph: Graph) -> None:
+    """kg.analyse.survival itself: Requena's Total row, "Breast (7), Lung (6), Bladder (4),
+    Ovary (4), Stomach (1), Lymphoma (1), Prostate (1), Cervix (1)" (see SITES_BY_HAND)."""
+    from kg.analyse.survival import survival_analysis
+
+    analysis = survival_analysis(graph, "cancer-site", source=REQUENA)
+    patients = {g["group"]: g["patients"] for g in analysis.groups}
+    assert patients == {
+        "breast cancer": 7,
+        "lung cancer": 6,
+        "bladder cancer": 4,
+        "ovarian cancer": 4,
+        "gastric cancer": 1,
+        "lymphoma": 1,
+        "prostate cancer": 1,
+        "cervical cancer": 1,
+    }
+    assert analysis.term is None and analysis.group_label("lymphoma") == "lymphoma"
+    assert [g for g, _ in analysis.fitted] == [
+        "bladder cancer",
+        "breast cancer",
+        "gastric cancer",
+        "lung cancer",
+        "lymphoma",
+        "ovarian cancer",
+        "prostate cancer",
+    ]
+
+
+def test_new_figures_name_a_wrong_term(kgraph: KnowledgeGraph) -> None:
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="'gotron' is not a known autoantibody"):
+        kgraph.plot("survival-by-antibody", antibody="gotron")
+    with pytest.raises(NotFoundError, match="term 'no such term'"):
+        kgraph.plot("evidence-forest", term="no such term")
+    with pytest.raises(NotFoundError, match="term 'dmkg:NoSuchTerm'"):
+        kgraph.plot("term-frequency", term="dmkg:NoSuchTerm")
