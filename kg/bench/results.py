@@ -22,6 +22,8 @@ class StageRow:
     dmkg_s: float
     dmkg_peak_mb: float
     rows: int | None = None
+    #: a query's whole 'dmkg query NAME --store DIR' command (fresh process), on disk only
+    command_s: float | None = None
     rdflib_s: float | None = None
     rdflib_status: str = "-"
     rdflib_rows: int | None = None

@@ -139,6 +139,7 @@ def _stage_rows(
             else "stage"
         )
         row = StageRow(name, kind, seconds[name], peaks[name], dmkg["rows"].get(name))
+        row.command_s = dmkg.get("commands", {}).get(name)
         for engine, found in (("rdflib", rdflib), ("pyoxigraph", pyox), ("virtuoso", virtuoso)):
             if name in found["seconds"]:
                 setattr(row, f"{engine}_s", found["seconds"][name])
