@@ -203,8 +203,8 @@ def browser_page(graph: Graph) -> Iterator[tuple[str, Any]]:
     "path", ["/term/HeliotropeRash", "/term/AntiTIF1gamma", "/source/requena2024"]
 )
 def test_chart_pages_fit_the_window(browser_page: tuple[str, Any], path: str, width: int) -> None:
-    """Each chart fits its window (the SVG scales down to its box) and is named for screen
-    readers by its title."""
+    """Each chart fits its window (the SVG scales down to its box), is named for screen
+    readers by its title, and axe-core finds no serious or critical violation in the charts."""
     url, page = browser_page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(url + path)
@@ -220,3 +220,12 @@ def test_chart_pages_fit_the_window(browser_page: tuple[str, Any], path: str, wi
             "s => document.getElementById(s.getAttribute('aria-labelledby')).textContent"
         )
         assert title.strip()
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context={"include": [["figure.chart"]]}).response
+    serious = [
+        f"{v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious

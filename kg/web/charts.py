@@ -79,6 +79,10 @@ def svg_markup(result: FigureResult, chart_id: str, title: str) -> Markup:
         result.figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
+    # matplotlib numbers its elements (figure_1, axes_1, ...) alike in every figure: prefix
+    # the ids, and what refers to them, so that two charts on a page share none
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{chart_id}-\1"', text)
+    text = re.sub(r'(url\(#|href="#)', rf"\1{chart_id}-", text)
     title_id = f"{chart_id}-title"
     text = re.sub(
         r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
