@@ -564,7 +564,7 @@ def test_error_pages_are_the_site_pages(site: str, page: Any) -> None:
         assert page.locator("header nav a", has_text="Ontology").is_visible()
     # the unknown term suggests the term meant
     page.goto(site + "/term/HeliotropRash")
-    page.click("ul.suggestions a", timeout=5_000)
+    page.click("ul.suggestions a")
     page.wait_for_url("**/term/HeliotropeRash")
 
 
@@ -604,6 +604,8 @@ def test_autocomplete(site: str, page: Any) -> None:
     assert box.get_attribute("aria-expanded") == "true"
     labels = [t.split(" ")[0:2] for t in options.all_inner_texts()]
     assert ["Gottron", "papules"] in labels  # a typing mistake forgiven
+    # a screen reader hears how many choices there are
+    assert page.inner_text("#site-q-status").endswith("suggestions, arrow keys to choose")
     problems = _axe_problems(page)  # the open list too
     assert not problems, "\n".join(problems)
     box.press("ArrowDown")

@@ -5,6 +5,7 @@
   "use strict";
   var input = document.getElementById("site-q");
   var list = document.getElementById("site-q-options");
+  var status = document.getElementById("site-q-status");
   if (!input || !list || !window.fetch) return;
   var items = [], active = -1, timer = null, asked = "";
 
@@ -29,9 +30,13 @@
     options[active].scrollIntoView({ block: "nearest" });
   }
 
+  function say(text) { if (status) status.textContent = text; }
+
   function show(found) {
     items = found;
     list.textContent = "";
+    say(found.length ? found.length + (found.length === 1 ? " suggestion" : " suggestions") +
+        ", arrow keys to choose" : (input.value.trim() ? "no suggestions" : ""));
     if (!found.length) { close(); return; }
     found.forEach(function (s, i) {
       var li = document.createElement("li");
