@@ -28,6 +28,7 @@ from kg.bench.report import GOALS, GROWTH_SLACK
 from kg.bench.results import StageRow
 from kg.bench.run import run_bench
 from kg.bench.tables import _baseline_cells, _rows_cell
+from kg.bench.validate import VALIDATE_ROW
 from kg.bench.virtuoso import VIRTUOSO
 from kg.build.batches import BATCH_STEPS
 from kg.cli import main
@@ -87,11 +88,11 @@ def table(run: dict[str, Any], patients: int) -> dict[str, list[str]]:
 
 
 def names(result: dict[str, Any]) -> list[str]:
-    """Every row a size must have: generate, the build's stages with the batch steps after
-    load+validate, build, the queries."""
+    """Every row a size must have: generate, the whole 'dmkg validate' command, the build's
+    stages with the batch steps after load+validate, build, the queries."""
     stages = result["build_stages"]
     assert stages[0] == "load+validate"
-    return ["generate", stages[0], *BATCH_STEPS, *stages[1:], "build", *QUERIES]
+    return ["generate", VALIDATE_ROW, stages[0], *BATCH_STEPS, *stages[1:], "build", *QUERIES]
 
 
 def label(name: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kg.bench.validate import VALIDATE_ROW
+
 __all__ = ["SizeResult", "StageRow"]
 
 
@@ -103,7 +105,11 @@ class SizeResult:
     def build_stages(self) -> list[str]:
         """The stages :func:`kg.build.store.build_store` reported, in the order they ran (the
         build row is the wall time of the whole call, these and the steps between them)."""
-        return [r.name for r in self.stages if r.kind == "stage" and r.name != "generate"]
+        return [
+            r.name
+            for r in self.stages
+            if r.kind == "stage" and r.name not in ("generate", VALIDATE_ROW)
+        ]
 
     @property
     def peak(self) -> StageRow:

@@ -34,6 +34,7 @@ from kg.bench.baselines import _measure_pyoxigraph, _measure_rdflib
 from kg.bench.measure import Progress, _measure_dmkg, _stderr
 from kg.bench.report import BenchReport, machine
 from kg.bench.results import SizeResult, StageRow
+from kg.bench.validate import VALIDATE_ROW
 from kg.bench.virtuoso import VIRTUOSO, _measure_virtuoso
 from kg.errors import DmkgError
 
@@ -125,7 +126,8 @@ def _stage_rows(
     rows: list[StageRow] = []
     build = dmkg["build"]
     steps = dmkg.get("steps", [])
-    names = ["generate", *build, "build", *dmkg["rows"]]
+    validate = [VALIDATE_ROW] if VALIDATE_ROW in seconds else []  # the whole command
+    names = ["generate", *validate, *build, "build", *dmkg["rows"]]
     at = names.index("load+validate") + 1 if "load+validate" in names else len(build) + 1
     names[at:at] = steps
     for name in names:
