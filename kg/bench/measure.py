@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.bench.engines import BENCH_PARAMS
 from kg.bench.memory import MemorySampler
-from kg.bench.validate import VALIDATE_ROW, time_validate
+from kg.bench.validate import measure_validate
 from kg.errors import DmkgError
 
 __all__ = ["Progress"]
@@ -76,9 +76,7 @@ def _measure_dmkg(spec: dict[str, Any]) -> dict[str, Any]:
             started = time.perf_counter()
             folder = write_registry(Path(spec["registry"]), patients=patients, seed=spec["seed"])
             seconds["generate"] = time.perf_counter() - started
-        _stderr(f"{prefix} [{VALIDATE_ROW}] the whole command on the registry ...")
-        with memory.stage(VALIDATE_ROW):
-            seconds[VALIDATE_ROW] = time_validate(folder)
+        measure_validate(folder, memory, seconds, lambda m: _stderr(f"{prefix} {m}"))
         target = Path(spec["store"]) if spec.get("store") else None
         with memory.stage("build"):
             started = time.perf_counter()

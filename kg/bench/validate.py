@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from kg.bench.memory import MemorySampler
 from kg.errors import DmkgError
 
-__all__ = ["VALIDATE_ROW", "time_validate"]
+__all__ = ["VALIDATE_ROW", "measure_validate", "time_validate"]
 
 #: the row's name in the bench's tables (a stage of its own, not one of the build's)
 VALIDATE_ROW = "dmkg validate"
@@ -32,3 +34,12 @@ def time_validate(folder: Path) -> float:
             + (done.stdout + done.stderr).strip()[-2000:]
         )
     return seconds
+
+
+def measure_validate(
+    folder: Path, memory: MemorySampler, seconds: dict[str, float], say: Callable[[str], None]
+) -> None:
+    """Time :func:`time_validate` into ``seconds`` and its peak into ``memory``'s stages."""
+    say(f"[{VALIDATE_ROW}] the whole command on the registry ...")
+    with memory.stage(VALIDATE_ROW):
+        seconds[VALIDATE_ROW] = time_validate(folder)
