@@ -66,9 +66,10 @@ def evidence_forest(
 
     Three kinds of rows. ``patient-level``: the term (finding present or antibody positive,
     against absent or negative) and each cancer site over individual patients, as
-    ``dmkg associations`` computes them. ``cohort comparison``: every printed comparison of the term between
-    two cohorts (n/N each; the first cohort against the second): the conditional MLE odds
-    ratio with its exact 95% interval, as ``mi2-forest`` computes it. ``printed estimate``:
+    ``dmkg associations`` computes them. ``cohort comparison``: every printed comparison of
+    the term between two cohorts (n/N each; the first cohort against the second): the
+    conditional MLE odds ratio with its exact 95% interval, as ``mi2-forest`` computes it.
+    ``printed estimate``:
     every risk estimate a paper states about the term (odds ratio, standardized incidence
     ratio, specificity, ...) with its printed interval; only ratios with both bounds are
     drawn with their whisker, a printed ratio without interval as a hollow point; rows that
@@ -105,7 +106,7 @@ def evidence_forest(
         counts = f"{r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, " if r["N1"] is not None else ""
         r["label"] = f"{r['evidence']} ({counts}{r['estimate']})"
     data = frame(rows, _COLUMNS)
-    xlabel = f"odds ratio or risk ratio with 95% CI (log scale)\n> 1: {name} goes with more"
+    xlabel = "odds or risk ratio, 95% CI (log scale)\n> 1: more often in the first group named"
     figure = draw_forest(rows, f"Evidence about {name}", xlabel)
     return FigureResult("evidence-forest", figure, data, notes=notes)
 

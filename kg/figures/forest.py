@@ -143,9 +143,13 @@ def comparison_row(graph: Graph, comp: CohortComparison, notes: list[str]) -> di
 
 def draw_forest(rows: list[dict[str, Any]], title: str, xlabel: str) -> Figure:
     """Each plotted row's ``odds_ratio`` with its ``ci_low``-``ci_high`` whisker on a log
-    scale, labelled by its ``label``; a dashed line at 1."""
+    scale, labelled by its ``label`` (wrapped at 60 characters); a dashed line at 1."""
+    import textwrap
+
     drawn = [r for r in rows if r["plotted"]]
-    figure, ax = new_figure(8, 1.4 + 0.3 * max(len(drawn), 1))
+    labels = ["\n".join(textwrap.wrap(r["label"], 60)) for r in drawn]
+    lines = sum(text.count("\n") + 1 for text in labels)
+    figure, ax = new_figure(8, 1.4 + 0.2 * max(lines, 1) + 0.1 * len(drawn))
     y = list(range(len(drawn)))
     whiskered = [(i, r) for i, r in zip(y, drawn, strict=True) if r["ci_low"] is not None]
     ax.errorbar(
@@ -173,7 +177,7 @@ def draw_forest(rows: list[dict[str, Any]], title: str, xlabel: str) -> Figure:
         )
     ax.set_xscale("log")
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, [r["label"] for r in drawn], fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
     figure.suptitle(title, fontsize=10)
     ax.set_xlabel(xlabel, fontsize=9)
     ax.grid(axis="x", alpha=0.3, which="both")
