@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 from starlette.testclient import TestClient
 
+from kg.api import open_graph
+from kg.build.graph import BuildResult, write_graph
 from kg.namespaces import DATA, DMKG
 from kg.query import QUERY_NS
 from kg.web import create_app
@@ -144,7 +147,8 @@ def test_term_wildcard_and_unknown_types_get_html(client: TestClient) -> None:
 
 def test_unknown_term_is_404_in_rdf_too(client: TestClient) -> None:
     assert client.get("/term/NoSuchTerm", headers={"accept": "text/turtle"}).status_code == 404
-    assert client.get("/term/NoSuchTerm", headers={"accept": BROWSER}).status_code == 404
+    page = client.get("/term/NoSuchTerm", headers={"accept": BROWSER})
+    assert page.status_code == 404 and 'rel="alternate"' not in page.text  # no data to link
 
 
 # -- data IRIs ----------------------------------------------------------------------------
@@ -275,11 +279,26 @@ def test_catalogue_names_its_endpoint(client: TestClient) -> None:
         assert "SELECT" in str(g.value(query, SH.select)).upper()
     one = _rdf(client.get("/queries/cancer-sites", headers={"accept": "text/turtle"}), "turtle")
     assert set(one.subjects()) == {URIRef(QUERY_NS + "cancer-sites")}
-    assert (
-        client.get("/queries", headers={"accept": BROWSER})
-        .headers["content-type"]
-        .startswith("text/html")
-    )
+    page = client.get("/queries", headers={"accept": BROWSER})
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<link rel="alternate" type="text/turtle" href="/queries?format=ttl"' in page.text
+
+
+def test_same_answers_from_an_oxigraph_store(
+    client: TestClient, built: BuildResult, tmp_path: Path
+) -> None:
+    """The descriptions come from the app's store, whichever it is: a KnowledgeGraph over
+    Oxigraph (as ``dmkg serve`` opens build/) answers what the rdflib graph answers."""
+    write_graph(built, tmp_path)
+    knowledge = open_graph(tmp_path, engine="oxigraph")
+    with TestClient(create_app(knowledge, workers=1, timeout=20)) as oxigraph:
+        for path in (f"/patient/{REQUENA_CASE5}", "/term/HeliotropeRash", "/source/requena2024"):
+            ours = _rdf(oxigraph.get(path, headers={"accept": "text/turtle"}), "turtle")
+            theirs = _rdf(client.get(path, headers={"accept": "text/turtle"}), "turtle")
+            assert len(theirs) > 0 and isomorphic(ours, theirs), path
+        void = _rdf(oxigraph.get("/.well-known/void"), "turtle")
+        (dataset,) = void.subjects(RDF.type, VOID.Dataset)
+        assert void.value(dataset, VOID.triples) == Literal(len(knowledge))
 
 
 # -- through the real server ---------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rdflib import RDFS, Graph, URIRef
+from rdflib import RDFS, XSD, Graph, Literal, URIRef
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -48,8 +48,6 @@ _PAGE = (_HTML[0], *_BY_MEDIA, _HTML[1])
 
 #: links into a resource that its description follows back (a record names its patient)
 _INCOMING = (DMKG.ofPatient, DMKG.cohort, DMKG.describedIn, DMKG.statedIn, DMKG.memberOf)
-#: the pages shown in RDF too, with the RDF formats offered in their <head>
-_NEGOTIATED = ("/term/", "/patient/", "/source/", "/resource/", "/queries")
 
 
 def negotiate(request: Request, offers: tuple[str, ...], fallback: str) -> str:
@@ -107,6 +105,12 @@ def describe(store: Store, iri: URIRef) -> Graph:
     for node in named:
         for label in rdf.objects(node, RDFS.label):
             out.add((node, RDFS.label, label))
+    # Oxigraph gives a plain string as xsd:string, rdflib without a datatype: the same
+    # literal in RDF 1.1, written the one way whichever store answered
+    for s, p, o in list(out.triples((None, None, None))):
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            out.remove((s, p, o))
+            out.add((s, p, Literal(str(o))))
     return out
 
 
@@ -132,11 +136,9 @@ class LinkedData:
 
         def endpoint(request: Request) -> Response:
             fmt = negotiate(request, _PAGE, "html")
-            if fmt == "html":
-                response = html(request)
-                response.headers["Vary"] = "Accept"
-                return response
             iri = iri_of(request)
+            if fmt == "html":
+                return _html(request, html, iri is not None)
             if iri is None:
                 return _not_found(request)
             return rdf_response(describe(self.store, iri), fmt)
@@ -168,9 +170,7 @@ class LinkedData:
         def endpoint(request: Request) -> Response:
             fmt = negotiate(request, _PAGE, "html")
             if fmt == "html":
-                response = html(request)
-                response.headers["Vary"] = "Accept"
-                return response
+                return _html(request, html, True)
             return rdf_response(catalogue_graph(target=_base(request) + "/sparql"), fmt)
 
         return endpoint
@@ -180,18 +180,12 @@ class LinkedData:
 
         def endpoint(request: Request) -> Response:
             fmt = negotiate(request, _PAGE, "html")
+            iri = _query_iri(request.path_params["name"])
             if fmt == "html":
-                response = html(request)
-                response.headers["Vary"] = "Accept"
-                return response
-            try:
-                canned = load_query(request.path_params["name"])
-            except NotFoundError:
+                return _html(request, html, iri is not None)
+            if iri is None:
                 return _not_found(request)
-            iri = URIRef(QUERY_NS + canned.name)
             catalogue = catalogue_graph(target=_base(request) + "/sparql")
-            if (iri, None, None) not in catalogue:  # a data check, not a query
-                return _not_found(request)
             out = _empty()
             out += catalogue.triples((iri, None, None))
             return rdf_response(out, fmt)
@@ -222,6 +216,23 @@ class LinkedData:
         return void_graph(self._facts, base)
 
 
+def _query_iri(name: str) -> URIRef | None:
+    """The IRI of the canned query ``name``; None for an unknown name or a data check."""
+    try:
+        canned = load_query(name)
+    except NotFoundError:
+        return None
+    return None if canned.is_violation_check else URIRef(QUERY_NS + canned.name)
+
+
+def _html(request: Request, html: Handler, has_rdf: bool) -> Response:
+    """The page, marked to link its RDF forms when there are some, with ``Vary: Accept``."""
+    request.state.rdf_alternates = has_rdf
+    response = html(request)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -237,17 +248,19 @@ def _not_found(request: Request) -> Response:
 
 
 def alternates(request: Request | None) -> list[dict[str, str]]:
-    """The RDF forms of the page at ``request``'s path, for ``<link rel="alternate">``.
+    """The RDF forms of the page ``request`` asked for, for ``<link rel="alternate">``: only
+    on a page of something the graph describes (marked by :func:`_html`).
 
-    >>> class R:
-    ...     class url:
-    ...         path = "/term/HeliotropeRash"
-    >>> [a["href"] for a in alternates(R())][:2]
+    >>> from types import SimpleNamespace as NS
+    >>> page = NS(url=NS(path="/term/HeliotropeRash"), state=NS(rdf_alternates=True))
+    >>> [a["href"] for a in alternates(page)]
     ['/term/HeliotropeRash?format=ttl', '/term/HeliotropeRash?format=jsonld']
+    >>> alternates(NS(url=NS(path="/"), state=NS()))
+    []
     """
-    path = getattr(getattr(request, "url", None), "path", "")
-    if not path.startswith(_NEGOTIATED) or path.endswith("/download"):
+    if request is None or not getattr(request.state, "rdf_alternates", False):
         return []
+    path = request.url.path
     return [
         {"href": f"{path}?format={name}", "type": media, "label": label}
         for name, (media, _, label) in RDF_FORMATS.items()
