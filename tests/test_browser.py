@@ -387,16 +387,74 @@ def test_query_result_page(site: str, page: Any) -> None:
     assert page.locator("#query-text").is_visible()
 
 
-def test_sparql_editor_page(site: str, page: Any) -> None:
+def test_sparql_editor_page(site: str, browser: Any) -> None:
+    """YASGUI on the app's own /sparql: a query typed with a default prefix (no PREFIX line)
+    gives the 26 patients of the papers (Requena's 25 cases and the case report's woman), an
+    example from the catalogue opens in a tab, the table downloads as CSV, Tab leaves the
+    labelled editor, and no request goes anywhere but the app."""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    _open(page, site, "/sparql-editor")
+    page.wait_for_selector("#yasgui .CodeMirror")
+    assert page.locator("#editor-form").is_hidden()  # YASGUI replaces the plain form
+    editor = page.locator("#yasgui .CodeMirror textarea")
+    assert editor.get_attribute("aria-label") == "SPARQL query"
+    assert "Tab leaves the editor" in page.inner_text("#editor-keys")
+    page.click("#yasgui .CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("SELECT ?patient ?name WHERE { ?patient a dmkg:Patient ; rdfs:label ?name }")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#yasgui .yasr table tbody tr")
+    names = _texts(page, "#yasgui .yasr table tbody td:nth-child(3)")
+    assert len(names) == 26 and "requena2024 case 5" in names
+    # Tab moves on from the editor (focus is not trapped), and Shift+Tab comes back
+    page.click("#yasgui .CodeMirror")
+    page.keyboard.press("Control+End")
+    assert page.locator(".CodeMirror-hints").count() == 0  # no completion list to pick from
+    page.keyboard.press("Tab")
+    focused = "document.activeElement === dmkgYasgui.getTab().getYasqe().getInputField()"
+    assert not page.evaluate(focused)
+    # the next control is YASQE's own "Share query" button beside the text
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Share query"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(focused)
+    # the table's download: a CSV of the same rows, made in the page
+    with page.expect_download() as download:
+        page.click("#yasgui .yasr_downloadIcon")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert [h.strip('"') for h in lines[0].split(",")] == ["patient", "name"]
+    assert len(lines) == 27  # the header and the 26 patients
+    # a canned query of the catalogue opens in a tab of its own and runs there
+    page.select_option("#example-select", label="Cancer sites")
+    assert "Cancer sites" in _texts(page, "#yasgui .tabsList [role=tab]")[-1]
+    page.locator("#yasgui .CodeMirror:visible").click()
+    page.keyboard.press("Control+Enter")
+    table = page.locator("#yasgui .yasr table.dataTable:visible")
+    table.locator("tbody tr").first.wait_for()
+    assert "breast" in table.inner_text().lower()
+    _fits(page)
+    _shot(page, "sparql-editor-yasgui")
+    outside = [url for url in requests if not url.startswith((site, "blob:" + site, "data:"))]
+    assert outside == [] and site.startswith("http://127.0.0.1:")
+    page.close()
+
+
+def test_sparql_editor_without_yasgui(site: str, browser: Any) -> None:
+    """Without its script the page keeps the plain form: a result with a long unbreakable
+    value stays inside the window."""
+    page = browser.new_page()
+    page.route("**/yasgui/yasgui.min.js", lambda route: route.abort())
     _open(page, site, "/sparql-editor")
     assert page.locator("textarea#query").is_visible()
-    # a result with a long unbreakable value stays inside the window
+    assert page.locator("label[for=query]").inner_text() == "SPARQL query"
     long_value = "x" * 400
     page.fill("textarea#query", f'SELECT ?value WHERE {{ BIND("{long_value}" AS ?value) }}')
     page.click("#run")
     page.wait_for_selector("#editor-result table.results")
     assert page.inner_text("#editor-result tbody td").strip() == long_value
     _fits(page)
+    page.close()
 
 
 def test_resource_page(site: str, page: Any) -> None:

@@ -26,7 +26,7 @@ from kg.web.endpoint import QueryRequest
 from kg.web.model import GraphView
 from kg.web.site import Site
 from kg.web.sources import publication, publications
-from kg.web.sparql_view import EXAMPLES, editor_result
+from kg.web.sparql_view import EXAMPLES, editor_config, editor_result
 from kg.web.views import Cell
 
 __all__ = ["DOWNLOADS", "Pages"]
@@ -276,7 +276,11 @@ class Pages:
 
     def editor(self, request: Request) -> Response:
         text = request.query_params.get("query", "")
-        context: dict[str, Any] = {"query": text or EXAMPLES[0][1], "examples": EXAMPLES}
+        context: dict[str, Any] = {
+            "query": text or EXAMPLES[0][1],
+            "examples": EXAMPLES,
+            "editor": editor_config(text),
+        }
         status = 200
         if text:
             answer = self.site.pool.run(

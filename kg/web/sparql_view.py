@@ -1,11 +1,17 @@
-"""The SPARQL editor page: example queries, and a result read back into a table.
+"""The SPARQL editor page: YASGUI on this app's own ``/sparql``, with example queries, and
+a plain form that works without JavaScript.
 
-The editor sends its query through the same worker pool as ``/sparql`` (so the same time
-and row limits apply), asks for SPARQL JSON results (or Turtle for CONSTRUCT and
-DESCRIBE), and shows them: IRIs by their label, linked to their page.
+YASGUI (``static/yasgui/``, shipped in the wheel) sends its queries to ``/sparql`` on the same
+origin; :func:`editor_config` gives it the default prefixes (which every query may use without
+declaring them), the first query and the examples: the queries below and every canned query of
+the catalogue. Without JavaScript the form sends its query through the same worker pool as
+``/sparql`` (so the same time and row limits apply), asks for SPARQL JSON results (or Turtle
+for CONSTRUCT and DESCRIBE), and shows them: IRIs by their label, linked to their page.
 
 >>> [title for title, _ in EXAMPLES][:2]
 ['Patients per source, by sex', 'Patients with heliotrope rash, by status and grade']
+>>> [e["group"] for e in editor_config("")["examples"]][-1]
+'Canned queries (the catalogue)'
 """
 
 from __future__ import annotations
@@ -15,16 +21,19 @@ from typing import Any
 
 from rdflib import URIRef
 
+from kg.prefixes import DEFAULT_PREFIXES
+from kg.query import list_queries
 from kg.web.endpoint import Answer
 from kg.web.model import GraphView
 from kg.web.views import Cell
 
-__all__ = ["EXAMPLES", "PREFIXES", "editor_result"]
+__all__ = ["EXAMPLES", "PREFIXES", "editor_config", "editor_result"]
 
-PREFIXES = """PREFIX dmkg: <https://w3id.org/dmkg/ontology/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+#: the declarations a new editor tab starts with (every default prefix works without them)
+PREFIXES = "".join(
+    f"PREFIX {name}: <{DEFAULT_PREFIXES[name]}>\n"
+    for name in ("dmkg", "dmkgd", "rdf", "rdfs", "owl", "xsd", "skos", "prov")
+)
 
 #: example queries offered on the editor page: title, text
 EXAMPLES: tuple[tuple[str, str], ...] = (
@@ -112,13 +121,42 @@ WHERE {
     (
         "The canned queries published in the graph",
         PREFIXES
-        + """PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?query ?title
+        + """SELECT ?query ?title
 WHERE { ?query a sh:SPARQLExecutable ; rdfs:label ?title . }
 ORDER BY ?title
 """,
     ),
 )
+
+
+def _catalogue_examples() -> list[dict[str, str]]:
+    """Every canned query, its parameters left unbound (so each matches every value)."""
+    examples = []
+    for query in list_queries(include_checks=False):
+        note = f"# {query.title}: the canned query {query.name} (also at /queries/{query.name})\n"
+        if query.params:
+            names = ", ".join(f"?{p.name}" for p in query.params)
+            note += f"# its parameters ({names}) are unbound here: bind one with VALUES\n"
+        examples.append(
+            {
+                "title": query.title,
+                "group": "Canned queries (the catalogue)",
+                "query": note + query.text,
+            }
+        )
+    return examples
+
+
+def editor_config(query: str) -> dict[str, Any]:
+    """What the page hands YASGUI: the endpoint (same origin), the default prefixes, the first
+    query and the examples."""
+    examples = [{"title": t, "group": "Examples", "query": q} for t, q in EXAMPLES]
+    return {
+        "endpoint": "/sparql",
+        "prefixes": DEFAULT_PREFIXES,
+        "query": query or EXAMPLES[0][1],
+        "examples": examples + _catalogue_examples(),
+    }
 
 
 def _binding_cell(view: GraphView, binding: dict[str, str] | None) -> Cell | None:
