@@ -15,6 +15,8 @@ truncated 200. ``GET /sparql`` without a query answers the service description o
 'turtle'
 >>> negotiate("image/png", (), "results") is None
 True
+>>> negotiate("text/*;q=0.5, text/csv;q=0", (), "results")
+'tsv'
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from rdflib.term import Node
 from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
 from kg.store.readonly import check_read_only
+from kg.web.conneg import parse_accept, quality
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -124,23 +127,12 @@ class QueryRequest:
 
 
 def _accept_items(accept: str) -> list[tuple[str, float]]:
-    items = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        items.append((media, q, position))
+    """The media ranges of ``accept`` (read by :func:`kg.web.conneg.parse_accept`) the
+    client accepts, best first; among equal q-values the client's order."""
+    ranges = parse_accept(accept)
+    items = [(f"{r.type}/{r.subtype}", r.q, n) for n, r in enumerate(ranges) if r.q > 0]
     items.sort(key=lambda item: (-item[1], item[2]))
-    return [(media, q) for media, q, _ in items if q > 0]
+    return [(media, q) for media, q, _ in items]
 
 
 def negotiate(accept: str, hints: tuple[str, ...] | list[str], kind: str) -> str | None:
@@ -165,18 +157,16 @@ def negotiate(accept: str, hints: tuple[str, ...] | list[str], kind: str) -> str
         found = known(hint.strip().lower())
         if found:
             return found
-    if not accept.strip():
+    ranges = parse_accept(accept)
+    if not ranges:  # no Accept header, or none that can be read: the default
         return next(iter(formats))
     for media, _ in _accept_items(accept):
         found = known(media)
         if found:
             return found
-        if media == "*/*":
-            return next(iter(formats))
-        if media.endswith("/*"):
-            family = media[:-1]
+        if media.endswith("/*"):  # a wildcard: the first format not refused by a q=0
             for name, full in formats.items():
-                if full.startswith(family):
+                if quality(full, ranges) > 0 and (media == "*/*" or full.startswith(media[:-1])):
                     return name
     return None
 
