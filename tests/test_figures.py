@@ -471,6 +471,17 @@ def test_survival_analysis_by_site_over_one_source(graph: Graph) -> None:
     ]
 
 
+def test_evidence_forest_of_one_source(kgraph: KnowledgeGraph) -> None:
+    """Requena's Discussion cites a specificity of 89% and a negative predictive value of
+    95% for anti-TIF1-gamma (not ratios: in the data, not drawn); Monseau prints the SIR."""
+    requena = kgraph.plot("evidence-forest", source=REQUENA).data.set_index("measure")
+    assert requena.loc["specificity", "estimate"] == "89 (no interval)"
+    assert requena.loc["negative predictive value", "estimate"] == "95 (no interval)"
+    assert not requena["plotted"].any()
+    monseau = kgraph.plot("evidence-forest", source="https://doi.org/10.1016/J.JAAD.2020.03.058")
+    assert monseau.data["estimate"].tolist() == ["5.1 (3.0-8.6)"]
+
+
 def test_new_figures_name_a_wrong_term(kgraph: KnowledgeGraph) -> None:
     from kg.errors import QueryError
 

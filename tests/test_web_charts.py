@@ -144,6 +144,10 @@ def test_source_and_malignancy_pages_have_their_charts(client: TestClient) -> No
     assert sites["breast cancer"][1:4] == ["7", "7", "4"]
     monseau = client.get("/source/monseau2020").text
     assert _chart(monseau, "mi2-forest")["rows"]
+    printed = {r[0]: r[4] for r in _chart(monseau, "evidence-forest")["rows"]}  # type: ignore[union-attr]
+    assert printed == {
+        "standardized incidence ratio of cancer in anti-Mi2-positive DM": "5.1 (3.0-8.6)"
+    }
     malignancy = client.get("/term/Malignancy").text
     sites = {r[0]: r for r in _chart(malignancy, "survival-by-site")["rows"]}  # type: ignore[union-attr]
     assert sites["lung cancer"][1:4] == ["6", "6", "5"]

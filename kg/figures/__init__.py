@@ -1,6 +1,6 @@
 """Figures of the graph, each returned with the numbers it draws.
 
-Four figures (:data:`FIGURES`), drawn with matplotlib's object API (no pyplot, so no display
+Eight figures (:data:`FIGURES`), drawn with matplotlib's object API (no pyplot, so no display
 and no global state: PNG through the Agg canvas, SVG through the SVG canvas, chosen by the
 file suffix):
 
@@ -9,6 +9,10 @@ file suffix):
     (present or absent; unknown, equivocal and not reported are left out and counted in
     ``excluded``), with Wilson 95% intervals (scipy ``binomtest``). Parameters ``source``,
     ``min_assessed`` (default 2: a finding seen in one patient only says nothing).
+``term-frequency``
+    One finding or antibody: the share present (positive) among the assessed patients of
+    each source, and each printed cohort frequency n/N, with Wilson 95% intervals. Parameter
+    ``term`` (a label, synonym or CURIE).
 ``survival``
     Kaplan-Meier curves (lifelines) by the status of one finding (default myositis): death is
     the event; alive and lost to follow-up are censored at their months. A patient whose
@@ -33,6 +37,11 @@ file suffix):
     anti-Mi2-negative DM), from the printed n/N. Rows whose odds ratio or a bound is 0 or
     infinite cannot be drawn on a log scale; they stay in the data with ``plotted`` False.
     Parameter ``antibody``.
+``evidence-forest``
+    Everything with an odds or risk ratio about one term: its cohort comparisons (n/N), its
+    patient-level associations with each cancer site, the risk estimates papers print about
+    it, each as "5.1 (3.0-8.6)" in ``estimate``. Parameters ``term``, ``source`` (alone: the
+    risk estimates that source prints).
 
 >>> from kg.api import load
 >>> r = load().plot("mi2-forest")
@@ -86,7 +95,7 @@ FIGURES: dict[str, tuple[Callable[..., FigureResult], dict[str, type]]] = {
     "survival-by-site": (survival_by_site, {"source": str}),
     "association-network": (association_network, {"min_patients": int}),
     "mi2-forest": (mi2_forest, {"antibody": str}),
-    "evidence-forest": (evidence_forest, {"term": str}),
+    "evidence-forest": (evidence_forest, {"term": str, "source": str}),
 }
 
 

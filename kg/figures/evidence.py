@@ -60,9 +60,16 @@ _PRINTED = prepareQuery(
 
 
 def evidence_forest(
-    graph: Graph, *, term: str = "anti-TIF1-gamma", terms: TermIndex | None = None
+    graph: Graph,
+    *,
+    term: str | None = None,
+    source: str | None = None,
+    terms: TermIndex | None = None,
 ) -> FigureResult:
     """Odds ratios and printed risk ratios about one term, with 95% CIs (log scale).
+
+    ``term`` defaults to anti-TIF1-gamma. Given ``source`` (a DOI) alone: the risk estimates
+    that source prints, about any term; given both: those about the term in that source.
 
     Three kinds of rows. ``patient-level``: the term (finding present or antibody positive,
     against absent or negative) and each cancer site over individual patients, as
@@ -83,12 +90,12 @@ def evidence_forest(
     from kg.analyse.cohorts import cohort_comparisons
     from kg.figures.forest import comparison_row, draw_forest
 
-    wanted = resolve_term(graph, terms, term)
-    name = label(graph, wanted)
+    doi = _doi(graph, source) if source else None
+    wanted = resolve_term(graph, terms, term or "anti-TIF1-gamma") if term or not doi else None
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
-    for comp in cohort_comparisons(graph):
-        if comp.feature != wanted:
+    for comp in cohort_comparisons(graph) if wanted is not None else []:
+        if comp.feature != wanted or (doi and comp.source != doi):
             continue
         row = comparison_row(graph, comp, notes)
         rows.append(
@@ -100,14 +107,17 @@ def evidence_forest(
                 "estimate": estimate_text(row["odds_ratio"], row["ci_low"], row["ci_high"]),
             }
         )
-    rows.extend(_patient_level(graph, wanted, notes))
-    rows.extend(_printed(graph, wanted, notes))
+    if wanted is not None and not doi:  # patients of every source
+        rows.extend(_patient_level(graph, wanted, notes))
+    rows.extend(r for r in _printed(graph, wanted, notes) if not doi or r["source"] == doi)
     for r in rows:
         counts = f"{r['n1']}/{r['N1']} vs {r['n2']}/{r['N2']}, " if r["N1"] is not None else ""
         r["label"] = f"{r['evidence']} ({counts}{r['estimate']})"
     data = frame(rows, _COLUMNS)
     xlabel = "odds or risk ratio, 95% CI (log scale)\n> 1: more often in the first group named"
-    figure = draw_forest(rows, f"Evidence about {name}", xlabel)
+    title = f"Evidence about {label(graph, wanted)}" if wanted is not None else ""
+    title = f"{title} in {doi}" if title and doi else title or f"Risk estimates printed in {doi}"
+    figure = draw_forest(rows, title, xlabel)
     return FigureResult("evidence-forest", figure, data, notes=notes)
 
 
@@ -150,11 +160,18 @@ def _patient_level(graph: Graph, term: URIRef, notes: list[str]) -> list[dict[st
     return rows
 
 
-def _printed(graph: Graph, term: URIRef, notes: list[str]) -> list[dict[str, Any]]:
+def _doi(graph: Graph, source: str) -> str:
+    """The stored DOI of a source given by any of its DOIs (checked as a query's is)."""
+    from kg.query import bind_params, load_query
+
+    return str(bind_params(load_query("sign-frequency"), {"source": source}, graph)["source"])
+
+
+def _printed(graph: Graph, term: URIRef | None, notes: list[str]) -> list[dict[str, Any]]:
     from kg.analyse.statistics import select
 
     rows = []
-    for hit in select(graph, _PRINTED, term=term):
+    for hit in select(graph, _PRINTED, **({"term": term} if term is not None else {})):
         value = float(str(hit["value"]))
         low = float(str(hit["low"])) if "low" in hit else None
         high = float(str(hit["high"])) if "high" in hit else None

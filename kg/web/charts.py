@@ -11,8 +11,9 @@ small table. Which charts a page shows:
   (``survival``, ``survival-by-antibody``), and the odds ratios and risk estimates about it
   (``evidence-forest``; for an antibody that splits two cohorts also ``mi2-forest``);
 - malignancy and every class under it: survival by cancer site (``survival-by-site``);
-- a source: its findings' frequencies (``finding-frequency``) where it has patients, the
-  cohort odds ratios it prints (``mi2-forest``) where its cohorts are split by an antibody;
+- a source: its findings' frequencies (``finding-frequency``) where it has patients, survival
+  by cancer site, the risk estimates it prints (``evidence-forest``), the cohort odds ratios
+  it prints (``mi2-forest``) where its cohorts are split by an antibody;
 - a canned query's result: survival-by-finding its curves, sign-frequency its frequencies,
   cancer-sites survival by site, with the query's own parameters.
 
@@ -306,6 +307,7 @@ class Charts:
                 _finding_table,
             ),
             ("survival-by-site", {"source": doi}, "Survival by cancer site", _survival_table),
+            ("evidence-forest", {"source": doi}, "Risk estimates it prints", _forest_table),
         ]
         from kg.analyse.cohorts import cohort_comparisons
 
