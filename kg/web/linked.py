@@ -128,6 +128,7 @@ class LinkedData:
         self.site = site
         self.store = as_store(site.graph)
         self._facts: DatasetFacts | None = None
+        self._triples: int | None = None
         site.templates.env.globals["alternates"] = alternates
 
     def page(self, html: Handler, iri_of: Callable[[Request], URIRef | None]) -> Handler:
@@ -205,8 +206,9 @@ class LinkedData:
         fmt = negotiate(request, (*_BY_MEDIA, *_HTML), "ttl")
         if fmt == "html":
             return RedirectResponse("/sparql-editor", 303, headers={"Vary": "Accept"})
-        base = _base(request)
-        graph = service_graph(base + "/sparql", self._void(base), self.site.settings)
+        if self._triples is None:  # one count, not the whole VoID (slow on a large store)
+            self._triples = self._facts.triples if self._facts else self.store.count()
+        graph = service_graph(_base(request), self._triples, self.site.settings)
         return rdf_response(graph, fmt)
 
     def _void(self, base: str) -> Graph:

@@ -31,6 +31,7 @@ __all__ = [
     "SD",
     "DatasetFacts",
     "dataset_facts",
+    "dataset_iri",
     "service_graph",
     "void_graph",
 ]
@@ -179,11 +180,11 @@ def void_graph(facts: DatasetFacts, base: str) -> Graph:
     return graph
 
 
-def service_graph(endpoint: str, void: Graph, settings: WebSettings) -> Graph:
-    """The SPARQL 1.1 Service Description of ``endpoint``, its default dataset the one
-    ``void`` describes."""
+def service_graph(base: str, triples: int, settings: WebSettings) -> Graph:
+    """The SPARQL 1.1 Service Description of ``base``/sparql, its default dataset the one
+    ``/.well-known/void`` describes, a default graph of ``triples`` triples."""
     graph = _graph()
-    service = URIRef(endpoint)
+    service = URIRef(base + "/sparql")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
@@ -207,7 +208,7 @@ def service_graph(endpoint: str, void: Graph, settings: WebSettings) -> Graph:
             ),
         )
     )
-    (dataset,) = void.subjects(RDF.type, VOID.Dataset)
+    dataset = dataset_iri(base)
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDF.type, VOID.Dataset))
@@ -215,6 +216,5 @@ def service_graph(endpoint: str, void: Graph, settings: WebSettings) -> Graph:
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    for triples in void.objects(dataset, VOID.triples):
-        graph.add((default, VOID.triples, triples))
+    graph.add((default, VOID.triples, Literal(triples)))
     return graph
