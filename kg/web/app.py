@@ -3,8 +3,8 @@
 ``create_app(graph)`` builds a Starlette app from the same graph object the command line
 and the Python API use: a ``kg.api.KnowledgeGraph`` or an rdflib ``Graph``. The pages are
 :class:`kg.web.pages.Pages`, rendered on the server from the Jinja2 templates of
-:mod:`kg.html`; the only script is a small helper for the SPARQL editor, shipped under
-``static/`` (nothing is fetched from a CDN).
+:mod:`kg.html`; the scripts (the search box's autocomplete, and the SPARQL editor: YASGUI
+with a small setup script) are shipped under ``static/`` (nothing is fetched from a CDN).
 
 >>> from starlette.testclient import TestClient
 >>> from kg.ontology import load_ontology
