@@ -12,7 +12,7 @@ from functools import lru_cache
 from rdflib import OWL, RDF, Graph
 
 from kg.namespaces import DMKG, bind_prefixes
-from kg.resources import ontology_files, shape_files
+from kg.resources import criteria_files, ontology_files, shape_files
 
 __all__ = ["load_ontology", "load_shapes"]
 
@@ -27,7 +27,8 @@ def _parse_all(paths: list) -> Graph:  # type: ignore[type-arg]
 
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
-    return _parse_all(ontology_files())
+    # the criteria sets are data about ontology terms, shipped and loaded with them
+    return _parse_all(ontology_files() + criteria_files())
 
 
 @lru_cache(maxsize=1)

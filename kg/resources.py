@@ -14,6 +14,7 @@ from pathlib import Path
 
 __all__ = [
     "RESOURCE_KINDS",
+    "criteria_files",
     "data_dir",
     "ontology_files",
     "query_files",
@@ -48,6 +49,11 @@ def resource_files(kind: str, pattern: str) -> list[Path]:
 def ontology_files() -> list[Path]:
     """The Turtle files that together form the dmkg ontology."""
     return resource_files("ontology", "*.ttl")
+
+
+def criteria_files() -> list[Path]:
+    """The classification criteria sets (``ontology/criteria/*.ttl``), read with the ontology."""
+    return resource_files("ontology", "criteria/*.ttl")
 
 
 def shape_files() -> list[Path]:

@@ -78,6 +78,8 @@ COMMANDS = {
         ),
     ],
     "export-hpoa": ["export", "hpoa", "--out", "-"],
+    "classify": ["classify", "--format", "csv"],
+    "classify-items": ["classify", "--patient", "curroncol2021 case 1", "--format", "json"],
 }
 
 
@@ -211,7 +213,7 @@ def test_every_read_command_takes_the_same_graph_options() -> None:
         action.dest: action
         for action in parser._subparsers._group_actions  # type: ignore[union-attr]
     }["command"].choices
-    read = ["stats", "query", "sparql", "associations", "qa", "plot"]
+    read = ["stats", "query", "sparql", "associations", "qa", "plot", "classify"]
     exports = commands["export"]._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for name, sub in [*((n, commands[n]) for n in read), *exports.items()]:
         options = {o for action in sub._actions for o in action.option_strings}

@@ -38,6 +38,7 @@ XSD_NS = Namespace("http://www.w3.org/2001/XMLSchema#")
 PREFIXES = {
     "dmkg": DMKG,
     "dmkgsh": DMKGSH,
+    "dmkgc": Namespace("https://w3id.org/dmkg/classification/"),
     "data": DATA,
     "prov": PROV,
     "dcterms": DCTERMS,

@@ -182,3 +182,17 @@ def test_one_values_block_of_thousands_of_iris_is_refused(
         return {iri: sorted(map(str, labels)) for iri, labels in found.items()}
 
     assert labels(remote) == labels(embedded)
+
+
+def test_classification_listing_same_on_virtuoso(graph: Graph, on_virtuoso: RemoteStore) -> None:
+    """dmkg classify's table (kg.api.classification.LISTING, not a canned query): the same
+    typed rows in the same order as rdflib's engine."""
+    from test_publish import norm
+
+    from kg.api.classification import classification_table
+    from kg.store import EmbeddedStore
+
+    expected = classification_table(EmbeddedStore(graph), {})
+    got = classification_table(on_virtuoso, {})
+    assert len(got.rows) == 26
+    assert [[norm(t) for t in r] for r in got.rows] == [[norm(t) for t in r] for r in expected.rows]

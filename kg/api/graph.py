@@ -136,8 +136,11 @@ class KnowledgeGraph(OntologyViews):
         ``source`` (DOI), ``case``, ``age`` (at DM diagnosis), ``sex``, ``cancers`` (the most
         specific malignancy of each diagnosis) and ``cancer_sites``, ``antibodies`` (those
         tested positive), ``msa_positive`` (placed by the reasoner in "patient positive for
-        a myositis-specific antibody"), ``outcome`` (vital status at last follow-up) and
-        ``followup_months``. Several values are joined with ``"; "``.
+        a myositis-specific antibody"), ``outcome`` (vital status at last follow-up),
+        ``followup_months`` and ``eular_acr_2017`` (the EULAR/ACR 2017 category, with biopsy
+        where there was one: "definite IIM", or "probable IIM to definite IIM" where the
+        unknown items leave it open; for research cohorts, not diagnosis). Several values are
+        joined with ``"; "``.
 
         >>> from kg.api import load
 

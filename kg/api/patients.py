@@ -17,6 +17,7 @@ from kg.api.records import PatientRecord, patient_tables
 from kg.api.values import case_order, curie_of, float_of, label_of, normalise, value_of
 from kg.errors import NotFoundError
 from kg.namespaces import DATA, DMKG
+from kg.reason.vocabulary import DMKGC
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +37,7 @@ _PATIENT_COLUMNS = (
     "msa_positive",
     "outcome",
     "followup_months",
+    "eular_acr_2017",
 )
 
 
@@ -76,6 +78,21 @@ def _joined_labels(
     return "; ".join(sorted(found, key=str.casefold)) if found else None
 
 
+def _classification(graph: Graph, patient: URIRef) -> str | None:
+    """The EULAR/ACR 2017 category (with biopsy where there was one): one category where the
+    records decide it, else "lowest to highest"; research cohorts, not diagnosis."""
+    for record in graph.subjects(DMKGC.classifiedPatient, patient):
+        criteria = graph.value(graph.value(record, DMKGC.byCriteria), DMKGC.criteriaId)
+        if str(criteria) != "eular-acr-2017":
+            continue
+        biopsy = graph.value(record, DMKGC.biopsyCategoryLow) is not None
+        low = graph.value(record, DMKGC.biopsyCategoryLow if biopsy else DMKGC.categoryLow)
+        high = graph.value(record, DMKGC.biopsyCategoryHigh if biopsy else DMKGC.categoryHigh)
+        low_label, high_label = label_of(graph, low), label_of(graph, high)
+        return low_label if low == high else f"{low_label} to {high_label}"
+    return None
+
+
 def _patient_row(graph: Graph, patient: URIRef) -> dict[str, Any]:
     records = set(graph.subjects(DMKG.ofPatient, patient))
     outcome = next((r for r in records if (r, RDF.type, DMKG.Outcome) in graph), None)
@@ -102,6 +119,7 @@ def _patient_row(graph: Graph, patient: URIRef) -> dict[str, Any]:
         "followup_months": float_of(graph.value(outcome, DMKG.monthsSinceDiagnosis))
         if outcome is not None
         else None,
+        "eular_acr_2017": _classification(graph, patient),
     }
 
 

@@ -163,6 +163,9 @@ def _run_batch(
         return outcome
     with _step(steps, peaks, "infer"):
         outcome.inferred = _infer_into(store, out) + _links_into(store, out)
+        from kg.reason.classification import append_classifications
+
+        outcome.inferred += append_classifications(store, out)  # reads the links: after them
     from kg.analyse.summary import summarise
     from kg.query import run_violation_checks
     from kg.store import OxigraphStore

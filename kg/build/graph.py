@@ -27,6 +27,7 @@ from kg.loaders import load_sources, source_folders
 from kg.namespaces import bind_prefixes
 from kg.ontology import load_ontology
 from kg.query import catalogue_graph, run_violation_checks
+from kg.reason.classification import add_classifications
 from kg.reason.hermit import Inference, reason
 from kg.reason.rules import check_against_hermit, infer_with_rules
 from kg.reason.summary_links import add_summary_links
@@ -117,6 +118,7 @@ def build_graph(
         for triple in inference.triples:
             graph.add(triple)
         add_summary_links(graph)
+        add_classifications(graph)  # reads the links: after them
         for triple in catalogue_graph():
             graph.add(triple)
         bad = {name: rows for name, rows in run_violation_checks(graph).items() if rows}

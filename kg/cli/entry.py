@@ -26,6 +26,7 @@ __all__ = ["COMMAND_MODULES", "EPILOG", "build_parser", "main", "parse_params"]
 COMMAND_MODULES: tuple[str, ...] = (
     "kg.cli.build",
     "kg.cli.read",
+    "kg.cli.classify",
     "kg.cli.plot",
     "kg.cli.serve",
     "kg.cli.publish",

@@ -161,7 +161,12 @@ class Pages:
         iri = self.view.iri_for("patient", request.path_params["id"])
         if iri is None or iri not in set(self.view.patient_iris()):
             return self.error(request, 404, f"There is no patient {request.path_params['id']!r}.")
-        return self.site.page(request, "patient.html", p=self.view.patient(iri))
+        from kg.api.classification import patient_classifications
+
+        classifications = patient_classifications(self.view.graph, iri)
+        return self.site.page(
+            request, "patient.html", p=self.view.patient(iri), classifications=classifications
+        )
 
     def source(self, request: Request) -> Response:
         iri = self.view.iri_for("publication", request.path_params["id"])
