@@ -447,6 +447,30 @@ def test_sparql_editor_page(site: str, browser: Any) -> None:
     page.close()
 
 
+def test_sparql_editor_share_link(site: str, browser: Any) -> None:
+    """The share button's link opens its query in YASGUI and runs it on the app's own
+    endpoint, even when a crafted link names another endpoint."""
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site + "/sparql-editor")
+    page.wait_for_selector("#yasgui .CodeMirror")
+    query = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }"
+    page.evaluate(f"() => {{ dmkgYasgui.getTab().setQuery({query!r}); }}")
+    link = page.evaluate("dmkgYasgui.getTab().getShareableLink()")
+    assert link.startswith(site + "/sparql-editor")
+    crafted = link + "&endpoint=http%3A%2F%2Fexample.invalid%2Fsparql"
+    page.close()
+    page = browser.new_page()  # a link opened afresh (a new visit, not a hash change)
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(crafted)
+    page.wait_for_selector("#yasgui .yasr table.dataTable tbody tr")
+    assert page.evaluate("dmkgYasgui.getTab().getYasqe().getValue()") == query
+    assert "26" in page.inner_text("#yasgui .yasr table.dataTable tbody")  # the 26 patients
+    assert [url for url in requests if not url.startswith(site)] == []
+    page.close()
+
+
 def test_sparql_editor_without_yasgui(site: str, browser: Any) -> None:
     """Without its script the page keeps the plain form: a result with a long unbreakable
     value stays inside the window."""

@@ -63,7 +63,15 @@
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
       persistenceId: null,
-      populateFromUrl: false,
+      // a link (the share button's #query=..., or ?query=...) opens its query and runs it, on
+      // this app's endpoint whatever endpoint, headers or arguments the link names
+      populateFromUrl: function (tab) {
+        tab.requestConfig = Object.assign({}, tab.requestConfig, {
+          endpoint: endpoint, method: "POST", headers: {}, args: [],
+          namedGraphs: [], defaultGraphs: []
+        });
+        return tab;
+      },
       corsProxy: undefined,
       tabName: "Query",
       yasqe: {
@@ -76,9 +84,7 @@
         resizeable: false,
         lineWrapping: true,
         viewportMargin: Infinity,
-        createShareableLink: null,
-        createShortLink: undefined,
-        consumeShareLink: null
+        createShortLink: undefined
       },
       yasr: {
         prefixes: config.prefixes,
