@@ -195,3 +195,14 @@ def test_python_api(build_dir: Path) -> None:
     assert graph.sparql(OWN)["n"].tolist() == [0]
     assert graph.sparql("ASK { ?x a dmkg:Patient ; rdfs:label ?l }") is True
     assert graph.store.sparql(COUNT).select.rows[0][0] == Literal(26)  # type: ignore[union-attr]
+
+
+def test_a_comment_with_update_words_is_sent_as_a_query(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPARQLWrapper guesses a query's form from its text and skips only some comment lines:
+    a read-only query whose comments say "move", "load" or "clear" was sent as an update and
+    refused by the server. The remote store sends what passed the read-only check as a query."""
+    text = "# move the counts\n# load nothing, clear nothing\n# add\n" + COUNT
+    options = ["--endpoint", server, "--graph", GRAPH_IRI]
+    assert _count(_cli(capsys, "sparql", text, "--format", "json", *options)) == 26

@@ -64,6 +64,12 @@ class RemoteStore(QueryTextStore):
             if self.endpoint.auth == "digest":
                 wrapper.setHTTPAuth(DIGEST)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and skips only some comment lines, so
+        # a header comment with a word such as "move" or "load" made it send a read-only query
+        # as an update (update=...), which servers refuse. This path sends queries only (the
+        # text passed the read-only check or is a canned query); updates go by plain HTTP.
+        if wrapper.isSparqlUpdateRequest():
+            wrapper.queryType = "SELECT"
         wrapper.addCustomHttpHeader("Accept", accept)
         return wrapper
 
