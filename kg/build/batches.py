@@ -38,7 +38,7 @@ _WORKER: dict[str, Any] = {}
 BATCH_STEPS = {
     "load": "the loaders write the batch's rows as N-Triples",
     "read": "Oxigraph reads them with the ontology into an in-memory store",
-    "validate": "the compiled SHACL shapes",
+    "validate": "the SHACL shapes (the shacl wheel, on the batch's N-Triples and the ontology)",
     "infer": "the rules and the summary links",
     "check": "the queries/*-violation checks and the batch's summary",
     "store": "Oxigraph's bulk loader adds the batch to the store (main process)",
@@ -100,7 +100,7 @@ class BatchOutcome:
 
 
 def _worker_state() -> dict[str, Any]:
-    """The term index, ontology text and compiled shapes, made once per worker process."""
+    """The term index, ontology text and SHACL shapes, made once per worker process."""
     if not _WORKER:
         from kg.ontology import load_ontology, load_shapes
         from kg.terms import TermIndex
