@@ -144,6 +144,18 @@ def test_antibody_page_links_hgnc(client: TestClient) -> None:
     assert counts["positive"] == "8" and counts["negative"] == "4"
 
 
+def test_printed_estimates_read_with_their_interval(client: TestClient) -> None:
+    """Monseau 2020 prints a standardized incidence ratio of cancer in anti-Mi2-positive DM of
+    5.1 (95% CI 3.0-8.6) and a median time to malignancy of 61.5 days (95% CI -105.8 to 237.5):
+    a record shows each as one estimate with its interval, not as separate bound rows."""
+    for path in ("/source/monseau2020", "/term/AntiMi2"):
+        text = " ".join(re.sub(r"<[^>]+>", " ", client.get(path).text).split())
+        assert "estimate (95% CI): 5.1 (3.0-8.6)" in text, path
+        assert "confidence interval low" not in text, path
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/source/monseau2020").text).split())
+    assert "estimate (95% CI): 61.5 (-105.8 to 237.5)" in text
+
+
 def test_mondo_and_ncit_links(client: TestClient) -> None:
     page = client.get("/term/Dermatomyositis").text
     assert 'href="http://purl.obolibrary.org/obo/MONDO_0016367"' in page

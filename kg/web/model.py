@@ -179,6 +179,7 @@ class GraphView:
             if prop in HIDDEN_PROPERTIES or prop == main_prop or prop in status_props:
                 continue
             details[self.ontology.label(prop)].append(self.cell(value))  # type: ignore[arg-type]
+        self._estimate(iri, details)
         others = [t for t in types if t != primary and t not in (OWL.NamedIndividual,)]
         if others:
             details["classified as"] = [self.cell(t) for t in sorted(others)]
@@ -213,6 +214,22 @@ class GraphView:
             key=lambda r: r.sort_key,
         )
         return view
+
+    def _estimate(self, iri: URIRef, details: dict[str, list[Cell]]) -> None:
+        """An estimate printed with its interval reads as the paper writes it, "5.1 (3.0-8.6)"
+        under "estimate (95% CI)", in place of separate value, bound and level rows."""
+        g = self.graph
+        parts = [g.value(iri, p) for p in (DMKG.value, DMKG.ciLow, DMKG.ciHigh)]
+        if not all(isinstance(x, Literal) for x in parts):
+            return
+        digits = max(len(str(x).partition(".")[2]) for x in parts)
+        value, low, high = (f"{Decimal(str(x)):.{digits}f}" for x in parts)
+        joint = " to " if low.startswith("-") or high.startswith("-") else "-"
+        level = g.value(iri, DMKG.ciLevel)
+        name = f"estimate ({float(str(level)) * 100:g}% CI)" if level is not None else "estimate"
+        for prop in (DMKG.value, DMKG.ciLow, DMKG.ciHigh, DMKG.ciLevel):
+            details.pop(self.ontology.label(prop), None)
+        details[name] = [Cell(f"{value} ({low}{joint}{high})", numeric=True)]
 
     # -- patients ------------------------------------------------------------------------------
 
