@@ -25,7 +25,9 @@ from kg.loaders import load_source, load_sources, source_folders
 from kg.loaders.writer import NTriplesSink, nt_term
 from kg.namespaces import DMKG
 from kg.ontology import load_ontology
+from kg.reason.classification import add_classifications
 from kg.reason.summary_links import add_summary_links
+from kg.reason.vocabulary import DMKGC
 from kg.resources import data_dir
 from kg.store import OxigraphStore
 from kg.terms import TermIndex
@@ -120,6 +122,14 @@ def test_batches_together_load_the_whole_source(tmp_path: Path, terms: TermIndex
     add_summary_links(linked)
     link = set(linked.subjects(RDFS.subPropertyOf, DMKG.summaryLink))
     assert {t for t in union if t[1] in link} == {t for t in linked if t[1] in link}
+    # the EULAR/ACR classification records: the same as the rdflib build derives
+    records = set(union.subjects(RDF.type, DMKGC.PatientClassification))
+    classified = {t for t in union if t[0] in records}
+    assert len(records) == 25
+    before = set(linked)
+    add_classifications(linked)
+    assert classified == set(linked) - before
+    union -= classified  # type: ignore[arg-type]
     inferred = {t for t in union if t not in reference and t[1] not in link}
     assert set(union) - inferred - {t for t in union if t[1] in link} == set(reference)
     assert {str(o) for _, _, o in inferred} == {
