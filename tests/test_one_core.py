@@ -12,47 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_publish import OxigraphServer
 
 from kg.api import KnowledgeGraph, open_graph
-from kg.build.graph import BuildResult, write_graph
-from kg.build.publish import publish
-from kg.build.store import build_store
 from kg.cli import main
 from kg.errors import UsageError
 from kg.store import OxigraphStore, RdflibStore, RemoteStore, as_store
 
 GRAPH_IRI = "https://example.org/one-core"
-
-
-@pytest.fixture(scope="module")
-def build_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    write_graph(built, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("store") / "store"
-    build_store(None, target, workers=1, progress=lambda _: None)
-    return target
-
-
-@pytest.fixture(scope="module")
-def server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    oxigraph = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db")
-    oxigraph.start()
-    try:
-        graph = open_graph(build_dir, engine="rdflib").rdf
-        publish(graph, oxigraph.endpoint(), GRAPH_IRI, progress=lambda _: None)
-        yield f"{oxigraph.base}/query"
-    finally:
-        oxigraph.stop()
 
 
 def _sources(build_dir: Path, store_dir: Path, server: str) -> dict[str, list[str]]:
