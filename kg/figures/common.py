@@ -159,6 +159,8 @@ def estimate_text(
     '27 (no interval)'
     >>> estimate_text(math.inf, 0.0128, math.inf)
     'inf (0.013-inf)'
+    >>> estimate_text(61.5, -105.8, 237.5, digits=1)  # a negative bound: "to", not a dash
+    '61.5 (-105.8 to 237.5)'
     """
 
     def shown(x: float | None) -> str:
@@ -175,4 +177,5 @@ def estimate_text(
 
     if low is None and high is None:
         return f"{shown(value)} (no interval)"
-    return f"{shown(value)} ({shown(low)}-{shown(high)})"
+    negative = any(x is not None and x < 0 for x in (low, high))
+    return f"{shown(value)} ({shown(low)}{' to ' if negative else '-'}{shown(high)})"

@@ -222,14 +222,15 @@ class GraphView:
         parts = [g.value(iri, p) for p in (DMKG.value, DMKG.ciLow, DMKG.ciHigh)]
         if not all(isinstance(x, Literal) for x in parts):
             return
-        digits = max(len(str(x).partition(".")[2]) for x in parts)
-        value, low, high = (f"{Decimal(str(x)):.{digits}f}" for x in parts)
-        joint = " to " if low.startswith("-") or high.startswith("-") else "-"
+        from kg.figures.common import estimate_text
+
+        value, low, high = (float(str(x)) for x in parts)
+        digits = max(len(str(x).partition(".")[2]) for x in parts)  # as printed: 3.0, not 3
         level = g.value(iri, DMKG.ciLevel)
         name = f"estimate ({float(str(level)) * 100:g}% CI)" if level is not None else "estimate"
         for prop in (DMKG.value, DMKG.ciLow, DMKG.ciHigh, DMKG.ciLevel):
             details.pop(self.ontology.label(prop), None)
-        details[name] = [Cell(f"{value} ({low}{joint}{high})", numeric=True)]
+        details[name] = [Cell(estimate_text(value, low, high, digits=digits), numeric=True)]
 
     # -- patients ------------------------------------------------------------------------------
 
