@@ -592,3 +592,15 @@ def test_no_cancer_found_is_an_absent_observation_not_a_diagnosis(
         )
         assert status == [expected], row["Case"]
         assert len(diagnoses) == (expected == DMKG.Present), row["Case"]
+
+
+def test_cli_out_through_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    # found by hand: an --out below a plain file raised NotADirectoryError with a traceback
+    (tmp_path / "plain").write_text("not a folder\n")
+    run = dmkg("synth", "--patients", "5", "--out", str(tmp_path / "plain" / "registry"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr == (
+        f"dmkg synth: error: {tmp_path / 'plain' / 'registry'}: Not a directory "
+        "(a part of this path is a file, not a folder)\n"
+    )
+    assert (tmp_path / "plain").read_text() == "not a folder\n"

@@ -42,7 +42,7 @@ __all__ = [
 
 EPILOG = (
     "exit codes: 0 ok or valid; 1 invalid data (file, row, column and rule are printed); "
-    "2 usage error; 130 interrupted"
+    "2 usage error or a path the system refuses; 130 interrupted"
 )
 
 #: seconds a remote may take to answer one request (kg.store.DEFAULT_TIMEOUT, kept here so

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (or: the data is valid); 1 the data is invalid (curation errors, SHACL
 violations, an inconsistent ontology); 2 usage error (bad option, missing file, unknown
-name); 130 interrupted.
+name; a file or folder the system refuses to read or write, named with its reason);
+130 interrupted.
 
 Building the parser imports only the command modules, which import their libraries when a
 command runs, so ``dmkg --help`` starts quickly.
@@ -69,6 +70,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the file system refused (a path through a file, no space, ...)
+        print(f"dmkg {args.command}: error: {_os_error_text(exc)}", file=sys.stderr)
+        return 2
+
+
+def _os_error_text(exc: OSError) -> str:
+    """``exc`` as one line naming the path(s) and the system's reason, without a traceback:
+
+    >>> print(_os_error_text(NotADirectoryError(20, "Not a directory", "/tmp/f/x")))
+    /tmp/f/x: Not a directory (a part of this path is a file, not a folder)
+    """
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, NotADirectoryError):
+        reason += " (a part of this path is a file, not a folder)"
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {reason}" if paths else reason
 
 
 if __name__ == "__main__":  # pragma: no cover
