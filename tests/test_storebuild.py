@@ -393,3 +393,51 @@ def test_query_command_streams_the_rows_render_gives(
         assert printed == whole, name
         rows[name] = len(printed.splitlines()) - 1
     assert rows["dm-cancer-timing"] > 3  # more than one chunk
+
+
+def test_batches_stream_into_one_bulk_load_and_a_failure_keeps_its_own_error(
+    tmp_path: Path,
+) -> None:
+    """The store takes every passing batch in one streaming bulk load (a failed batch is
+    kept for its problems, not loaded); an error while the workers run is raised as itself,
+    not as the bulk loader's I/O error, and the batches are closed."""
+    from kg.build.batches import BatchOutcome
+    from kg.build.store import _stream_into
+    from kg.errors import BuildError
+
+    files = []
+    for k in range(3):
+        files.append(tmp_path / f"{k}.nt")
+        files[-1].write_text(
+            f'<urn:x:s{k}> <urn:x:p> <urn:x:o> .\n<urn:x:s{k}> <urn:x:q> "{k}" .\n'
+        )
+    failed = BatchOutcome(str(files[1]))
+    failed.violations = ["a violation"]
+    closed = []
+
+    def outcomes(fail: bool):  # type: ignore[no-untyped-def]
+        try:
+            yield BatchOutcome(str(files[0]))
+            yield failed
+            if fail:
+                raise BuildError("a loader worker process died")
+            yield BatchOutcome(str(files[2]))
+        finally:
+            closed.append(fail)
+
+    store = ox.Store()
+    steps: dict[str, float] = {}
+    taken = _stream_into(store, outcomes(False), steps, {})
+    assert [o.file for o in taken] == [str(f) for f in files]
+    assert sorted(q.subject.value for q in store) == [
+        "urn:x:s0",
+        "urn:x:s0",
+        "urn:x:s2",
+        "urn:x:s2",
+    ]
+    assert not files[0].exists() and files[1].exists()  # loaded files are removed
+    assert closed == [False] and steps["store"] >= 0
+    files[0].write_text("<urn:x:a> <urn:x:p> <urn:x:o> .\n")
+    with pytest.raises(BuildError, match="worker process died"):
+        _stream_into(ox.Store(), outcomes(True), {}, {})
+    assert closed == [False, True]

@@ -5,7 +5,7 @@ validated, classified and checked in an in-memory store by a worker process (see
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +19,9 @@ __all__ = [
     "BATCH_STEPS",
     "BatchOutcome",
     "apply_rules",
+    "iter_batches",
     "load_ntriples",
+    "raise_problems",
     "rule_files",
 ]
 
@@ -41,7 +43,8 @@ BATCH_STEPS = {
     "validate": "the SHACL shapes (the shacl wheel, on the batch's N-Triples and the ontology)",
     "infer": "the rules and the summary links",
     "check": "the queries/*-violation checks and the batch's summary",
-    "store": "Oxigraph's bulk loader adds the batch to the store (main process)",
+    "store": "Oxigraph's bulk loader reads each batch that passed into the store, all in one "
+    "streaming load (main process; its time less its waits for the workers)",
 }
 
 
@@ -230,18 +233,34 @@ def load_ntriples(
     folders: list[Path],
     out_dir: Path,
     workers: int,
-    on_batch: Callable[[BatchOutcome], None] | None = None,
     *,
     batch: int = BATCH_PATIENTS,
     validate_only: bool = False,
 ) -> list[BatchOutcome]:
     """Load and gate every folder in batches with ``workers`` processes; N-Triples files
-    (data and inferences) in ``out_dir``. ``on_batch`` sees each batch as it passes.
-    ``validate_only``: load and validate only (no rules, no data checks).
+    (data and inferences) in ``out_dir``. ``validate_only``: load and validate only (no
+    rules, no data checks).
 
     Raises one :class:`CurationErrors` with every problem of every batch, in file order, or
     :class:`ValidationFailed` with every shape violation or failed data check.
     """
+    outcomes = list(
+        iter_batches(folders, out_dir, workers, batch=batch, validate_only=validate_only)
+    )
+    raise_problems(outcomes)
+    return outcomes
+
+
+def iter_batches(
+    folders: list[Path],
+    out_dir: Path,
+    workers: int,
+    *,
+    batch: int = BATCH_PATIENTS,
+    validate_only: bool = False,
+) -> Iterator[BatchOutcome]:
+    """Every batch's outcome, in order, as soon as it (and every batch before it) is done,
+    passed or not: :func:`raise_problems` on all of them says what failed."""
     names = [f.name for f in folders]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
@@ -250,20 +269,11 @@ def load_ntriples(
         (str(folder), k, n, str(out_dir / f"{folder.name}.{k}.nt"), validate_only)
         for folder, k, n in _plan(folders, workers, batch)
     ]
-    outcomes: list[BatchOutcome] = []
-
-    def take(outcome: BatchOutcome) -> None:
-        outcomes.append(outcome)
-        if on_batch is not None and not (outcome.errors or outcome.violations):
-            on_batch(outcome)
-
     if workers == 1 or len(tasks) == 1:
         for task in tasks:
-            take(_run_batch(*task))
+            yield _run_batch(*task)
     else:
-        _in_workers(tasks, workers, take)
-    _raise_problems(outcomes)
-    return outcomes
+        yield from _in_workers(tasks, workers)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -285,29 +295,29 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _in_workers(
-    tasks: list[tuple[str, int, int, str, bool]],
-    workers: int,
-    take: Callable[[BatchOutcome], None],
-) -> None:
-    """Run the batches in ``workers`` processes; a worker that dies is a clear error."""
+    tasks: list[tuple[str, int, int, str, bool]], workers: int
+) -> Iterator[BatchOutcome]:
+    """Run the batches in ``workers`` processes; a worker that dies is a clear error. A
+    consumer that stops early cancels the batches not yet started."""
     import os
     from concurrent.futures.process import BrokenProcessPool
 
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            for outcome in pool.map(_run_batch, *zip(*tasks, strict=True)):
-                take(outcome)
+        yield from pool.map(_run_batch, *zip(*tasks, strict=True))
     except BrokenProcessPool:
         raise BuildError(
             "a loader worker process died (killed, or out of memory?) before its batch "
             f"was done; nothing was written: run the build again, with fewer --workers "
             f"than {workers} if memory is short"
         ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _raise_problems(outcomes: list[BatchOutcome]) -> None:
+def raise_problems(outcomes: list[BatchOutcome]) -> None:
     errors = [e for o in outcomes for e in o.errors]
     if errors:
         unique = {str(e): e for e in errors}

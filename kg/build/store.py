@@ -5,7 +5,8 @@ papers (100,000 patients, tens of millions of triples):
 
 1. *load*: the same loaders, writing N-Triples text instead of rdflib terms, with each
    patient table shared out row by row between worker processes;
-2. *store*: Oxigraph's bulk loader reads that text (and the ontology) into the store;
+2. *store*: Oxigraph's bulk loader reads that text into the store, in one call fed batch after
+   batch as the workers finish them (:class:`_BatchStream`);
 3. *validate*: the SHACL shapes, run on each batch's N-Triples by the `shacl` wheel
    (:mod:`kg.validate.report`); pyshacl stays the reference on small graphs and a test shows
    they agree;
@@ -14,7 +15,7 @@ papers (100,000 patients, tens of millions of triples):
    (:mod:`kg.reason.summary_links`) that the canned queries scan;
 5. *check*: the query catalogue is added and the ``queries/*-violation`` checks run.
 
-On disk the store is then compacted (one sorted run instead of one per batch). Nothing is
+On disk the store is then compacted (one sorted run instead of one per million triples). Nothing is
 written to ``DIR`` until every step passed: the store is built in a temporary
 folder beside it and swapped in by renaming, so a failed or killed build leaves the previous
 store intact (a build killed between the two renames is repaired by the next one).
@@ -23,6 +24,7 @@ store intact (a build killed between the two renames is repaired by the next one
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -38,7 +40,8 @@ from kg.build.batches import (
     BatchOutcome,
     _merge_summaries,
     _step,
-    load_ntriples,
+    iter_batches,
+    raise_problems,
 )
 from kg.build.graph import Progress, _stderr
 from kg.build.store_folder import (
@@ -194,24 +197,20 @@ def _fill(
 
     steps: dict[str, float] = {}
     peaks: dict[str, float] = {}
-
-    def into_store(outcome: BatchOutcome) -> None:
-        with _step(steps, peaks, "store"):
-            # our own N-Triples (IRIs we minted, literals we escaped): no second IRI check
-            store.bulk_load(path=outcome.file, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            os.unlink(outcome.file)
-
     with _stage(
         stages,
         "load+validate",
         f"loading {len(folders)} source(s) in batches of "
         f"up to {batch:,} patients with {workers} process(es); each batch "
         "checked against the shapes, classified by the rules "
-        "in ontology/rules and checked by queries/*-violation, then added to the "
-        "store",
+        "in ontology/rules and checked by queries/*-violation, then read into the "
+        "store as it is done",
         progress,
     ):
-        outcomes = load_ntriples(folders, text_dir, workers, into_store, batch=batch)
+        outcomes = _stream_into(
+            store, iter_batches(folders, text_dir, workers, batch=batch), steps, peaks
+        )
+        raise_problems(outcomes)
     data_triples = sum(o.triples for o in outcomes)
     inferred = sum(o.inferred for o in outcomes)
     summary = _merge_summaries([o.summary for o in outcomes])
@@ -242,6 +241,89 @@ def _fill(
         len(outcomes),
         min(workers, len(outcomes)) or 1,
     )
+
+
+class _BatchStream(io.RawIOBase):
+    """The N-Triples of every batch that passed, one after another, as one binary stream
+    that waits for the next batch when it runs dry: so Oxigraph's bulk loader takes the
+    whole registry in one call while the workers still load and check later batches (one
+    call: sorted runs of a million triples, against a run per batch whose merging kept
+    RocksDB's background compactions busy, 40% more CPU measured at 100,000 patients)."""
+
+    def __init__(self, outcomes: Iterator[BatchOutcome]) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+        self.taken: list[BatchOutcome] = []
+        self.current: Any = None
+        self.waited = 0.0  # seconds spent waiting for the workers
+        self.error: BaseException | None = None  # what stopped the stream, to re-raise
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            while True:
+                if self.current is None and not self._next():
+                    return 0
+                n = int(self.current.readinto(buffer))
+                if n:
+                    return n
+                self.current.close()
+                os.unlink(self.current.name)
+                self.current = None
+        except BaseException as exc:  # the bulk loader sees an I/O error: say the real one
+            self.error = exc
+            raise
+
+    def _next(self) -> bool:
+        """Open the next batch that passed (the failed ones are only kept for their
+        problems); False at the end."""
+        while True:
+            start = time.perf_counter()
+            outcome = next(self.outcomes, None)
+            self.waited += time.perf_counter() - start
+            if outcome is None:
+                return False
+            self.taken.append(outcome)
+            if not (outcome.errors or outcome.violations):
+                self.current = open(outcome.file, "rb")  # noqa: SIM115 - closed at its end
+                return True
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.current.close()
+            self.current = None
+        close = getattr(self.outcomes, "close", None)
+        if close is not None:
+            close()  # stops the workers' pool if the stream ends early
+        super().close()
+
+
+def _stream_into(
+    store: Any,
+    outcomes: Iterator[BatchOutcome],
+    steps: dict[str, float],
+    peaks: dict[str, float],
+) -> list[BatchOutcome]:
+    """Bulk-load every passing batch's N-Triples into ``store`` in one call as the batches
+    come; return every outcome. The 'store' step is the load's time less its waits."""
+    import pyoxigraph as ox
+
+    stream = _BatchStream(outcomes)
+    start = time.perf_counter()
+    try:
+        with _step(steps, peaks, "store"), io.BufferedReader(stream, 1 << 20) as reader:
+            # our own N-Triples (IRIs we minted, literals we escaped): no second IRI check
+            store.bulk_load(reader, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    except BaseException:
+        if stream.error is not None:
+            raise stream.error from None
+        raise
+    finally:
+        stream.close()
+    steps["store"] = time.perf_counter() - start - stream.waited
+    return stream.taken
 
 
 def _write_manifest(staging: Path, result: StoreBuildResult, folders: list[Path]) -> None:

@@ -108,20 +108,20 @@ def _validate_batched(folders: list[Path], names: str, batch: int) -> int:
     import os
     import tempfile
 
-    from kg.build.batches import load_ntriples
+    from kg.build.batches import iter_batches, raise_problems
     from kg.errors import CurationErrors, ValidationFailed
 
     workers = min(2, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="dmkg-validate-") as text_dir:
         try:
-            outcomes = load_ntriples(
-                folders,
-                Path(text_dir),
-                workers,
-                lambda o: os.unlink(o.file),
-                batch=batch,
-                validate_only=True,
-            )
+            outcomes = []
+            for outcome in iter_batches(
+                folders, Path(text_dir), workers, batch=batch, validate_only=True
+            ):
+                outcomes.append(outcome)
+                if os.path.exists(outcome.file):  # keep the disk small: its report is read
+                    os.unlink(outcome.file)
+            raise_problems(outcomes)
         except CurationErrors as exc:
             print(f"INVALID: {names}")
             print(exc)
