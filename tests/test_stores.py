@@ -147,6 +147,50 @@ def test_embedded_stores_against_hand_counts(graph: Graph, oxigraph_store: Oxigr
         } == REQUENA_SITES
 
 
+def test_oxigraph_labels_by_pattern_equal_the_values_queries(
+    graph: Graph, oxigraph_store: OxigraphStore
+) -> None:
+    """The embedded store reads labels by pattern; every other store by VALUES queries in
+    chunks: the same labels for every IRI of the graph (several labels, language tags, none)."""
+    from kg.store.base import QueryTextStore
+
+    iris = {t for triple in graph for t in triple if isinstance(t, URIRef)}
+    iris.add(URIRef("https://w3id.org/dmkg/data/no-such-thing"))
+    fast = oxigraph_store.label_literals(iris)
+    by_query = QueryTextStore.label_literals(oxigraph_store, iris)
+    assert {i: sorted(v) for i, v in fast.items() if v} == {
+        i: sorted(v) for i, v in by_query.items() if v
+    }
+    assert sum(len(v) for v in fast.values()) > 400  # patients, publications, studies, ...
+    assert any(isinstance(v, Literal) and v.language for vs in fast.values() for v in vs)
+
+
+def test_curies_remembered_per_head_equal_rdflib(graph: Graph) -> None:
+    """render.curie answers from a remembered IRI head after the first IRI under it; for
+    every IRI of the graph, asked twice, and IRIs whose names cannot be cut where the head
+    ends, that is what rdflib's NamespaceManager.curie gives."""
+    from kg.query.render import _NM, curie
+
+    def rdflib_curie(iri: URIRef) -> str:
+        try:
+            return _NM.curie(iri, generate=False)
+        except (KeyError, ValueError):
+            return str(iri)
+
+    odd = [
+        "https://w3id.org/dmkg/data/record/0123",  # digits only: not from the head
+        "https://w3id.org/dmkg/data/record/",
+        "http://purl.obolibrary.org/obo/HP_0000001",  # a longer namespace than obo:
+        "http://purl.obolibrary.org/obo/ZZ_1",
+        "https://example.org/unbound/x",
+    ]
+    iris = sorted({t for triple in graph for t in triple if isinstance(t, URIRef)})
+    iris += [URIRef(i) for i in odd]
+    for _ in range(2):
+        assert [curie(i) for i in iris] == [rdflib_curie(i) for i in iris]
+    assert curie(URIRef(odd[2])) == "HP:0000001" and curie(URIRef(odd[4])) == odd[4]
+
+
 def test_oxigraph_store_sparql_forms(oxigraph_store: OxigraphStore) -> None:
     dmkg = "PREFIX dmkg: <https://w3id.org/dmkg/ontology/> "
     answer = oxigraph_store.sparql(dmkg + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a dmkg:Patient }")
