@@ -117,8 +117,8 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
             f"'(summed)' rows: the steps inside load+validate, timed in each of the "
             f"{size.batches:,} batch(es) and added up; batches run "
             f"{size.batch_workers} at a time in worker processes while the main "
-            "process stores each finished one, so the steps can add up to more than "
-            "the stage's wall time. Their peak MB is one process's highest RSS in "
+            "process reads each finished one into the store, so the steps can add up to "
+            "more than the stage's wall time. Their peak MB is one process's highest RSS in "
             f"that step. {steps}."
         )
     if size.rdflib_reason:

@@ -73,7 +73,8 @@ def _build_store(folders: list[Path] | None, target: Path, workers: int | None) 
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.steps.items())
     print(
         f"  inside load+validate, summed over {result.batches} batch(es) run "
-        f"{result.workers} at a time: {steps} ('store' in the main process, beside them)"
+        f"{result.workers} at a time: {steps} ('store': the main process's one streaming bulk "
+        "load beside them, less its waits for the batches)"
     )
     print(f"wrote: {result.path} (query it with 'dmkg query NAME --store {result.path}')")
     return 0
