@@ -237,6 +237,21 @@ def test_a_killed_worker_is_a_clear_error(tmp_path: Path) -> None:
     assert not (tmp_path / "store").exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_stops_a_store_build_and_its_workers(tmp_path: Path) -> None:
+    """Ctrl-C while batches run: exit 130 with one line, the workers stopped (not left to
+    finish their batches: that took 25 s at 100,000 patients, now about 1 s, measured by
+    hand), and neither a store nor a staging folder left behind."""
+    proc, workers = _start_store_build(tmp_path)
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "dmkg build: interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert not [p for p in workers if _alive(p)], "loader workers outlived their build"
+    assert not (tmp_path / "store").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dmkg-")]
+
+
 def test_reasoner_folders_of_dead_runs_are_removed(tmp_path: Path) -> None:
     """HermiT runs in a temporary folder named by its process; a run killed before cleaning
     up leaves it, and the next run removes it (and never a live process's folder)."""

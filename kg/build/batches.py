@@ -305,8 +305,10 @@ def _in_workers(
     pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     )
+    finished = False
     try:
         yield from pool.map(_run_batch, *zip(*tasks, strict=True))
+        finished = True
     except BrokenProcessPool:
         raise BuildError(
             "a loader worker process died (killed, or out of memory?) before its batch "
@@ -314,6 +316,9 @@ def _in_workers(
             f"than {workers} if memory is short"
         ) from None
     finally:
+        if not finished:  # Ctrl-C, an error, a worker lost: no batch is worth finishing
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
