@@ -1016,3 +1016,28 @@ def test_description_continuation_with_a_colon_is_not_a_new_key() -> None:
     description = load_query("antibody-cancer-evidence").description
     assert "with cancer (malignancy or any kind of it) as the outcome: the measure" in description
     assert description.endswith("the reference it cites and what it measures.")
+
+
+def test_summary_records_lists_every_record_class_of_the_ontology() -> None:
+    """summary-records names the record classes (one scan each, for speed at registry
+    size): exactly the ontology's subclasses of dmkg:Record that are not defined classes, so
+    a new record class cannot be left out of the count unnoticed."""
+    from kg.ontology import load_ontology
+
+    listed = re.findall(r"BIND\(dmkg:(\w+) AS \?kind\)", load_query("summary-records").text)
+    classes = load_ontology().query(
+        """PREFIX dmkg: <https://w3id.org/dmkg/ontology/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT DISTINCT ?kind WHERE {
+          ?kind rdfs:subClassOf+ dmkg:Record FILTER NOT EXISTS { ?kind owl:equivalentClass ?d }
+        }"""
+    )
+    expected = sorted(str(row[0]).rsplit("/", 1)[1] for row in classes)  # type: ignore[index]
+    assert len(expected) == 13 and sorted(listed) == expected
+    assert len(set(listed)) == len(listed)
+    for name in listed:  # each branch counts its own class
+        assert (
+            f"{{ ?record a dmkg:{name} BIND(dmkg:{name} AS ?kind) }}"
+            in load_query("summary-records").text
+        )
