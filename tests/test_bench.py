@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -131,19 +132,18 @@ def test_every_stage_and_query_has_a_time_and_a_peak(run: dict[str, Any]) -> Non
 
 
 def test_the_batch_steps_add_up_within_the_stage(run: dict[str, Any]) -> None:
-    """The steps inside load+validate are summed over the batches: the workers' steps fit in
-    the stage's wall time times the workers run side by side, the main process's store step
-    in the stage's wall time."""
+    """The steps inside load+validate are CPU seconds summed over the batches: all of them
+    together fit in what the machine's cores give in the stage's wall time."""
+    cores = os.cpu_count() or 1
     for patients in (SMALL, LARGE):
         found = size(run, patients)
         stages = {r["name"]: r for r in found["stages"]}
         assert [r["name"] for r in found["stages"] if r["kind"] == "step"] == list(BATCH_STEPS)
         assert found["batches"] >= 1 and 1 <= found["batch_workers"] <= 2
         wall = stages["load+validate"]["dmkg_s"]
-        in_workers = sum(stages[s]["dmkg_s"] for s in BATCH_STEPS if s != "store")
-        assert in_workers <= wall * found["batch_workers"]
-        assert stages["store"]["dmkg_s"] <= wall
-    assert "'(summed)' rows: the steps inside load+validate" in run["text"]
+        cpu = sum(stages[s]["dmkg_s"] for s in BATCH_STEPS)
+        assert cpu <= wall * cores + 0.05  # a clock tick of slack
+    assert "'(summed)' rows: the steps inside load+validate, their CPU seconds" in run["text"]
 
 
 def test_the_graph_holds_the_registry_and_the_engines_agree(run: dict[str, Any]) -> None:

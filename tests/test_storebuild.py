@@ -273,7 +273,7 @@ def test_cli_store_build_then_query_without_reloading(tmp_path: Path) -> None:
     assert "26 patients" in built.stdout and "[load+validate]" in built.stderr
     # the steps inside load+validate, one figure each, summed over the bundled sources' batches
     steps = re.search(
-        r"inside load\+validate, summed over (\d+) batch\(es\) run (\d+) at a "
+        r"inside load\+validate, CPU time summed over (\d+) batch\(es\) run (\d+) at a "
         r"time: (.*) \('store'",
         built.stdout,
     )

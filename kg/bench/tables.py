@@ -114,12 +114,13 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
 
         steps = "; ".join(f"{name}: {what}" for name, what in BATCH_STEPS.items())
         notes.append(
-            f"'(summed)' rows: the steps inside load+validate, timed in each of the "
-            f"{size.batches:,} batch(es) and added up; batches run "
+            f"'(summed)' rows: the steps inside load+validate, their CPU seconds (not wall "
+            f"time) taken in each of the {size.batches:,} batch(es) and added up; batches run "
             f"{size.batch_workers} at a time in worker processes while the main "
             "process reads each finished one into the store, so the steps can add up to "
-            "more than the stage's wall time. Their peak MB is one process's highest RSS in "
-            f"that step. {steps}."
+            "more than the stage's wall time, and a step's CPU does not count its waits for a "
+            "core, so it grows with the work alone. Their peak MB is one process's highest "
+            f"RSS in that step. {steps}."
         )
     if size.rdflib_reason:
         notes.append(f"rdflib not run: {size.rdflib_reason}.")

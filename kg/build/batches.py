@@ -4,6 +4,7 @@ validated, classified and checked in an in-memory store by a worker process (see
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -35,8 +36,10 @@ BATCH_PATIENTS = 10_000
 
 _WORKER: dict[str, Any] = {}
 
-#: the steps of each batch, in order, and what each does: timed in every batch and reported
-#: summed by ``dmkg build --store`` and ``dmkg bench``
+#: the steps of each batch, in order, and what each does: the CPU seconds of each are taken in
+#: every batch and reported summed by ``dmkg build --store`` and ``dmkg bench`` (CPU, not wall
+#: time: steps that share the cores with the other worker and the main process's loading would
+#: otherwise count their waits for a core as work)
 BATCH_STEPS = {
     "load": "the loaders write the batch's rows as N-Triples",
     "read": "Oxigraph reads them with the ontology into an in-memory store",
@@ -44,7 +47,7 @@ BATCH_STEPS = {
     "infer": "the rules and the summary links",
     "check": "the queries/*-violation checks and the batch's summary",
     "store": "Oxigraph's bulk loader reads each batch that passed into the store, all in one "
-    "streaming load (main process; its time less its waits for the workers)",
+    "streaming load (the main process, its loader's threads included)",
 }
 
 
@@ -76,13 +79,14 @@ def _reset_peak_rss() -> None:
 
 @contextmanager
 def _step(seconds: dict[str, float], peaks: dict[str, float], name: str) -> Iterator[None]:
-    """Time one batch step into ``seconds`` (added up) and its memory peak into ``peaks``."""
+    """Add one batch step's CPU seconds (this process's, all its threads) to ``seconds`` and
+    its memory peak to ``peaks``."""
     _reset_peak_rss()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         yield
     finally:
-        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        seconds[name] = seconds.get(name, 0.0) + time.process_time() - start
         peaks[name] = max(peaks.get(name, 0.0), _peak_rss_mb())
 
 
@@ -98,8 +102,9 @@ class BatchOutcome:
     check_rows: dict[str, int] = field(default_factory=dict)
     inferred: int = 0
     summary: dict[str, Any] = field(default_factory=dict)
-    steps: dict[str, float] = field(default_factory=dict)  # BATCH_STEPS: seconds
+    steps: dict[str, float] = field(default_factory=dict)  # BATCH_STEPS: CPU seconds
     step_peaks_mb: dict[str, float] = field(default_factory=dict)  # and memory peaks
+    pid: int = field(default_factory=os.getpid)  # the process that ran the batch
 
 
 def _worker_state() -> dict[str, Any]:

@@ -72,9 +72,9 @@ def _build_store(folders: list[Path] | None, target: Path, workers: int | None) 
     print(f"store build: {time.perf_counter() - start:.1f} s ({stages})")
     steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.steps.items())
     print(
-        f"  inside load+validate, summed over {result.batches} batch(es) run "
+        f"  inside load+validate, CPU time summed over {result.batches} batch(es) run "
         f"{result.workers} at a time: {steps} ('store': the main process's one streaming bulk "
-        "load beside them, less its waits for the batches)"
+        "load beside them, its threads included)"
     )
     print(f"wrote: {result.path} (query it with 'dmkg query NAME --store {result.path}')")
     return 0
