@@ -441,3 +441,38 @@ def test_batches_stream_into_one_bulk_load_and_a_failure_keeps_its_own_error(
     with pytest.raises(BuildError, match="worker process died"):
         _stream_into(ox.Store(), outcomes(True), {}, {})
     assert closed == [False, True]
+
+
+def test_batch_steps_count_cpu_not_waits(tmp_path: Path) -> None:
+    """A step's seconds are its process's CPU time: waiting (for a core, for a worker) adds
+    nothing, so the summed steps grow with the work alone. The store step leaves out the CPU
+    of a batch run in the main process itself (one worker), which that batch's steps count,
+    and keeps what the main process does while a worker's batch comes."""
+    import time
+
+    from kg.build.batches import BatchOutcome, _step
+    from kg.build.store import _stream_into
+
+    def busy(seconds: float) -> None:
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    seconds: dict[str, float] = {}
+    with _step(seconds, {}, "load"):
+        time.sleep(0.3)
+    with _step(seconds, {}, "read"):
+        busy(0.2)
+    assert seconds["load"] < 0.1 and seconds["read"] >= 0.2
+
+    def batches(pid: int):  # type: ignore[no-untyped-def]
+        busy(0.5)  # the batch's work, before the loader has its file
+        path = tmp_path / f"{pid}.nt"
+        path.write_text("<urn:x:s> <urn:x:p> <urn:x:o> .\n")
+        yield BatchOutcome(str(path), pid=pid)
+
+    inline: dict[str, float] = {}
+    _stream_into(ox.Store(), batches(os.getpid()), inline, {})
+    in_worker: dict[str, float] = {}
+    _stream_into(ox.Store(), batches(os.getpid() + 1), in_worker, {})
+    assert 0 <= inline["store"] < 0.4 and in_worker["store"] >= 0.5
