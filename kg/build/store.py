@@ -282,10 +282,10 @@ class _BatchStream(io.RawIOBase):
         while True:
             start = time.process_time()
             outcome = next(self.outcomes, None)
-            if outcome is not None and outcome.pid == os.getpid():  # not the loader's work
-                self.inline_cpu += time.process_time() - start
             if outcome is None:
                 return False
+            if outcome.pid == os.getpid():  # run here, not by a worker: not the loader's work
+                self.inline_cpu += time.process_time() - start
             self.taken.append(outcome)
             if not (outcome.errors or outcome.violations):
                 self.current = open(outcome.file, "rb")  # noqa: SIM115 - closed at its end

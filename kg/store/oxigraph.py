@@ -97,7 +97,9 @@ class OxigraphStore(QueryTextStore):
 
     def label_literals(self, iris: Iterable[URIRef]) -> dict[URIRef, list[Node]]:
         """Each IRI's ``rdfs:label`` values, read by pattern from the default graph (what
-        the base class's VALUES queries read): 20,000 IRIs in 0.1 s instead of 1.7 s."""
+        the base class's VALUES queries read). Each IRI is one store read either way; by
+        pattern there is no query text to build and parse: 38,959 IRIs at 100,000 patients
+        in 0.87 s against 1.29 s in VALUES chunks of 500 (warm store, 2026-12-07)."""
         import pyoxigraph as ox
 
         label = ox.NamedNode(str(RDFS.label))
