@@ -90,9 +90,11 @@ def _file_store(path: Path, engine: str) -> Store:
 
 def _folder_store(path: Path) -> Store:
     """An on-disk store folder written by ``dmkg build --store``, opened read-only."""
-    from kg.build.store_folder import open_store
+    from kg.build.store_folder import STORE_SUBDIR, open_store
+    from kg.store.labels import LABEL_INDEX, LabelIndex
 
-    return _checked(OxigraphStore(open_store(path), description=str(path)), str(path))
+    labels = LabelIndex(path / LABEL_INDEX, path / STORE_SUBDIR)
+    return _checked(OxigraphStore(open_store(path), str(path), labels), str(path))
 
 
 def _remote(endpoint: Endpoint | str, graph_iri: str | None) -> Store:

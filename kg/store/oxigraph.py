@@ -8,7 +8,7 @@ nothing is loaded twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -18,6 +18,9 @@ from kg.errors import QueryError
 from kg.namespaces import bind_prefixes
 from kg.store.base import QueryResult, QueryTextStore, SparqlAnswer
 from kg.store.values import with_values
+
+if TYPE_CHECKING:
+    from kg.store.labels import LabelIndex
 
 __all__ = ["OxigraphStore"]
 
@@ -35,9 +38,13 @@ class OxigraphStore(QueryTextStore):
 
     description = "embedded Oxigraph store"
 
-    def __init__(self, store: Any, description: str | None = None) -> None:
+    def __init__(
+        self, store: Any, description: str | None = None, labels: LabelIndex | None = None
+    ) -> None:
         self.store = store
         self._rdf: Graph | None = None
+        #: a store folder's label index (:mod:`kg.store.labels`), read while it is current
+        self.labels = labels
         if description:
             self.description = description
 
@@ -56,6 +63,10 @@ class OxigraphStore(QueryTextStore):
 
     def count(self) -> int:
         return len(self.store)
+
+    def close(self) -> None:
+        if self.labels is not None:
+            self.labels.close()
 
     @classmethod
     def from_bytes(cls, data: bytes, fmt: str = "nt") -> OxigraphStore:
@@ -99,7 +110,10 @@ class OxigraphStore(QueryTextStore):
         """Each IRI's ``rdfs:label`` values, read by pattern from the default graph (what
         the base class's VALUES queries read). Each IRI is one store read either way; by
         pattern there is no query text to build and parse: 38,959 IRIs at 100,000 patients
-        in 0.87 s against 1.29 s in VALUES chunks of 500 (warm store, 2026-12-07)."""
+        in 0.87 s against 1.29 s in VALUES chunks of 500 (warm store, 2026-12-07). A store
+        folder's label index gives the same labels in about 0.07 s, while it is current."""
+        if self.labels is not None and self.labels.usable():
+            return self.labels.label_literals(iris)
         import pyoxigraph as ox
 
         label = ox.NamedNode(str(RDFS.label))
