@@ -146,6 +146,21 @@ def test_the_batch_steps_add_up_within_the_stage(run: dict[str, Any]) -> None:
     assert "'(summed)' rows: the steps inside load+validate, their CPU seconds" in run["text"]
 
 
+def test_the_raw_bulk_load_cpu_is_measured_and_printed(run: dict[str, Any]) -> None:
+    """Raw pyoxigraph's bulk load: its CPU seconds (threads included) fit in its wall time
+    times the cores, and the note and the build goal print them."""
+    cores = os.cpu_count() or 1
+    for patients in (SMALL, LARGE):
+        found = size(run, patients)
+        cpu = found["pyoxigraph_load_cpu_s"]
+        wall = next(r for r in found["stages"] if r["name"] == "build")["pyoxigraph_s"]
+        assert 0 < cpu <= wall * cores + 0.05
+        assert f"{cpu:,.1f} s of CPU with its threads" in run["text"]
+    build_goal = next(g for g in run["json"]["goals"] if g["name"].startswith("build"))
+    assert "pyoxigraph's bulk load of the same graph alone:" in build_goal["detail"]
+    assert f"on {cores} core(s)" in build_goal["detail"]
+
+
 def test_the_graph_holds_the_registry_and_the_engines_agree(run: dict[str, Any]) -> None:
     with (run["tmp"] / "keep" / f"{SMALL}-patients" / "synth" / "registry.tsv").open(
         encoding="utf-8", newline=""
@@ -363,7 +378,7 @@ def test_bench_startup_times_the_commands_in_fresh_processes(
     from kg.build.graph import write_graph
 
     write_graph(built, tmp_path)
-    assert main(["bench-startup", "--graph", str(tmp_path), "--repeat", "1"]) == 0
+    assert main(["bench-startup", "--graph", str(tmp_path), "--repeat", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     names = [line[:38].strip() for line in lines[1:5]]
     assert names == [
@@ -375,7 +390,9 @@ def test_bench_startup_times_the_commands_in_fresh_processes(
     floor = float(lines[1].split()[3])
     for line in lines[2:5]:
         best, ratio = float(line[38:].split()[0]), float(line[38:].split()[2])
-        assert best > 0 and ratio >= 1.0 and abs(best / floor - ratio) < 0.1 * ratio + 0.1
+        # every command starts the interpreter too, but 'import kg' adds only milliseconds to
+        # its ~30 ms, which a busy machine's jitter can exceed: not below 0.8 of the floor
+        assert best > 0 and ratio >= 0.8 and abs(best / floor - ratio) < 0.1 * ratio + 0.1
     assert "<= 0.3 s: " in lines[3] and "<= 0.5 s: " in lines[4]
     assert lines[5] == "heavy libraries loaded by import kg and dmkg --help: none"
     assert main(["bench-startup", "--graph", str(tmp_path / "missing")]) == 2

@@ -92,6 +92,13 @@ class BenchReport:
         over = [r for r in queries if r.dmkg_s > GOALS["query_s"]]
         peak = last.peak
         against = self.virtuoso_goal()
+        raw = last.row("build")
+        if last.pyoxigraph_load_cpu_s and raw.pyoxigraph_status == "ok" and raw.pyoxigraph_s:
+            build += (
+                f"; pyoxigraph's bulk load of the same graph alone: {_sig(raw.pyoxigraph_s, 3)} "
+                f"s, {_sig(last.pyoxigraph_load_cpu_s, 3)} s of CPU on "
+                f"{self.machine.get('cores') or '?'} core(s)"
+            )
         return [
             Goal(
                 "build (kg.build.store.build_store, wall time)",

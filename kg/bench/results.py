@@ -83,6 +83,9 @@ class SizeResult:
     virtuoso_reason: str | None = None
     virtuoso_load_peak_mb: float | None = None
     virtuoso_errors: dict[str, str] = field(default_factory=dict)
+    # CPU seconds of raw pyoxigraph's bulk load (its threads included): with the cores, the
+    # least time any build that bulk-loads the same graph into Oxigraph can take
+    pyoxigraph_load_cpu_s: float | None = None
 
     @property
     def row_mismatches(self) -> list[str]:

@@ -207,6 +207,7 @@ def _measure_size(
         virtuoso.get("reason"),
         virtuoso.get("load_peak_mb"),
         virtuoso.get("errors", {}),
+        pyox.get("load_cpu_s"),
     )
 
 

@@ -122,6 +122,13 @@ def _size_table(size: SizeResult, settings: dict[str, Any]) -> str:
             "core, so it grows with the work alone. Their peak MB is one process's highest "
             f"RSS in that step. {steps}."
         )
+    if size.pyoxigraph_load_cpu_s is not None:
+        notes.append(
+            "pyoxigraph: in row 'build (total)' its bulk loader alone (no compaction), "
+            f"{size.pyoxigraph_load_cpu_s:,.1f} s of CPU with its threads: on this machine's "
+            "cores no build that bulk-loads the same graph into Oxigraph can take less than "
+            "that CPU time divided by the cores, before any other work."
+        )
     if size.rdflib_reason:
         notes.append(f"rdflib not run: {size.rdflib_reason}.")
     else:
