@@ -83,8 +83,8 @@ class SizeResult:
     virtuoso_reason: str | None = None
     virtuoso_load_peak_mb: float | None = None
     virtuoso_errors: dict[str, str] = field(default_factory=dict)
-    # CPU seconds of raw pyoxigraph's bulk load (its threads included): with the cores, the
-    # least time any build that bulk-loads the same graph into Oxigraph can take
+    # CPU seconds of raw pyoxigraph's bulk load (its threads included, IRIs checked): divided
+    # by the cores, the least wall time that load takes on the machine
     pyoxigraph_load_cpu_s: float | None = None
 
     @property

@@ -119,11 +119,15 @@ class LabelIndex:
             db = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
             )
-            found = db.execute("SELECT value FROM meta WHERE key = 'store'").fetchone()
-            if found is None or found[0] != store_fingerprint(self.oxigraph_folder):
-                db.close()
-                return False
         except (sqlite3.Error, OSError):
+            return False
+        try:
+            found = db.execute("SELECT value FROM meta WHERE key = 'store'").fetchone()
+            current = found is not None and found[0] == store_fingerprint(self.oxigraph_folder)
+        except (sqlite3.Error, OSError):
+            current = False
+        if not current:
+            db.close()
             return False
         self._db = db
         return True
