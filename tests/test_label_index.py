@@ -73,14 +73,17 @@ def _patient_label(folder: Path) -> tuple[URIRef, str]:
     return iri, str(graph.store.label_literals([iri])[iri][0])
 
 
+@pytest.mark.parametrize("flush", [True, False])
 def test_a_store_changed_after_its_build_gives_its_own_labels(
-    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], flush: bool
 ) -> None:
-    """A label changed in the store by another program (here pyoxigraph itself, read-write):
-    the index no longer matches the store's files, so labels come from the store."""
+    """A label changed in the store by another program (here pyoxigraph itself, read-write,
+    flushed or only closed): the index no longer matches the store's files, so labels come
+    from the store; opening the store read-only leaves the index in use."""
     folder = _copy(store_dir, tmp_path)
     iri, label = _patient_label(folder)
     assert label == "requena2024 case 1"
+    assert open_graph(store=folder).store.labels.usable()  # type: ignore[attr-defined]
     store = ox.Store(str(folder / STORE_SUBDIR))
     store.remove(
         ox.Quad(
@@ -95,7 +98,8 @@ def test_a_store_changed_after_its_build_gives_its_own_labels(
             ox.DefaultGraph(),
         )
     )
-    store.flush()
+    if flush:
+        store.flush()
     del store
     graph = open_graph(store=folder)
     assert graph.store.labels is not None and not graph.store.labels.usable()
