@@ -18,9 +18,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDFS, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import RDFS, URIRef
 from rdflib.term import Node
+
+from kg.store.values import literal_from_parts
 
 __all__ = [
     "LABEL_INDEX",
@@ -35,8 +36,6 @@ LABEL_INDEX = "labels.sqlite"
 
 #: IRIs per lookup: under SQLite's oldest limit of 999 bound parameters
 _CHUNK = 900
-
-_XSD_STRING = str(XSD.string)
 
 
 def store_fingerprint(folder: Path) -> str:
@@ -147,13 +146,7 @@ class LabelIndex:
                 f"SELECT iri, value, lang, datatype FROM label WHERE iri IN ({marks})",
                 chunk,
             ):
-                if lang:
-                    label = Literal(value, lang=lang)
-                else:
-                    label = Literal(
-                        value, datatype=None if datatype == _XSD_STRING else URIRef(datatype)
-                    )
-                by_text[iri].append(label)
+                by_text[iri].append(literal_from_parts(value, lang, datatype))
         return found
 
     def close(self) -> None:

@@ -25,6 +25,7 @@ from kg.errors import QueryError, RemoteError
 __all__ = [
     "DEFAULT_GRAPH_IRI",
     "graph_iri",
+    "literal_from_parts",
     "term_from_json",
     "values_block",
     "with_values",
@@ -149,12 +150,29 @@ def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def literal_from_parts(value: str, lang: str | None, datatype: str | None) -> Literal:
+    """The literal every store gives for a lexical form, a language tag and a datatype IRI:
+    ``xsd:string`` is dropped, since in RDF 1.1 a plain literal and an ``xsd:string`` literal
+    are the same term (rdflib 7 keeps them apart, and the embedded store gives plain ones).
+
+    >>> literal_from_parts("x", None, "http://www.w3.org/2001/XMLSchema#string") == Literal("x")
+    True
+    """
+    if lang:
+        return Literal(value, lang=lang)
+    if datatype and datatype != _XSD_STRING:
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+_XSD_STRING = str(XSD.string)
+
+
 def term_from_json(cell: Mapping[str, str]) -> Node:
     """An rdflib term from one cell of SPARQL 1.1 JSON results.
 
-    Virtuoso still writes SPARQL 1.0's ``typed-literal``; ``xsd:string`` is dropped, since in
-    RDF 1.1 a plain literal and an ``xsd:string`` literal are the same term (rdflib 7 keeps
-    them apart, and the embedded store gives plain literals).
+    Virtuoso still writes SPARQL 1.0's ``typed-literal``; literals as
+    :func:`literal_from_parts` makes them.
 
     >>> term_from_json({"type": "literal", "value": "77",
     ...                 "datatype": "http://www.w3.org/2001/XMLSchema#integer"}).toPython()
@@ -169,11 +187,5 @@ def term_from_json(cell: Mapping[str, str]) -> Node:
     if kind == "bnode":
         return BNode(value)
     if kind in ("literal", "typed-literal"):
-        lang = cell.get("xml:lang")
-        if lang:
-            return Literal(value, lang=lang)
-        datatype = cell.get("datatype")
-        if datatype and datatype != str(XSD.string):
-            return Literal(value, datatype=URIRef(datatype))
-        return Literal(value)
+        return literal_from_parts(value, cell.get("xml:lang"), cell.get("datatype"))
     raise RemoteError(f"the endpoint answered a result cell of unknown type {kind!r}")
