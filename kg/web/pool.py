@@ -8,9 +8,12 @@ gets a 503 with a message. Other requests go to the other workers meanwhile.
 
 One client must not starve the others by holding every worker with hostile queries. A
 request that finds no idle worker gets a freshly forked one (up to ``workers + BURST`` at
-once); a query still running after ``SLOW_AFTER`` seconds is reniced to the lowest CPU
+once); a query that has used ``SLOW_AFTER`` seconds of CPU is reniced to the lowest CPU
 priority, and only ``workers`` such long queries run at once: a long query beyond them is
-stopped with a 503. A short query therefore always finds a worker and the CPU.
+stopped with a 503. A short query therefore always finds a worker and the CPU. A query is
+judged by the CPU its worker used, not by the time on the clock: while twenty hostile queries
+share two cores, a short query waits its turn for the CPU too, and by the clock it would look
+long and be stopped with them.
 
 Workers are forked by a *zygote*: a small process forked once, when the pool starts (before
 the web server starts threads), that holds the graph and forks a fresh worker whenever the
@@ -41,6 +44,7 @@ from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Self
 
+import psutil
 from rdflib import Graph
 
 from kg.web.endpoint import Answer, QueryRequest, error, evaluate
@@ -58,9 +62,15 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_WORKERS = 2
 
-#: seconds after which a query counts as long: it is reniced, and only ``workers`` long
-#: queries run at once (more are stopped with a 503)
+#: seconds of CPU after which a query counts as long: it is reniced, and only ``workers``
+#: long queries run at once (more are stopped with a 503)
 SLOW_AFTER = 0.5
+#: seconds of CPU after which a query yields to fresh ones: it is reniced to ``_YIELD_NICE``
+#: (and its worker replaced afterwards, since a process cannot take its priority back)
+YIELD_AFTER = 0.05
+_YIELD_NICE = 10
+#: how often (seconds) a running query's CPU time is read
+_TICK = 0.02
 #: queries that may run at once beyond ``workers`` (each in a worker forked on demand), so a
 #: short query finds a worker while long ones hold theirs
 BURST = 30
@@ -118,6 +128,23 @@ class _Worker:
     def __init__(self, pid: int, conn: Connection) -> None:
         self.pid = pid
         self.conn = conn
+        self._process = psutil.Process(pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the worker has used so far; 0 once it is gone."""
+        try:
+            times = self._process.cpu_times()
+        except psutil.Error:
+            return 0.0  # the worker died: its connection reports that
+        return float(times.user + times.system)
+
+    def renice(self, nice: int) -> bool:
+        """Lower the worker's CPU priority to ``nice``; whether that worked."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
+        except OSError:
+            return False
+        return True
 
     def kill(self) -> None:
         try:
@@ -132,8 +159,9 @@ class QueryPool:
 
     ``workers`` idle workers wait for queries; more are forked on demand, up to
     ``workers + BURST`` queries at once (a request beyond that waits up to ``timeout``
-    seconds, then gets a 503), of which at most ``workers`` may run past ``SLOW_AFTER``. ``row_limit`` caps result rows (or
-    CONSTRUCT triples); a larger result is refused with a 400, never cut short.
+    seconds, then gets a 503), of which at most ``workers`` may run past ``SLOW_AFTER``
+    seconds of CPU. ``row_limit`` caps result rows (or CONSTRUCT triples); a larger result is
+    refused with a 400, never cut short.
     """
 
     def __init__(
@@ -224,9 +252,18 @@ class QueryPool:
     def _ask(self, worker: _Worker, request: QueryRequest, started: float) -> tuple[Answer, bool]:
         """Send a query to a worker; the answer, and whether the worker can be used again."""
         try:
+            spent = worker.cpu_seconds()
             worker.conn.send(request)
-            if not worker.conn.poll(min(SLOW_AFTER, self.timeout)):
-                return self._slow(worker, started)
+            yielded = False
+            while not worker.conn.poll(_TICK):
+                used = worker.cpu_seconds() - spent
+                if used >= SLOW_AFTER:
+                    return self._slow(worker, started)
+                if used >= YIELD_AFTER and not yielded:
+                    yielded = worker.renice(_YIELD_NICE)
+                if time.monotonic() - started >= self.timeout:
+                    self.killed += 1
+                    return self._timed_out(), False
             answer = worker.conn.recv()
         except (EOFError, OSError, pickle.PickleError) as exc:
             return error(
@@ -234,10 +271,10 @@ class QueryPool:
             ), False
         if not isinstance(answer, Answer):
             return error(500, "the query worker sent an unreadable answer"), False
-        return answer, True
+        return answer, not yielded
 
     def _slow(self, worker: _Worker, started: float) -> tuple[Answer, bool]:
-        """A query past SLOW_AFTER: at most ``size`` run on, at the lowest CPU priority."""
+        """A query past SLOW_AFTER of CPU: at most ``size`` run on, at the lowest CPU priority."""
         with self._lock:
             admitted = self._slow_count < self.size
             if admitted:
@@ -247,21 +284,15 @@ class QueryPool:
             return error(
                 503,
                 f"too many long queries at once: at most {self.size} may run past "
-                f"{SLOW_AFTER:g} s together, and this one was stopped; narrow it, add a "
+                f"{SLOW_AFTER:g} s of CPU together, and this one was stopped; narrow it, add a "
                 "LIMIT or try again later",
             ), False
         try:
-            with contextlib.suppress(OSError):  # a niced worker leaves the CPU to short queries
-                os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
+            worker.renice(19)  # a niced worker leaves the CPU to short queries
             remaining = max(0.0, self.timeout - (time.monotonic() - started))
             if not worker.conn.poll(remaining):
                 self.killed += 1
-                return error(
-                    503,
-                    f"the query ran longer than this endpoint's limit of "
-                    f"{self.timeout:g} s and was stopped; narrow it or add a "
-                    "LIMIT",
-                ), False
+                return self._timed_out(), False
             answer = worker.conn.recv()
         except (EOFError, OSError, pickle.PickleError) as exc:
             return error(
@@ -273,6 +304,13 @@ class QueryPool:
         if not isinstance(answer, Answer):
             return error(500, "the query worker sent an unreadable answer"), False
         return answer, False  # niced for good: a fresh worker takes its place
+
+    def _timed_out(self) -> Answer:
+        return error(
+            503,
+            f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was "
+            "stopped; narrow it or add a LIMIT",
+        )
 
     def _replace(self) -> None:
         """Fork a fresh worker for one that was killed (unless the pool is closing)."""
