@@ -372,6 +372,7 @@ def test_on_disk_times_each_query_as_a_command() -> None:
     assert report.as_dict()["sizes"][0]["stages"][-1]["command_s"] == queries[-1].command_s
 
 
+@pytest.mark.serial
 def test_bench_startup_times_the_commands_in_fresh_processes(
     built: Any, tmp_path: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -381,6 +381,7 @@ def test_client_sees_update_and_service_refused(endpoint: str) -> None:
     assert "SERVICE is refused" in str(bad.value)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_query_stops_at_the_time_limit(endpoint: str, name: str) -> None:
     answers: dict[str, tuple[int, str, str]] = {}
@@ -451,6 +452,7 @@ def _raw_with_host(url: str, host: str) -> tuple[int, str, str]:
     return response.status, response.getheader("Content-Type") or "", body
 
 
+@pytest.mark.serial
 def test_twenty_hostile_queries_do_not_starve_a_simple_one(endpoint: str) -> None:
     """One client sends 20 cross joins at once; a simple query still answers within 2 s."""
     answers: list[int] = []

@@ -24,6 +24,8 @@ CROSS_JOIN = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f .
 PAIRS = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }", JSON)
 ONE_ROW = QueryRequest("SELECT ?o WHERE { <a:s0> <a:p> ?o }", JSON)
 
+pytestmark = pytest.mark.serial  # times on the clock: run alone
+
 
 @pytest.fixture
 def pool() -> Iterator[QueryPool]:
