@@ -91,7 +91,8 @@ def test_a_query_past_the_cpu_mark_yields_and_its_worker_is_replaced(pool: Query
     assert max(seen) > os.getpriority(os.PRIO_PROCESS, 0), seen
     thread.join(timeout=15)
     assert answers[0].status == 200 and "40000" in answers[0].text, answers[0].text
-    assert worker not in pool.pids and len(pool.pids) == 1
+    assert worker not in pool.pids
+    _wait_for(lambda: len(pool.pids) == 1, 5)  # a fresh worker took its place
 
 
 def test_a_short_query_keeps_its_worker_and_priority(pool: QueryPool) -> None:

@@ -243,8 +243,8 @@ class QueryPool:
                 self._idle.put(worker)
             else:
                 self._retire(worker)
-                if self._idle.qsize() < self.size:
-                    self._replace()
+                # forking takes ~25 ms for a 1 GB graph: not on this answer's path
+                threading.Thread(target=self._replace, daemon=True).start()
             return answer
         finally:
             self._running.release()
@@ -313,8 +313,10 @@ class QueryPool:
         )
 
     def _replace(self) -> None:
-        """Fork a fresh worker for one that was killed (unless the pool is closing)."""
-        if self._closed:
+        """Fork a fresh worker for one that was retired, unless enough wait or the pool is
+        closing (two requests may both fork one: a worker beyond ``size`` is retired after
+        its next query)."""
+        if self._closed or self._idle.qsize() >= self.size:
             return
         try:
             self._idle.put(self._spawn())
