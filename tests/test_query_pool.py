@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from multiprocessing import Pipe
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -102,3 +105,12 @@ def test_a_short_query_keeps_its_worker_and_priority(pool: QueryPool) -> None:
     assert pool.pids == [worker]
     assert os.getpriority(os.PRIO_PROCESS, worker) == os.getpriority(os.PRIO_PROCESS, 0)
     assert YIELD_AFTER < SLOW_AFTER
+
+
+def test_a_worker_gone_before_it_is_watched_reads_as_no_cpu() -> None:
+    """A worker that died as it was forked must not raise from psutil in the server: its
+    connection reports the death, its CPU reads as 0."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    ours, _theirs = Pipe()
+    assert _Worker(gone.pid, ours).cpu_seconds() == 0.0

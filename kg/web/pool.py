@@ -128,10 +128,15 @@ class _Worker:
     def __init__(self, pid: int, conn: Connection) -> None:
         self.pid = pid
         self.conn = conn
-        self._process = psutil.Process(pid)
+        try:
+            self._process: psutil.Process | None = psutil.Process(pid)
+        except psutil.Error:  # it died at once: its connection reports that
+            self._process = None
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the worker has used so far; 0 once it is gone."""
+        if self._process is None:
+            return 0.0
         try:
             times = self._process.cpu_times()
         except psutil.Error:
