@@ -114,3 +114,16 @@ def test_a_worker_gone_before_it_is_watched_reads_as_no_cpu() -> None:
     gone.wait()
     ours, _theirs = Pipe()
     assert _Worker(gone.pid, ours).cpu_seconds() == 0.0
+
+
+def test_the_help_and_the_readme_give_the_pool_s_marks(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from kg.cli import main
+
+    assert main(["serve", "--help"]) == 0
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert f"past {SLOW_AFTER:g} s of CPU) that run at once" in helptext
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert f"after {YIELD_AFTER:g} s of CPU a query gives way" in readme
+    assert f"after {SLOW_AFTER:g} s of CPU it gets the lowest priority" in readme

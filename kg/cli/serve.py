@@ -102,7 +102,9 @@ def add_parser(sub: Any) -> None:
         "--workers",
         type=positive(int),
         default=2,
-        help="SPARQL queries that run at once, each in its own process (default: 2)",
+        help="worker processes waiting for SPARQL queries, and the most long queries (past "
+        "0.5 s of CPU) that run at once; short queries get more workers, forked on demand "
+        "(default: 2)",
     )
     serve.add_argument(
         "--log-level",
