@@ -68,42 +68,41 @@ class TermIndex:
         self._by_name: dict[str, set[URIRef]] = defaultdict(set)
         self._spelling: dict[str, str] = {}  # normalised name -> a spelling from the ontology
         self._labels: dict[URIRef, str] = {}
+        # the terms are our classes and named individuals, found through their rdf:type: a
+        # graph that holds a registry's data too (millions of labels and rdf:type triples,
+        # a store read through rdflib's API) is never scanned whole
         ns = str(DMKG._NS)
-        properties = {
-            s
-            for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-            for s in ontology.subjects(RDF.type, kind)
-        }
-        for subject, label in ontology.subject_objects(RDFS.label):
-            if (
-                isinstance(subject, URIRef)
-                and str(subject).startswith(ns)
-                and subject not in properties
-            ):
-                self._labels[subject] = str(label)
-                self._by_name[normalise(str(label))].add(subject)
+        individuals = set(ontology.subjects(RDF.type, OWL.NamedIndividual))
+        terms = sorted(
+            term
+            for term in individuals | set(ontology.subjects(RDF.type, OWL.Class))
+            if isinstance(term, URIRef) and str(term).startswith(ns)
+        )
+        for term in terms:
+            for label in ontology.objects(term, RDFS.label):
+                self._labels.setdefault(term, str(label))
+                self._by_name[normalise(str(label))].add(term)
                 self._spelling.setdefault(normalise(str(label)), str(label))
-        for prop in _SYNONYM_PROPERTIES:
-            for subject, synonym in ontology.subject_objects(prop):
-                if (
-                    isinstance(subject, URIRef)
-                    and str(subject).startswith(ns)
-                    and subject not in properties
-                ):
-                    self._by_name[normalise(str(synonym))].add(subject)
+        for term in terms:
+            for prop in _SYNONYM_PROPERTIES:
+                for synonym in ontology.objects(term, prop):
+                    self._by_name[normalise(str(synonym))].add(term)
                     self._spelling.setdefault(normalise(str(synonym)), str(synonym))
         self._parents: dict[URIRef, set[URIRef]] = defaultdict(set)
         for child, parent in ontology.subject_objects(RDFS.subClassOf):
             if isinstance(child, URIRef) and isinstance(parent, URIRef):
                 self._parents[child].add(parent)
+        # the classes of the ontology's own individuals (value sets such as a sex or a
+        # histology); the data's individuals (patients, records) are not terms
         self._types: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for individual, cls in ontology.subject_objects(RDF.type):
-            if (
-                isinstance(individual, URIRef)
-                and isinstance(cls, URIRef)
-                and cls != OWL.NamedIndividual
-            ):
-                self._types[individual].add(cls)
+        for individual in individuals:
+            for cls in ontology.objects(individual, RDF.type):
+                if (
+                    isinstance(individual, URIRef)
+                    and isinstance(cls, URIRef)
+                    and cls != OWL.NamedIndividual
+                ):
+                    self._types[individual].add(cls)
         self._resolved: dict[tuple[str, URIRef | None], URIRef] = {}
 
     def label(self, iri: URIRef) -> str:
@@ -115,7 +114,7 @@ class TermIndex:
         return closure(iri, self._parents)
 
     def is_under(self, iri: URIRef, root: URIRef) -> bool:
-        """True if ``iri`` is ``root``, a subclass of it, or an individual of it."""
+        """True if ``iri`` is ``root``, a subclass of it, or a named individual of it."""
         if root in self.ancestors(iri):
             return True
         return any(root in self.ancestors(cls) for cls in self._types.get(iri, ()))
