@@ -43,8 +43,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check kg tests
 	$(BIN)/mypy --strict kg
 
-# the suite in TEST_WORKERS processes (whole files per process), then the tests that assert on
-# times (marked serial) alone, so no other test's load skews them
+# the suite in TEST_WORKERS processes (whole files per process), then the tests marked serial
+# alone: those that assert on times, and the Virtuoso ones
 TEST_WORKERS ?= 2
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not serial"

@@ -33,9 +33,14 @@ from kg.query import list_queries, load_query, run_query
 from kg.query.render import render_records
 from kg.store import DEFAULT_GRAPH_IRI, Endpoint, OxigraphStore, QueryTextStore, RemoteStore, Store
 
-pytestmark = pytest.mark.skipif(
-    VIRTUOSO is None, reason="virtuoso-t not installed (apt-get install virtuoso-opensource)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        VIRTUOSO is None, reason="virtuoso-t not installed (apt-get install virtuoso-opensource)"
+    ),
+    # alone, as before the suite ran in two processes: Virtuoso once returned no rows for
+    # patients-matching in a parallel run, and the cause is not known
+    pytest.mark.serial,
+]
 
 
 @pytest.fixture(scope="module")
